@@ -1,0 +1,252 @@
+import { AccountsError } from './errors.js'
+import { Hooks, type AccountsEventName, type Listener } from './hooks.js'
+import { resolveOptions, type AccountsOptions, type ResolvedOptions } from './options.js'
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.js'
+import { Sessions, type ClientContext, type SignIn } from './sessions.js'
+import type { AccountRecord, ReplaceResult, Store } from './store/store.js'
+import { newId } from './secrets.js'
+import * as v from './validate.js'
+
+export interface CreateAccountInput {
+  /** A custom id (≤ 36 chars) or `'unique()'` / omitted for a generated one. */
+  userId?: string
+  email: string
+  password: string
+  name?: string
+}
+
+const MAX_CAS_RETRIES = 8
+
+/**
+ * The core service: every account rule lives here, no HTTP. The router, the strategies and
+ * server-side code (admin tasks, tests, jobs) all call it.
+ */
+export class Accounts {
+  readonly options: ResolvedOptions
+  readonly store: Store
+  /** Session operations (create, resolve, list, extend, revoke). */
+  readonly sessions: Sessions
+  readonly #hooks = new Hooks()
+
+  constructor(options: AccountsOptions = {}) {
+    this.options = resolveOptions(options)
+    this.store = this.options.store
+    this.sessions = new Sessions(this.options, this.#hooks)
+  }
+
+  /** Subscribe to an event (`accountCreated`, `signIn`, …); returns an unsubscribe function. */
+  on<E extends AccountsEventName>(event: E, listener: Listener<E>): () => void {
+    return this.#hooks.on(event, listener)
+  }
+
+  // ── accounts ───────────────────────────────────────────────────────────────
+
+  async createAccount(input: CreateAccountInput): Promise<AccountRecord> {
+    const id = input.userId === undefined ? null : v.userId('userId', input.userId)
+    const email = v.email('email', input.email)
+    const password = v.password('password', input.password)
+    const name = input.name === undefined ? '' : v.name('name', input.name, true)
+    const now = this.#now()
+    const account = blankAccount(id ?? newId(), now)
+    account.email = email
+    account.name = name
+    account.passwordHash = await hashPassword(password, this.options.bcryptCost)
+    account.passwordUpdatedAt = now
+    return this.insert(account)
+  }
+
+  /** Creates a password-less account with no email (anonymous sign-in). */
+  async createAnonymousAccount(): Promise<AccountRecord> {
+    return this.insert(blankAccount(newId(), this.#now()))
+  }
+
+  /** Stores a fully built record (for flows that create accounts their own way). */
+  async insert(account: AccountRecord): Promise<AccountRecord> {
+    const result = await this.store.insertAccount(account)
+    if (!result.ok) throw new AccountsError('user_already_exists')
+    this.#hooks.emit('accountCreated', { account })
+    return account
+  }
+
+  async getAccount(accountId: string): Promise<AccountRecord | null> {
+    return this.store.getAccount(accountId)
+  }
+
+  async findAccountByEmail(email: string): Promise<AccountRecord | null> {
+    const id = await this.store.findAccountId('email', email.trim().toLowerCase())
+    return id ? this.store.getAccount(id) : null
+  }
+
+  async updateName(accountId: string, name: string): Promise<AccountRecord> {
+    const value = v.name('name', name)
+    return this.update(accountId, (a) => {
+      a.name = value
+    })
+  }
+
+  /** `oldPassword` is required, and checked, only when the account already has a password. */
+  async updatePassword(accountId: string, password: string, oldPassword?: string): Promise<AccountRecord> {
+    const next = v.password('password', password)
+    const account = await this.#mustGet(accountId)
+    if (account.passwordHash !== null) {
+      if (typeof oldPassword !== 'string' || !(await verifyPassword(oldPassword, account.passwordHash))) {
+        throw new AccountsError('user_invalid_credentials')
+      }
+    }
+    const hash = await hashPassword(next, this.options.bcryptCost)
+    return this.update(accountId, (a) => {
+      a.passwordHash = hash
+      a.passwordUpdatedAt = this.#now()
+    })
+  }
+
+  /**
+   * Changes the email. An account with a password must give it; a password-less one
+   * (anonymous, magic URL, phone) gets the given password as its own: the account is
+   * upgraded in place and keeps its `$id`.
+   */
+  async updateEmail(accountId: string, email: string, password: string): Promise<AccountRecord> {
+    const address = v.email('email', email)
+    const pw = v.password('password', password)
+    const account = await this.#mustGet(accountId)
+    let newHash: string | null = null
+    if (account.passwordHash !== null) {
+      if (!(await verifyPassword(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
+    } else {
+      newHash = await hashPassword(pw, this.options.bcryptCost)
+    }
+    return this.update(accountId, (a) => {
+      if (a.email !== address) a.emailVerification = false
+      a.email = address
+      if (newHash !== null && a.passwordHash === null) {
+        a.passwordHash = newHash
+        a.passwordUpdatedAt = this.#now()
+      }
+    })
+  }
+
+  /** Replaces the whole prefs object (Appwrite semantics: no merge). */
+  async updatePrefs(accountId: string, prefs: unknown): Promise<AccountRecord> {
+    const value = v.prefs('prefs', prefs)
+    return this.update(accountId, (a) => {
+      a.prefs = value
+    })
+  }
+
+  /** Blocks the account: its sessions stay but every request with them answers 403. */
+  async blockAccount(accountId: string): Promise<AccountRecord> {
+    return this.update(accountId, (a) => {
+      a.status = false
+    })
+  }
+
+  async unblockAccount(accountId: string): Promise<AccountRecord> {
+    return this.update(accountId, (a) => {
+      a.status = true
+    })
+  }
+
+  async deleteAccount(accountId: string): Promise<void> {
+    if (!(await this.store.deleteAccount(accountId))) throw new AccountsError('user_not_found')
+    this.#hooks.emit('accountDeleted', { accountId })
+  }
+
+  /**
+   * Read-modify-write with compare-and-set on `rev`: a concurrent writer makes the store
+   * answer `stale` and the change is replayed on the fresh record, so no update is lost.
+   */
+  async update(accountId: string, change: (account: AccountRecord) => void): Promise<AccountRecord> {
+    for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+      const current = await this.#mustGet(accountId)
+      const next = structuredClone(current)
+      change(next)
+      next.rev = current.rev + 1
+      next.updatedAt = this.#now()
+      const result: ReplaceResult = await this.store.replaceAccount(next, current.rev)
+      if (result.ok) {
+        this.#hooks.emit('accountUpdated', { account: next })
+        return next
+      }
+      if (result.conflict === 'missing') throw new AccountsError('user_not_found')
+      if (result.conflict === 'email') throw new AccountsError('user_target_already_exists')
+      if (result.conflict === 'phone') throw new AccountsError('user_phone_already_exists')
+    }
+    throw new Error(`express-accounts: account ${accountId} kept changing under ${MAX_CAS_RETRIES} update attempts`)
+  }
+
+  // ── sign-in ────────────────────────────────────────────────────────────────
+
+  /**
+   * Email + password sign-in. Unknown email, password-less account and wrong password all
+   * answer the same 401 after the same bcrypt work, so neither the answer nor its timing
+   * tells whether an account exists. `user_blocked` is only revealed to the right password.
+   */
+  async signInWithPassword(input: { email: unknown; password: unknown }, client: ClientContext = {}): Promise<SignIn> {
+    const email = v.email('email', input.email)
+    const password = v.password('password', input.password)
+    const account = await this.findAccountByEmail(email)
+    if (!account || account.passwordHash === null) {
+      await burnPasswordCheck(password, this.options.bcryptCost)
+      throw new AccountsError('user_invalid_credentials')
+    }
+    if (!(await verifyPassword(password, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
+    if (!account.status) throw new AccountsError('user_blocked')
+    let signedIn = account
+    if (needsRehash(account.passwordHash, this.options.bcryptCost)) {
+      const hash = await hashPassword(password, this.options.bcryptCost)
+      signedIn = await this.update(account.id, (a) => {
+        a.passwordHash = hash
+      })
+    }
+    return this.sessions.create(signedIn, { provider: 'email', providerUid: email, factors: ['password'] }, client)
+  }
+
+  /** Creates an anonymous account and signs it in. */
+  async signInAnonymously(client: ClientContext = {}): Promise<SignIn> {
+    if (this.options.project === 'console') throw new AccountsError('user_anonymous_console_prohibited')
+    const account = await this.createAnonymousAccount()
+    return this.sessions.create(account, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] }, client)
+  }
+
+  /**
+   * Signs an account in from trusted server code (after your own checks): creates the same
+   * Session record every other sign-in creates.
+   */
+  async signIn(accountId: string, client: ClientContext = {}, provider = 'server'): Promise<SignIn> {
+    const account = await this.#mustGet(accountId)
+    if (!account.status) throw new AccountsError('user_blocked')
+    return this.sessions.create(account, { provider, providerUid: '', factors: ['server'] }, client)
+  }
+
+  async #mustGet(accountId: string): Promise<AccountRecord> {
+    const account = await this.store.getAccount(accountId)
+    if (!account) throw new AccountsError('user_not_found')
+    return account
+  }
+
+  #now(): number {
+    return this.options.clock.now()
+  }
+}
+
+function blankAccount(id: string, now: number): AccountRecord {
+  return {
+    id,
+    rev: 1,
+    createdAt: now,
+    updatedAt: now,
+    registration: now,
+    accessedAt: now,
+    name: '',
+    email: '',
+    phone: '',
+    emailVerification: false,
+    phoneVerification: false,
+    status: true,
+    labels: [],
+    mfa: false,
+    prefs: {},
+    passwordHash: null,
+    passwordUpdatedAt: null,
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * One error class for every failure a caller can act on. `type` is Appwrite's snake_case
+ * error type (callers `switch` on it), `code` the HTTP status it is rendered with.
+ * Anything that is not an AccountsError reaching the router is a bug or an infrastructure
+ * fault and is rendered as `500 general_unknown` with the message hidden.
+ */
+
+/** Appwrite's default status and message for each error type we raise. */
+const DEFAULTS = {
+  general_argument_invalid: [400, 'The request contains one or more invalid arguments. Please refer to the endpoint documentation.'],
+  general_bad_request: [400, 'There was an error processing your request. Please check the inputs and try again.'],
+  general_unauthorized_scope: [401, 'The current user or API key does not have the required scopes to access the requested resource.'],
+  general_access_forbidden: [401, 'Access to this API is forbidden.'],
+  general_unknown_origin: [403, 'The request originated from an unknown origin. If you trust this domain, please list it as a trusted platform in the Appwrite console.'],
+  general_rate_limit_exceeded: [429, 'Rate limit for the current endpoint has been exceeded. Please try again after some time.'],
+  general_route_not_found: [404, 'Route not found. Please ensure the endpoint is configured correctly and that the API route is valid for this SDK version. Refer to the API docs for more details.'],
+  general_smtp_disabled: [503, 'SMTP disabled'],
+  general_phone_disabled: [503, 'Phone provider not configured'],
+  general_unknown: [500, 'Server Error'],
+  project_not_found: [404, 'Project with the requested ID could not be found. Please check the value of the X-Appwrite-Project header to ensure the correct project ID is being used.'],
+  user_already_exists: [409, 'A user with the same id, email, or phone already exists in this project.'],
+  user_target_already_exists: [409, 'A target with the same ID already exists.'],
+  user_phone_already_exists: [409, 'A user with the same phone number already exists in the current project.'],
+  user_invalid_credentials: [401, 'Invalid credentials. Please check the email and password.'],
+  user_blocked: [403, 'The current user has been blocked.'],
+  user_invalid_token: [401, 'Invalid token passed in the request.'],
+  user_session_not_found: [404, 'The current user session could not be found.'],
+  user_session_already_exists: [401, 'Creation of a session is prohibited when a session is active.'],
+  user_not_found: [404, 'User with the requested ID could not be found.'],
+  user_unauthorized: [401, 'The current user is not authorized to perform the requested action.'],
+  user_anonymous_console_prohibited: [401, 'Anonymous users cannot be created for the console project.'],
+} as const satisfies Record<string, readonly [number, string]>
+
+export type AccountsErrorType = keyof typeof DEFAULTS
+
+export class AccountsError extends Error {
+  override readonly name = 'AccountsError'
+  /** Appwrite's error type, e.g. `user_invalid_credentials`. */
+  readonly type: AccountsErrorType
+  /** HTTP status the error is rendered with. */
+  readonly code: number
+
+  constructor(type: AccountsErrorType, message?: string) {
+    const [code, text] = DEFAULTS[type]
+    super(message ?? text)
+    this.type = type
+    this.code = code
+  }
+}
+
+/** `400 general_argument_invalid` with Appwrite's wording for a bad parameter. */
+export function invalidParam(param: string, description: string): AccountsError {
+  return new AccountsError('general_argument_invalid', `Invalid \`${param}\` param: ${description}`)
+}
+
+/** `400 general_argument_invalid` for a required parameter that is absent. */
+export function missingParam(param: string): AccountsError {
+  return new AccountsError('general_argument_invalid', `Param "${param}" is not optional.`)
+}
+
+export function isAccountsError(err: unknown): err is AccountsError {
+  return err instanceof AccountsError
+}

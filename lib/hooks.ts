@@ -1,0 +1,46 @@
+import type { AccountRecord, SessionRecord } from './store/store.js'
+
+/** Events the core announces after the fact, like accounts-js server hooks. */
+export interface AccountsEvents {
+  accountCreated: { account: AccountRecord }
+  accountUpdated: { account: AccountRecord }
+  accountDeleted: { accountId: string }
+  signIn: { account: AccountRecord; session: SessionRecord }
+  sessionDeleted: { accountId: string; sessionId: string }
+}
+
+export type AccountsEventName = keyof AccountsEvents
+export type Listener<E extends AccountsEventName> = (event: AccountsEvents[E]) => void | Promise<void>
+
+/**
+ * Listeners run after the change is stored and never change its outcome: a throwing or
+ * rejecting listener is reported with `process.emitWarning`, the request still succeeds.
+ */
+export class Hooks {
+  readonly #listeners = new Map<AccountsEventName, Set<Listener<never>>>()
+
+  on<E extends AccountsEventName>(event: E, listener: Listener<E>): () => void {
+    let set = this.#listeners.get(event)
+    if (!set) this.#listeners.set(event, (set = new Set()))
+    set.add(listener as Listener<never>)
+    return () => set.delete(listener as Listener<never>)
+  }
+
+  emit<E extends AccountsEventName>(event: E, payload: AccountsEvents[E]): void {
+    const set = this.#listeners.get(event)
+    if (!set) return
+    for (const listener of set) {
+      try {
+        Promise.resolve((listener as Listener<E>)(payload)).catch((err) => report(event, err))
+      } catch (err) {
+        report(event, err)
+      }
+    }
+  }
+}
+
+function report(event: string, err: unknown): void {
+  process.emitWarning(`express-accounts: a '${event}' listener failed: ${err instanceof Error ? err.message : String(err)}`, {
+    code: 'EXPRESS_ACCOUNTS_HOOK_FAILED',
+  })
+}

@@ -1,0 +1,65 @@
+import type { Request, Response } from 'express'
+import type { Accounts } from '../accounts.js'
+import { AccountsError } from '../errors.js'
+import type { Authenticated } from '../sessions.js'
+import { safeEqual } from '../secrets.js'
+import type { SessionValue } from '../session-value.js'
+import { readSessionCarrier, single, type CarrierSource } from './carriers.js'
+
+/** Who is calling, resolved once per request by `identify` and kept in `res.locals`. */
+export interface Caller {
+  /** Authenticated with a configured `X-Appwrite-Key`: sees secrets, skips rate limits. */
+  isKey: boolean
+  /** The signed-in account and session, or null for a guest. */
+  auth: Authenticated | null
+  /** Where the session value came from (null when none was presented). */
+  source: CarrierSource | null
+  /** The session value presented, when it opened a live session. */
+  value: SessionValue | null
+}
+
+const LOCALS_KEY = 'expressAccountsCaller'
+
+export function callerOf(res: Response): Caller {
+  const caller = res.locals[LOCALS_KEY] as Caller | undefined
+  if (!caller) throw new Error('express-accounts: caller read before identify() ran')
+  return caller
+}
+
+/** The project named by the request: `project` param, else `X-Appwrite-Project`. */
+export function requestedProject(req: Request): string {
+  const fromQuery = typeof req.query?.project === 'string' ? req.query.project : undefined
+  const body = req.body as Record<string, unknown> | undefined
+  const fromBody = body && typeof body === 'object' && typeof body.project === 'string' ? body.project : undefined
+  return fromQuery ?? fromBody ?? single(req.headers['x-appwrite-project']) ?? ''
+}
+
+/**
+ * Resolves the caller: project (404 when another project is named), API key, then the
+ * session carrier. An invalid, expired or unknown session is not an error: the caller is a
+ * guest, as in Appwrite. One store round trip at most.
+ */
+export async function resolveCaller(req: Request, accounts: Accounts): Promise<Caller> {
+  const { project, apiKeys } = accounts.options
+  const named = requestedProject(req)
+  // An empty project means "not said" here (plain HTTP clients); Appwrite would read it as
+  // the console project, which a mounted router does not have.
+  if (named !== '' && named !== project) throw new AccountsError('project_not_found')
+  let isKey = false
+  const key = single(req.headers['x-appwrite-key'])
+  if (key !== undefined) {
+    // Compare against every key in constant time so timing does not reveal a prefix match.
+    isKey = apiKeys.reduce((found, k) => safeEqual(k, key) || found, false)
+    if (!isKey) throw new AccountsError('general_unauthorized_scope', 'Invalid API key passed in X-Appwrite-Key.')
+  }
+  const carrier = readSessionCarrier(req, project)
+  if (!carrier) return { isKey, auth: null, source: null, value: null }
+  const auth = await accounts.sessions.resolve(carrier.value)
+  return { isKey, auth, source: carrier.source, value: auth ? carrier.value : null }
+}
+
+export async function identify(req: Request, res: Response, accounts: Accounts): Promise<Caller> {
+  const caller = await resolveCaller(req, accounts)
+  res.locals[LOCALS_KEY] = caller
+  return caller
+}

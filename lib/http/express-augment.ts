@@ -1,0 +1,15 @@
+import type { AccountModel, SessionModel } from '../models.js'
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The signed-in account (public model), set by `requireSession()`. */
+      account?: AccountModel
+      /** The session the request was authenticated with, set by `requireSession()`. */
+      accountSession?: SessionModel
+    }
+  }
+}
+
+export {}

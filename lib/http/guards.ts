@@ -1,0 +1,32 @@
+import type { NextFunction, Request, Response } from 'express'
+import type { Accounts } from '../accounts.js'
+import { AccountsError } from '../errors.js'
+import type { Authenticated } from '../sessions.js'
+import { callerOf } from './caller.js'
+
+/**
+ * The `account` scope: only a signed-in user has it. A guest, or an API key without a
+ * session, gets Appwrite's `general_unauthorized_scope` (keys never hold `account`).
+ */
+export function needAccount(accounts: Accounts) {
+  return function needAccountScope(_req: Request, res: Response, next: NextFunction): void {
+    const caller = callerOf(res)
+    if (caller.auth) return next()
+    const who = caller.isKey ? `app.${accounts.options.project} (role: applications)` : 'User (role: guests)'
+    next(new AccountsError('general_unauthorized_scope', `${who} missing scopes (["account"])`))
+  }
+}
+
+/** Session-creating routes refuse a caller who already has a live session (keys exempt). */
+export function needNoSession(_req: Request, res: Response, next: NextFunction): void {
+  const caller = callerOf(res)
+  if (caller.auth && !caller.isKey) return next(new AccountsError('user_session_already_exists'))
+  next()
+}
+
+/** The signed-in caller; only call after `needAccount`. */
+export function authOf(res: Response): Authenticated {
+  const auth = callerOf(res).auth
+  if (!auth) throw new AccountsError('general_unauthorized_scope')
+  return auth
+}

@@ -1,0 +1,49 @@
+import type { NextFunction, Request, Response } from 'express'
+import { AccountsError } from '../errors.js'
+
+/** The Appwrite server version our wire format follows. */
+export const APPWRITE_VERSION = '1.9.6'
+
+/** Renders an error as Appwrite does: `{message, code, type, version}` with the right status. */
+export function sendError(res: Response, err: AccountsError): void {
+  res.status(err.code)
+  res.set({
+    'Content-Type': 'application/json; charset=UTF-8',
+    'Cache-Control': 'no-cache, no-store, must-revalidate',
+    Expires: '0',
+    Pragma: 'no-cache',
+  })
+  res.send(JSON.stringify({ message: err.message, code: err.code, type: err.type, version: APPWRITE_VERSION }))
+}
+
+interface HttpishError {
+  type?: unknown
+  status?: unknown
+  statusCode?: unknown
+}
+
+/** Maps anything thrown inside the router to an AccountsError; unknown faults become 500. */
+export function toAccountsError(err: unknown): AccountsError {
+  if (err instanceof AccountsError) return err
+  const e = (err ?? {}) as HttpishError
+  // body-parser errors carry a `type` and a 4xx status: they are the client's fault.
+  if (e.type === 'entity.parse.failed') return new AccountsError('general_argument_invalid', 'The request body is not valid JSON.')
+  if (e.type === 'entity.too.large') return new AccountsError('general_argument_invalid', 'The request body is too large.')
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500
+  if (status >= 400 && status < 500) return new AccountsError('general_bad_request')
+  return new AccountsError('general_unknown')
+}
+
+/** Express error middleware for the router: never leaks internals, always Appwrite-shaped. */
+export function errorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) {
+    next(err)
+    return
+  }
+  const mapped = toAccountsError(err)
+  if (mapped.type === 'general_unknown') {
+    // Infrastructure faults (store down, bugs) are logged server-side; the client only sees 500.
+    console.error('express-accounts: request failed', err)
+  }
+  sendError(res, mapped)
+}

@@ -1,0 +1,37 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express'
+import type { Accounts } from '../accounts.js'
+import { AccountsError } from '../errors.js'
+import { identify } from './caller.js'
+import { parseBody } from './body.js'
+import { cors } from './cors.js'
+import { errorHandler } from './render-error.js'
+import { accountRoutes } from './routes/account-routes.js'
+import { sessionRoutes } from './routes/session-routes.js'
+
+/**
+ * The Appwrite-compatible Account API, mounted where the SDK endpoint points:
+ * `app.use('/v1', accounts.router())`. Everything it answers lives under `/account`;
+ * other paths fall through to the host app.
+ */
+export function createRouter(accounts: Accounts): Router {
+  const account = express.Router()
+  account.use(cors(accounts))
+  account.use(parseBody)
+  // Pipeline order follows Appwrite (wire reference §2.3): who is calling and whether the
+  // account is blocked come before rate limits, session checks and parameter validation.
+  account.use(async function identifyCaller(req: Request, res: Response, next: NextFunction) {
+    const caller = await identify(req, res, accounts)
+    if (caller.auth && !caller.auth.account.status) throw new AccountsError('user_blocked')
+    next()
+  })
+  accountRoutes(account, accounts)
+  sessionRoutes(account, accounts)
+  account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
+    next(new AccountsError('general_route_not_found'))
+  })
+  account.use(errorHandler)
+
+  const router = express.Router()
+  router.use('/account', account)
+  return router
+}

@@ -1,0 +1,104 @@
+import type { Request, Response, Router } from 'express'
+import type { Accounts } from '../../accounts.js'
+import { toSessionModel } from '../../models.js'
+import { encodeSessionValue } from '../../session-value.js'
+import type { SignIn } from '../../sessions.js'
+import * as v from '../../validate.js'
+import { callerOf } from '../caller.js'
+import { authOf, needAccount, needNoSession } from '../guards.js'
+import { params } from '../params.js'
+import { rateLimit } from '../rate-limit.js'
+import { clearSessionCookies, setSessionCookies } from '../session-cookies.js'
+import { clientContext, cookieSettings, sendJson } from '../respond.js'
+
+/** `/account/sessions/*`: sign-in, list, read, extend, revoke. */
+export function sessionRoutes(r: Router, accounts: Accounts): void {
+  const account = needAccount(accounts)
+  const settings = cookieSettings(accounts)
+
+  /** Sets the carriers and answers 201 with the new session; only key callers see `secret`. */
+  function signedIn(req: Request, res: Response, s: SignIn): void {
+    setSessionCookies(req, res, settings, s.value, s.session.expiresAt)
+    sendJson(res, 201, toSessionModel(s.session, { current: true, secret: callerOf(res).isKey ? s.value : '' }))
+  }
+
+  const emailLimit = rateLimit(accounts, {
+    route: 'POST /account/sessions/email',
+    limit: 10,
+    window: 3600,
+    keys: ['param:email'],
+    resetOn201: true,
+  })
+  const emailSignIn = async (req: Request, res: Response): Promise<void> => {
+    const p = params(req)
+    signedIn(req, res, await accounts.signInWithPassword({ email: p.email, password: p.password }, clientContext(req, res)))
+  }
+  r.post('/sessions/email', emailLimit, needNoSession, emailSignIn)
+  r.post('/sessions', emailLimit, needNoSession, emailSignIn)
+
+  r.post(
+    '/sessions/anonymous',
+    rateLimit(accounts, { route: 'POST /account/sessions/anonymous', limit: 50, window: 3600, keys: ['ip'] }),
+    needNoSession,
+    async (req: Request, res: Response) => {
+      signedIn(req, res, await accounts.signInAnonymously(clientContext(req, res)))
+    },
+  )
+
+  r.get('/sessions', account, async (_req: Request, res: Response) => {
+    const { account: me, session: current } = authOf(res)
+    const sessions = await accounts.sessions.list(me.id)
+    sendJson(res, 200, {
+      total: sessions.length,
+      sessions: sessions.map((s) => toSessionModel(s, { current: s.id === current.id })),
+    })
+  })
+
+  const deleteLimit = (route: string) => rateLimit(accounts, { route, limit: 100, window: 3600, keys: ['ip'] })
+
+  r.delete('/sessions', account, deleteLimit('DELETE /account/sessions'), async (req: Request, res: Response) => {
+    await accounts.sessions.deleteAll(authOf(res).account.id)
+    clearSessionCookies(req, res, settings)
+    res.status(204).end()
+  })
+
+  /** `current` names the caller's own session. */
+  const sessionIdParam = (req: Request, res: Response): string => {
+    const id = v.text('sessionId', req.params.sessionId, 36)
+    return id === 'current' ? authOf(res).session.id : id
+  }
+
+  r.get('/sessions/:sessionId', account, async (req: Request, res: Response) => {
+    const { account: me, session: current } = authOf(res)
+    const session = await accounts.sessions.get(me.id, sessionIdParam(req, res))
+    sendJson(res, 200, toSessionModel(session, { current: session.id === current.id }))
+  })
+
+  r.patch(
+    '/sessions/:sessionId',
+    account,
+    rateLimit(accounts, { route: 'PATCH /account/sessions/:sessionId', limit: 10, window: 3600, keys: ['ip'] }),
+    async (req: Request, res: Response) => {
+      const { account: me, session: current } = authOf(res)
+      const session = await accounts.sessions.extend(me.id, sessionIdParam(req, res))
+      const isCurrent = session.id === current.id
+      // The browser would drop the cookie at its old expiry: renew it with the session.
+      const value = callerOf(res).value
+      if (isCurrent && value) setSessionCookies(req, res, settings, encodeSessionValue(value), session.expiresAt)
+      sendJson(res, 200, toSessionModel(session, { current: isCurrent }))
+    },
+  )
+
+  r.delete(
+    '/sessions/:sessionId',
+    account,
+    deleteLimit('DELETE /account/sessions/:sessionId'),
+    async (req: Request, res: Response) => {
+      const { account: me, session: current } = authOf(res)
+      const id = sessionIdParam(req, res)
+      await accounts.sessions.delete(me.id, id)
+      if (id === current.id) clearSessionCookies(req, res, settings)
+      res.status(204).end()
+    },
+  )
+}

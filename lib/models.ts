@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto'
+import type { AccountRecord, SessionRecord } from './store/store.js'
+
+/**
+ * Appwrite's public models, field for field and in its key order (wire reference §2.5).
+ * Optional fields are `null`, never omitted; datetimes are `YYYY-MM-DDTHH:mm:ss.sss+00:00`.
+ */
+
+export interface TargetModel {
+  $id: string
+  $createdAt: string
+  $updatedAt: string
+  name: string
+  userId: string
+  providerId: string | null
+  providerType: 'email' | 'sms' | 'push'
+  identifier: string
+  expired: boolean
+}
+
+export interface AccountModel {
+  $id: string
+  $createdAt: string
+  $updatedAt: string
+  name: string
+  registration: string
+  status: boolean
+  labels: string[]
+  passwordUpdate: string
+  email: string
+  phone: string
+  emailVerification: boolean
+  emailCanonical: string | null
+  emailIsFree: boolean | null
+  emailIsDisposable: boolean | null
+  emailIsCorporate: boolean | null
+  emailIsCanonical: boolean | null
+  phoneVerification: boolean
+  mfa: boolean
+  prefs: Record<string, unknown>
+  targets: TargetModel[]
+  accessedAt: string
+  impersonator: boolean
+  impersonatorUserId: string | null
+}
+
+export interface SessionModel {
+  $id: string
+  $createdAt: string
+  $updatedAt: string
+  userId: string
+  expire: string
+  provider: string
+  providerUid: string
+  providerAccessToken: string
+  providerAccessTokenExpiry: string
+  providerRefreshToken: string
+  ip: string
+  osCode: string
+  osName: string
+  osVersion: string
+  clientType: string
+  clientCode: string
+  clientName: string
+  clientVersion: string
+  clientEngine: string
+  clientEngineVersion: string
+  deviceName: string
+  deviceBrand: string
+  deviceModel: string
+  countryCode: string
+  countryName: string
+  current: boolean
+  factors: string[]
+  secret: string
+  mfaUpdatedAt: string
+}
+
+/** Appwrite's datetime format: millisecond precision with an explicit `+00:00`. */
+export function formatDate(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return ''
+  return new Date(ms).toISOString().replace('Z', '+00:00')
+}
+
+export function toAccountModel(a: AccountRecord): AccountModel {
+  return {
+    $id: a.id,
+    $createdAt: formatDate(a.createdAt),
+    $updatedAt: formatDate(a.updatedAt),
+    name: a.name,
+    registration: formatDate(a.registration),
+    status: a.status,
+    labels: [...a.labels],
+    passwordUpdate: formatDate(a.passwordUpdatedAt),
+    email: a.email,
+    phone: a.phone,
+    emailVerification: a.emailVerification,
+    emailCanonical: null,
+    emailIsFree: null,
+    emailIsDisposable: null,
+    emailIsCorporate: null,
+    emailIsCanonical: null,
+    phoneVerification: a.phoneVerification,
+    mfa: a.mfa,
+    prefs: { ...a.prefs },
+    targets: targetsOf(a),
+    accessedAt: formatDate(a.accessedAt),
+    impersonator: false,
+    impersonatorUserId: null,
+  }
+}
+
+/**
+ * The account's email and phone as Appwrite messaging targets. Their ids are derived from
+ * the account id and address, so they are stable across reads without being stored.
+ */
+function targetsOf(a: AccountRecord): TargetModel[] {
+  const targets: TargetModel[] = []
+  const make = (providerType: 'email' | 'sms', identifier: string): TargetModel => ({
+    $id: createHash('sha256').update(`${a.id}:${providerType}:${identifier}`).digest('hex').slice(0, 20),
+    $createdAt: formatDate(a.createdAt),
+    $updatedAt: formatDate(a.updatedAt),
+    name: '',
+    userId: a.id,
+    providerId: null,
+    providerType,
+    identifier,
+    expired: false,
+  })
+  if (a.email) targets.push(make('email', a.email))
+  if (a.phone) targets.push(make('sms', a.phone))
+  return targets
+}
+
+export interface SessionView {
+  /** True for the session the request was authenticated with. */
+  current?: boolean
+  /** The session value; only ever given to API-key callers right after sign-in. */
+  secret?: string
+}
+
+export function toSessionModel(s: SessionRecord, view: SessionView = {}): SessionModel {
+  const c = s.client
+  return {
+    $id: s.id,
+    $createdAt: formatDate(s.createdAt),
+    $updatedAt: formatDate(s.updatedAt),
+    userId: s.accountId,
+    expire: formatDate(s.expiresAt),
+    provider: s.provider,
+    providerUid: s.providerUid,
+    providerAccessToken: s.providerAccessToken,
+    providerAccessTokenExpiry: formatDate(s.providerAccessTokenExpiry),
+    providerRefreshToken: s.providerRefreshToken,
+    ip: s.ip,
+    osCode: c.osCode,
+    osName: c.osName,
+    osVersion: c.osVersion,
+    clientType: c.clientType,
+    clientCode: c.clientCode,
+    clientName: c.clientName,
+    clientVersion: c.clientVersion,
+    clientEngine: c.clientEngine,
+    clientEngineVersion: c.clientEngineVersion,
+    deviceName: c.deviceName,
+    deviceBrand: c.deviceBrand,
+    deviceModel: c.deviceModel,
+    // No GeoIP database ships with the library: Appwrite's answer for an unknown location.
+    countryCode: '--',
+    countryName: 'Unknown',
+    current: view.current ?? false,
+    factors: [...s.factors],
+    secret: view.secret ?? '',
+    mfaUpdatedAt: formatDate(s.mfaUpdatedAt),
+  }
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto'
+import type { Store } from './store/store.js'
+import { MemoryStore } from './store/memory-store.js'
+
+/** A source of the current time, epoch milliseconds. Tests may pass a fake one. */
+export interface Clock {
+  now(): number
+}
+
+export type SameSite = 'lax' | 'strict' | 'none'
+
+/** Options of `createAccounts()`. Every duration is in seconds. */
+export interface AccountsOptions {
+  /** Where accounts, sessions, tokens and counters live. Default: a new `MemoryStore()`. */
+  store?: Store
+  /** Appwrite project id; names the cookie `a_session_<project>`. Default `'default'`. */
+  project?: string
+  /** Human name of the project, used in messages. Default: the project id. */
+  projectName?: string
+  /**
+   * Signs JWTs and keys HMACs, at least 32 bytes. Required when NODE_ENV=production;
+   * elsewhere a random one is made per process (sessions survive, JWTs do not) with a warning.
+   */
+  secret?: string
+  /** Server keys accepted in `X-Appwrite-Key`. Key callers see secrets and skip rate limits. Default `[]`. */
+  apiKeys?: string[]
+  /** Browser origins allowed to call the router cross-site (CORS with credentials). Default `[]`. */
+  allowedOrigins?: string[]
+  /** Origins allowed in redirect URLs (magic URL, recovery, OAuth2), besides loopback hosts. Default `[]`. */
+  allowedRedirectOrigins?: string[]
+  /** Session lifetime, seconds. Default 2 592 000 (30 days). */
+  sessionDuration?: number
+  /** Sessions kept per account; the oldest beyond it are deleted silently. 0 = unlimited. Default 10. */
+  maxSessions?: number
+  /** bcrypt cost factor (4–31). Hashes made with another cost are redone at the next sign-in. Default 12. */
+  bcryptCost?: number
+  /** SameSite of the `a_session_<project>` cookie. Use `'none'` for cross-site SDK use over https. Default `'lax'`. */
+  cookieSameSite?: SameSite
+  /** Count requests per Appwrite's rate-limit table in the store. Default `true`. */
+  rateLimits?: boolean
+  /** Time source. Default `Date`. */
+  clock?: Clock
+}
+
+/** Every option resolved: no optional fields downstream. */
+export interface ResolvedOptions {
+  store: Store
+  project: string
+  projectName: string
+  secret: Buffer
+  apiKeys: string[]
+  allowedOrigins: string[]
+  allowedRedirectOrigins: string[]
+  sessionDuration: number
+  maxSessions: number
+  bcryptCost: number
+  cookieSameSite: SameSite
+  rateLimits: boolean
+  clock: Clock
+}
+
+const DEFAULT_SESSION_DURATION = 30 * 24 * 3600 // seconds
+const DEFAULT_MAX_SESSIONS = 10
+const DEFAULT_BCRYPT_COST = 12
+const PROJECT_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/
+
+let warnedRandomSecret = false
+
+export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
+  const o = options
+  if (o.project !== undefined && (typeof o.project !== 'string' || !PROJECT_ID.test(o.project))) {
+    throw new TypeError('options.project must be 1–36 chars of a-z, A-Z, 0-9, period, hyphen or underscore')
+  }
+  const project = o.project ?? 'default'
+  if (o.apiKeys !== undefined && (!Array.isArray(o.apiKeys) || o.apiKeys.some((k) => typeof k !== 'string' || k.length < 16))) {
+    throw new TypeError('options.apiKeys must be an array of strings of at least 16 characters')
+  }
+  for (const name of ['allowedOrigins', 'allowedRedirectOrigins'] as const) {
+    const list = o[name]
+    if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || !isOrigin(v)))) {
+      throw new TypeError(`options.${name} must be an array of origins like 'https://app.example.com'`)
+    }
+  }
+  const sessionDuration = integer('sessionDuration', o.sessionDuration, DEFAULT_SESSION_DURATION, 1, 10 * 365 * 24 * 3600)
+  const maxSessions = integer('maxSessions', o.maxSessions, DEFAULT_MAX_SESSIONS, 0, 1000)
+  const bcryptCost = integer('bcryptCost', o.bcryptCost, DEFAULT_BCRYPT_COST, 4, 31)
+  if (o.cookieSameSite !== undefined && !['lax', 'strict', 'none'].includes(o.cookieSameSite)) {
+    throw new TypeError("options.cookieSameSite must be 'lax', 'strict' or 'none'")
+  }
+  if (o.store !== undefined && (typeof o.store !== 'object' || typeof o.store.getSessionWithAccount !== 'function')) {
+    throw new TypeError('options.store must implement the Store interface (see lib/store/store.ts)')
+  }
+  if (o.clock !== undefined && typeof o.clock?.now !== 'function') {
+    throw new TypeError('options.clock must have a now() method returning epoch milliseconds')
+  }
+  return {
+    store: o.store ?? new MemoryStore(),
+    project,
+    projectName: o.projectName ?? project,
+    secret: resolveSecret(o.secret),
+    apiKeys: [...(o.apiKeys ?? [])],
+    allowedOrigins: (o.allowedOrigins ?? []).map((v) => new URL(v).origin),
+    allowedRedirectOrigins: (o.allowedRedirectOrigins ?? []).map((v) => new URL(v).origin),
+    sessionDuration,
+    maxSessions,
+    bcryptCost,
+    cookieSameSite: o.cookieSameSite ?? 'lax',
+    rateLimits: o.rateLimits ?? true,
+    clock: o.clock ?? Date,
+  }
+}
+
+function integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`options.${name} must be an integer from ${min} to ${max}`)
+  }
+  return value
+}
+
+function resolveSecret(secret: string | undefined): Buffer {
+  if (secret !== undefined) {
+    if (typeof secret !== 'string' || Buffer.byteLength(secret) < 32) {
+      throw new TypeError('options.secret must be a string of at least 32 bytes')
+    }
+    return Buffer.from(secret)
+  }
+  if (process.env.NODE_ENV === 'production') {
+    throw new TypeError('options.secret is required when NODE_ENV=production')
+  }
+  if (!warnedRandomSecret) {
+    warnedRandomSecret = true
+    process.emitWarning('express-accounts: no options.secret given; using a random one for this process (JWTs will not survive a restart)', { code: 'EXPRESS_ACCOUNTS_RANDOM_SECRET' })
+  }
+  return randomBytes(32)
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== 'null'
+  } catch {
+    return false
+  }
+}

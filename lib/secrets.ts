@@ -1,0 +1,35 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+
+/** A fresh 256-bit secret as 64 hex characters. */
+export function newSecret(): string {
+  return randomBytes(32).toString('hex')
+}
+
+/** Appwrite-style id: 20 hex characters (what `ID.unique()` makes client-side). */
+export function newId(): string {
+  const time = Date.now().toString(16).padStart(12, '0').slice(-12)
+  return time + randomBytes(4).toString('hex')
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex')
+}
+
+/**
+ * The id of the session a secret opens. Deriving it (one-way, domain-separated from the
+ * stored hash) lets a carrier that names only the account and the secret find its session
+ * with a single keyed read instead of scanning the account's sessions, while the public
+ * `$id` reveals nothing usable about the secret (a 256-bit preimage).
+ */
+export function sessionIdFor(secret: string): string {
+  return createHash('sha256').update('express-accounts:session-id:').update(secret).digest('hex').slice(0, 20)
+}
+
+/** Constant-time comparison of two strings (hex digests, keys). */
+export function safeEqual(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest()
+  const y = createHash('sha256').update(b).digest()
+  // Comparing fixed-length digests keeps the time independent of where the inputs differ
+  // and of their lengths.
+  return timingSafeEqual(x, y)
+}

@@ -1,0 +1,139 @@
+import { AccountsError } from './errors.js'
+import type { Hooks } from './hooks.js'
+import { parseUserAgent } from './http/client-info.js'
+import type { ResolvedOptions } from './options.js'
+import { encodeSessionValue, type SessionValue } from './session-value.js'
+import { newSecret, safeEqual, sessionIdFor, sha256Hex } from './secrets.js'
+import type { AccountRecord, SessionRecord } from './store/store.js'
+
+/** Who is signing in: recorded on the session for the owner's session list. */
+export interface ClientContext {
+  ip?: string
+  userAgent?: string
+}
+
+/** What a sign-in hands back. `value` is what carriers hold; it is never stored. */
+export interface SignIn {
+  account: AccountRecord
+  session: SessionRecord
+  /** The raw 256-bit session secret (64 hex). */
+  secret: string
+  /** `base64(JSON {id, secret})`: the cookie / `X-Appwrite-Session` value. */
+  value: string
+}
+
+/** How a session came to be; the rest of the record is filled in here. */
+export interface SessionOrigin {
+  provider: string
+  providerUid: string
+  factors: string[]
+  providerAccessToken?: string
+  providerAccessTokenExpiry?: number | null
+  providerRefreshToken?: string
+}
+
+/** An authenticated request's account and session. */
+export interface Authenticated {
+  account: AccountRecord
+  session: SessionRecord
+}
+
+export class Sessions {
+  readonly #options: ResolvedOptions
+  readonly #hooks: Hooks
+
+  constructor(options: ResolvedOptions, hooks: Hooks) {
+    this.#options = options
+    this.#hooks = hooks
+  }
+
+  /**
+   * Creates a Session record for an account that has already proved who it is. The store
+   * evicts the oldest sessions beyond `maxSessions` in the same atomic step.
+   */
+  async create(account: AccountRecord, origin: SessionOrigin, client: ClientContext = {}): Promise<SignIn> {
+    const now = this.#options.clock.now()
+    const secret = newSecret()
+    const session: SessionRecord = {
+      id: sessionIdFor(secret),
+      accountId: account.id,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + this.#options.sessionDuration * 1000,
+      secretHash: sha256Hex(secret),
+      provider: origin.provider,
+      providerUid: origin.providerUid,
+      providerAccessToken: origin.providerAccessToken ?? '',
+      providerAccessTokenExpiry: origin.providerAccessTokenExpiry ?? null,
+      providerRefreshToken: origin.providerRefreshToken ?? '',
+      ip: client.ip ?? '',
+      client: parseUserAgent(client.userAgent),
+      factors: [...origin.factors],
+      mfaUpdatedAt: null,
+    }
+    const evicted = await this.#options.store.createSession(session, {
+      maxSessions: this.#options.maxSessions,
+      ttlMs: this.#options.sessionDuration * 1000,
+    })
+    this.#hooks.emit('signIn', { account, session })
+    for (const sessionId of evicted) this.#hooks.emit('sessionDeleted', { accountId: account.id, sessionId })
+    return { account, session, secret, value: encodeSessionValue({ userId: account.id, secret }) }
+  }
+
+  /**
+   * The account and session a carrier value opens, or null (the caller is a guest). One
+   * store round trip: the session id is derived from the secret and both keys share the
+   * account's hash tag. No writes.
+   */
+  async resolve(value: SessionValue): Promise<Authenticated | null> {
+    if (!value.userId || !value.secret || value.secret.length > 512) return null
+    const { session, account } = await this.#options.store.getSessionWithAccount(value.userId, sessionIdFor(value.secret))
+    if (!session || !account) return null
+    // Constant-time check of the full hash: the derived id only located the record.
+    if (!safeEqual(session.secretHash, sha256Hex(value.secret))) return null
+    if (session.expiresAt <= this.#options.clock.now()) return null
+    return { account, session }
+  }
+
+  /** Resolves a session the caller already knows by id (JWT, express-session carriers). */
+  async resolveById(accountId: string, sessionId: string): Promise<Authenticated | null> {
+    const { session, account } = await this.#options.store.getSessionWithAccount(accountId, sessionId)
+    if (!session || !account || session.expiresAt <= this.#options.clock.now()) return null
+    return { account, session }
+  }
+
+  /** Live sessions, oldest first. */
+  async list(accountId: string): Promise<SessionRecord[]> {
+    const now = this.#options.clock.now()
+    return (await this.#options.store.listSessions(accountId)).filter((s) => s.expiresAt > now)
+  }
+
+  async get(accountId: string, sessionId: string): Promise<SessionRecord> {
+    const session = await this.#options.store.getSession(accountId, sessionId)
+    if (!session || session.expiresAt <= this.#options.clock.now()) throw new AccountsError('user_session_not_found')
+    return session
+  }
+
+  /** Pushes the expiry to now + `sessionDuration`. */
+  async extend(accountId: string, sessionId: string): Promise<SessionRecord> {
+    const session = await this.get(accountId, sessionId)
+    const now = this.#options.clock.now()
+    const next: SessionRecord = { ...session, updatedAt: now, expiresAt: now + this.#options.sessionDuration * 1000 }
+    if (!(await this.#options.store.replaceSession(next, this.#options.sessionDuration * 1000))) {
+      throw new AccountsError('user_session_not_found')
+    }
+    return next
+  }
+
+  async delete(accountId: string, sessionId: string): Promise<void> {
+    if (!(await this.#options.store.deleteSession(accountId, sessionId))) throw new AccountsError('user_session_not_found')
+    this.#hooks.emit('sessionDeleted', { accountId, sessionId })
+  }
+
+  /** Deletes every session of the account except `exceptId`; returns the deleted ids. */
+  async deleteAll(accountId: string, exceptId?: string): Promise<string[]> {
+    const deleted = await this.#options.store.deleteSessions(accountId, exceptId)
+    for (const sessionId of deleted) this.#hooks.emit('sessionDeleted', { accountId, sessionId })
+    return deleted
+  }
+}

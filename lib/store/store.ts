@@ -1,0 +1,176 @@
+/**
+ * The Store contract: the only way the core touches storage.
+ *
+ * Every method is promise-based and every value is a plain JSON-serialisable record,
+ * so a store may keep them as JSON strings. Times are epoch milliseconds taken from the
+ * core's clock (never from the store's), so a test can fake the clock without faking
+ * the database. Relative lifetimes (`ttlMs`) are computed by the caller from that clock;
+ * a store uses them only to reclaim space, the core still checks `expiresAt` itself.
+ *
+ * Atomicity the core relies on (each store must give it, and the shared contract suite
+ * in `test/store/contract.ts` checks it against every store):
+ * - `insertAccount`: an id, an email and a phone are each owned by at most one account.
+ * - `replaceAccount`: compare-and-set on `rev`; a concurrent writer makes it answer `stale`.
+ * - `createSession`: the new session and the eviction of the oldest ones beyond
+ *   `maxSessions` happen together.
+ * - `consumeToken`: a matching token is returned to exactly one caller and deleted in
+ *   the same step; a mismatch counts a failure and kills the token at `maxFailures`.
+ * - `hit`: a fixed-window counter shared by every process using the store.
+ *
+ * Cluster layout: everything that belongs to one account lives under the hash tag
+ * `{a:<accountId>}`, so one account's reads and scripts stay on one slot.
+ */
+
+/** An account as stored. Secrets are only ever stored hashed. */
+export interface AccountRecord {
+  id: string
+  /** Write counter; `replaceAccount` succeeds only when the stored `rev` equals the expected one. */
+  rev: number
+  createdAt: number
+  updatedAt: number
+  registration: number
+  accessedAt: number
+  name: string
+  /** Lowercased; `''` when the account has none (anonymous, phone-only). */
+  email: string
+  /** E.164; `''` when none. */
+  phone: string
+  emailVerification: boolean
+  phoneVerification: boolean
+  /** `false` once blocked. */
+  status: boolean
+  labels: string[]
+  mfa: boolean
+  prefs: Record<string, unknown>
+  /** bcrypt over a SHA-256 pre-hash (`lib/password.ts`); `null` for password-less accounts. */
+  passwordHash: string | null
+  passwordUpdatedAt: number | null
+}
+
+/** Device and client fields derived from the User-Agent once, at sign-in. */
+export interface ClientInfo {
+  osCode: string
+  osName: string
+  osVersion: string
+  clientType: string
+  clientCode: string
+  clientName: string
+  clientVersion: string
+  clientEngine: string
+  clientEngineVersion: string
+  deviceName: string
+  deviceBrand: string
+  deviceModel: string
+}
+
+/** A session as stored. The carrier holds the raw secret; the store only its SHA-256. */
+export interface SessionRecord {
+  id: string
+  accountId: string
+  createdAt: number
+  updatedAt: number
+  expiresAt: number
+  /** Hex SHA-256 of the 256-bit session secret. */
+  secretHash: string
+  provider: string
+  providerUid: string
+  providerAccessToken: string
+  providerAccessTokenExpiry: number | null
+  providerRefreshToken: string
+  ip: string
+  client: ClientInfo
+  factors: string[]
+  mfaUpdatedAt: number | null
+}
+
+/** A single-use secret (OTP code, magic link, recovery, verification, MFA challenge). */
+export interface TokenRecord {
+  id: string
+  accountId: string
+  /** What the token is for, e.g. `'magic-url'`, `'email-otp'`, `'recovery'`. */
+  kind: string
+  /** Hash of the secret (the core decides how it is keyed); never the secret itself. */
+  secretHash: string
+  createdAt: number
+  expiresAt: number
+  /** Wrong secrets tried against this token so far. */
+  failures: number
+  /** Anything the flow needs back on redemption (JSON-serialisable). */
+  data: Record<string, unknown>
+}
+
+export type UniqueField = 'email' | 'phone'
+
+export type InsertResult = { ok: true } | { ok: false; conflict: 'id' | UniqueField }
+export type ReplaceResult =
+  | { ok: true }
+  | { ok: false; conflict: UniqueField | 'stale' | 'missing' }
+
+export interface ConsumeQuery {
+  /** Only this token id (MFA challenges); otherwise any live token of `kinds`. */
+  id?: string
+  kinds: string[]
+  secretHash: string
+  /** A token that has seen this many wrong secrets is deleted. */
+  maxFailures: number
+  /** Core clock, epoch ms: tokens with `expiresAt <= now` never match. */
+  now: number
+}
+
+export interface HitResult {
+  /** Hits in the current window, including this one. */
+  count: number
+  /** Milliseconds until the window closes. */
+  resetMs: number
+}
+
+export interface Store {
+  // ── accounts ─────────────────────────────────────────────────────────────
+  /** Writes a new account and claims its email / phone (when non-empty). */
+  insertAccount(account: AccountRecord): Promise<InsertResult>
+  getAccount(id: string): Promise<AccountRecord | null>
+  /** The id of the account that owns this email (lowercased) or phone, or null. */
+  findAccountId(field: UniqueField, value: string): Promise<string | null>
+  /**
+   * Replaces the account when its stored `rev` equals `expectedRev` (`next.rev` must be
+   * `expectedRev + 1`). Claims a changed email / phone and releases the old one.
+   */
+  replaceAccount(next: AccountRecord, expectedRev: number): Promise<ReplaceResult>
+  /** Deletes the account, its sessions and tokens, and releases its email / phone. */
+  deleteAccount(id: string): Promise<boolean>
+
+  // ── sessions ─────────────────────────────────────────────────────────────
+  /**
+   * Stores the session and, in the same atomic step, deletes the oldest sessions of the
+   * account beyond `maxSessions` (0 = unlimited). Returns the evicted session ids.
+   */
+  createSession(session: SessionRecord, opts: { maxSessions: number; ttlMs: number }): Promise<string[]>
+  getSession(accountId: string, sessionId: string): Promise<SessionRecord | null>
+  /** The session and its account in one round trip (the `requireSession()` hot path). */
+  getSessionWithAccount(
+    accountId: string,
+    sessionId: string,
+  ): Promise<{ session: SessionRecord | null; account: AccountRecord | null }>
+  /** The account's sessions, oldest first. */
+  listSessions(accountId: string): Promise<SessionRecord[]>
+  /** Overwrites an existing session; false when it no longer exists. */
+  replaceSession(session: SessionRecord, ttlMs: number): Promise<boolean>
+  deleteSession(accountId: string, sessionId: string): Promise<boolean>
+  /** Deletes all the account's sessions but `exceptId`; returns the deleted ids. */
+  deleteSessions(accountId: string, exceptId?: string): Promise<string[]>
+
+  // ── single-use tokens ────────────────────────────────────────────────────
+  putToken(token: TokenRecord, ttlMs: number): Promise<void>
+  /** Atomically finds, deletes and returns a matching live token (see `ConsumeQuery`). */
+  consumeToken(accountId: string, query: ConsumeQuery): Promise<TokenRecord | null>
+  /** Deletes the account's tokens of these kinds (all kinds when omitted); returns how many. */
+  deleteTokens(accountId: string, kinds?: string[]): Promise<number>
+
+  // ── counters ─────────────────────────────────────────────────────────────
+  /** Counts one hit on `key` in a fixed window of `windowSeconds`. */
+  hit(key: string, windowSeconds: number): Promise<HitResult>
+  resetHits(key: string): Promise<void>
+
+  /** Releases connections the store opened itself. */
+  close(): Promise<void>
+}
