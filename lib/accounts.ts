@@ -16,6 +16,7 @@ export interface CreateAccountInput {
 }
 
 const MAX_CAS_RETRIES = 8
+const ACCESS_REFRESH_MS = 24 * 3600 * 1000
 
 /**
  * The core service: every account rule lives here, no HTTP. The router, the strategies and
@@ -143,6 +144,17 @@ export class Accounts {
   async unblockAccount(accountId: string): Promise<AccountRecord> {
     return this.update(accountId, (a) => {
       a.status = true
+    })
+  }
+
+  /**
+   * Refreshes `accessedAt` when it is more than a day old, as Appwrite does. The router
+   * calls it off the response path; `requireSession()` never writes.
+   */
+  async touch(account: AccountRecord): Promise<void> {
+    if (this.#now() - account.accessedAt < ACCESS_REFRESH_MS) return
+    await this.update(account.id, (a) => {
+      a.accessedAt = this.#now()
     })
   }
 

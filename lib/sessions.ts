@@ -1,6 +1,6 @@
 import { AccountsError } from './errors.js'
 import type { Hooks } from './hooks.js'
-import { parseUserAgent } from './http/client-info.js'
+import { parseUserAgent } from './client-info.js'
 import type { ResolvedOptions } from './options.js'
 import { encodeSessionValue, type SessionValue } from './session-value.js'
 import { newSecret, safeEqual, sessionIdFor, sha256Hex } from './secrets.js'

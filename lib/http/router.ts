@@ -21,7 +21,10 @@ export function createRouter(accounts: Accounts): Router {
   // account is blocked come before rate limits, session checks and parameter validation.
   account.use(async function identifyCaller(req: Request, res: Response, next: NextFunction) {
     const caller = await identify(req, res, accounts)
+    res.set('X-Debug-Fallback', String(caller.source === 'fallback-cookies'))
     if (caller.auth && !caller.auth.account.status) throw new AccountsError('user_blocked')
+    // At most once a day per account; never delays or fails the request.
+    if (caller.auth) accounts.touch(caller.auth.account).catch(() => undefined)
     next()
   })
   accountRoutes(account, accounts)
@@ -32,6 +35,11 @@ export function createRouter(accounts: Accounts): Router {
   account.use(errorHandler)
 
   const router = express.Router()
+  // An SDK endpoint configured with a trailing slash (`…/v1/`) sends `//account`.
+  router.use(function collapseLeadingSlashes(req: Request, _res: Response, next: NextFunction) {
+    if (req.url.startsWith('//')) req.url = req.url.replace(/^\/{2,}/, '/')
+    next()
+  })
   router.use('/account', account)
   return router
 }

@@ -142,6 +142,9 @@ describe('core: accounts', () => {
   it('announces events to listeners and survives a throwing one', async () => {
     const accounts = core()
     const seen: string[] = []
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.message)
+    process.on('warning', onWarning)
     accounts.on('accountCreated', () => {
       throw new Error('listener bug')
     })
@@ -157,6 +160,9 @@ describe('core: accounts', () => {
     await accounts.createAccount({ email: freshEmail(), password: 'password-123' })
     await accounts.signInWithPassword({ email, password: 'password-123' })
     assert.deepEqual(seen, [email, 'email'])
+    await new Promise((r) => setImmediate(r))
+    process.off('warning', onWarning)
+    assert.ok(warnings.some((m) => m.includes("'accountCreated' listener failed: listener bug")))
   })
 
   it('deletes an account with its sessions', async () => {
@@ -220,5 +226,19 @@ describe('core: sessions', () => {
     assert.throws(() => new Accounts({ secret: SECRET, project: 'bad project' }), /options\.project/)
     assert.throws(() => new Accounts({ secret: SECRET, allowedOrigins: ['not a url'] }), /options\.allowedOrigins/)
     assert.throws(() => new Accounts({ secret: SECRET, bcryptCost: 2 }), /options\.bcryptCost/)
+  })
+})
+
+describe('core: accessedAt', () => {
+  it('is refreshed by touch() at most once a day', async () => {
+    const clock = new FakeClock()
+    const accounts = core(new MemoryStore(), { clock })
+    const a = await accounts.createAccount({ email: freshEmail(), password: 'password-123' })
+    clock.advance(3600)
+    await accounts.touch(a)
+    assert.equal((await accounts.getAccount(a.id))?.accessedAt, a.accessedAt)
+    clock.advance(24 * 3600)
+    await accounts.touch(a)
+    assert.equal((await accounts.getAccount(a.id))?.accessedAt, clock.now())
   })
 })

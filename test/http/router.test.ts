@@ -177,3 +177,20 @@ describe('requireSession()', () => {
     assert.throws(() => accounts.requireSession({ redirectTo: '' }), TypeError)
   })
 })
+
+describe('router: endpoint quirks', () => {
+  const { app } = makeApp()
+
+  it('serves an SDK endpoint configured with a trailing slash (//account)', async () => {
+    const res = await request(app).get('/v1//account').expect(401)
+    assert.equal(res.body.type, 'general_unauthorized_scope')
+  })
+
+  it('says in X-Debug-Fallback whether X-Fallback-Cookies carried the session', async () => {
+    const user = await signUpAndIn(app)
+    const viaHeader = await request(app).get('/v1/account').set('X-Appwrite-Session', user.value).expect(200)
+    assert.equal(viaHeader.headers['x-debug-fallback'], 'false')
+    const viaFallback = await request(app).get('/v1/account').set('X-Fallback-Cookies', JSON.stringify({ [`a_session_${PROJECT}`]: user.value })).expect(200)
+    assert.equal(viaFallback.headers['x-debug-fallback'], 'true')
+  })
+})
