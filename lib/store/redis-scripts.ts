@@ -1,0 +1,189 @@
+/**
+ * Lua for {@link RedisStore}. Each script runs atomically on one node and touches keys of a
+ * single Cluster slot: either one key, or keys sharing the account's `{a:<id>}` hash tag.
+ * Session keys are derived inside a script from a key prefix passed in ARGV (the session ids
+ * are only known from the ZSET); they carry the same hash tag, so they sit in the same slot.
+ *
+ * Security: the atomicity here is what makes single-use tokens single-use, keeps the session
+ * cap from being overshot by racing sign-ins, and stops lost updates on accounts. Don't split
+ * a script into separate commands.
+ */
+
+/** KEYS: sessions zset, new session. ARGV: id, json, ttlMs, createdAt, maxSessions, session key prefix. */
+export const CREATE_SESSION = `
+local ttl = tonumber(ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+local live = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if id == ARGV[1] or redis.call('EXISTS', ARGV[6] .. id) == 1 then live[#live + 1] = id
+  else redis.call('ZREM', KEYS[1], id) end
+end
+local evicted = {}
+local excess = #live - tonumber(ARGV[5])
+if tonumber(ARGV[5]) > 0 then
+  for _, id in ipairs(live) do
+    if excess <= 0 then break end
+    if id ~= ARGV[1] then
+      redis.call('DEL', ARGV[6] .. id)
+      redis.call('ZREM', KEYS[1], id)
+      evicted[#evicted + 1] = id
+      excess = excess - 1
+    end
+  end
+end
+return evicted`
+
+/** KEYS: sessions zset. ARGV: session key prefix. Returns live session JSONs, oldest first. */
+export const LIST_SESSIONS = `
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local v = redis.call('GET', ARGV[1] .. id)
+  if v then out[#out + 1] = v else redis.call('ZREM', KEYS[1], id) end
+end
+return out`
+
+/** KEYS: sessions zset, session. ARGV: json, ttlMs, createdAt, id. */
+export const REPLACE_SESSION = `
+if not redis.call('SET', KEYS[2], ARGV[1], 'XX', 'PX', ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`
+
+/** KEYS: sessions zset, session. ARGV: id. */
+export const DELETE_SESSION = `
+local n = redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[1], ARGV[1])
+return n`
+
+/** KEYS: sessions zset. ARGV: session key prefix, id to keep ('' = none). Returns deleted ids. */
+export const DELETE_SESSIONS = `
+local deleted = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if id ~= ARGV[2] then
+    if redis.call('DEL', ARGV[1] .. id) == 1 then deleted[#deleted + 1] = id end
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return deleted`
+
+/** KEYS: account, sessions zset, tokens, claim lock. ARGV: session key prefix. Returns the old account JSON. */
+export const DELETE_ACCOUNT = `
+local acc = redis.call('GET', KEYS[1])
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do redis.call('DEL', ARGV[1] .. id) end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+return acc`
+
+/**
+ * Compare-and-set on `rev`. KEYS: account, claim lock. ARGV: expectedRev, json, lock token ('' = none).
+ * The lock check makes an email/phone change commit only while its writer still holds the
+ * account's claim lock, i.e. while no other writer can be moving this account's claims.
+ */
+export const REPLACE_ACCOUNT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 'missing' end
+if cjson.decode(cur).rev ~= tonumber(ARGV[1]) then return 'stale' end
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[3] then return 'stale' end
+redis.call('SET', KEYS[1], ARGV[2])
+return 'ok'`
+
+/** KEYS: key. ARGV: expected value, new value. Compare-and-set (claim takeover). */
+export const COMPARE_AND_SET = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`
+
+/** KEYS: key. ARGV: expected value. Compare-and-delete (release what we took, unlock). */
+export const COMPARE_AND_DELETE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`
+
+/** KEYS: claim. ARGV: account id. Deletes the claim only while it still names that account. */
+export const RELEASE_OWNED_CLAIM = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local ok, c = pcall(cjson.decode, v)
+if not ok or type(c) ~= 'table' or c.id ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`
+
+/**
+ * Tokens hash fields: `t:<id>` → token JSON (never rewritten, so cjson can't mangle it),
+ * `f:<id>` → failure count. KEYS: tokens. ARGV: id, json, failures, ttlMs, now (prunes expired).
+ */
+export const PUT_TOKEN = `
+local h = redis.call('HGETALL', KEYS[1])
+for i = 1, #h, 2 do
+  if string.sub(h[i], 1, 2) == 't:' and cjson.decode(h[i + 1]).expiresAt <= tonumber(ARGV[5]) then
+    redis.call('HDEL', KEYS[1], h[i], 'f:' .. string.sub(h[i], 3))
+  end
+end
+redis.call('HSET', KEYS[1], 't:' .. ARGV[1], ARGV[2], 'f:' .. ARGV[1], ARGV[3])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end`
+
+/**
+ * KEYS: tokens. ARGV: id ('' = any), secretHash, maxFailures (<= 0: no limit), now, kinds...
+ * Returns {json, failures} of the one token it consumed, or nil. Because the match and the
+ * HDEL happen in one script, two concurrent redemptions can never both win.
+ */
+export const CONSUME_TOKEN = `
+local want, secret, max, now = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local kinds, nkinds = {}, 0
+for i = 5, #ARGV do kinds[ARGV[i]] = true; nkinds = nkinds + 1 end
+local h = redis.call('HGETALL', KEYS[1])
+local fails = {}
+for i = 1, #h, 2 do
+  if string.sub(h[i], 1, 2) == 'f:' then fails[string.sub(h[i], 3)] = tonumber(h[i + 1]) end
+end
+local candidates = {}
+for i = 1, #h, 2 do
+  if string.sub(h[i], 1, 2) == 't:' then
+    local id = string.sub(h[i], 3)
+    local t = cjson.decode(h[i + 1])
+    local n = fails[id] or 0
+    if t.expiresAt <= now or (max > 0 and n >= max) then
+      redis.call('HDEL', KEYS[1], h[i], 'f:' .. id)
+    elseif (want == '' or id == want) and (kinds[t.kind] or (want ~= '' and nkinds == 0)) then
+      if t.secretHash == secret then
+        redis.call('HDEL', KEYS[1], h[i], 'f:' .. id)
+        return {h[i + 1], n}
+      end
+      candidates[#candidates + 1] = id
+    end
+  end
+end
+for _, id in ipairs(candidates) do
+  if redis.call('HINCRBY', KEYS[1], 'f:' .. id, 1) >= max and max > 0 then
+    redis.call('HDEL', KEYS[1], 't:' .. id, 'f:' .. id)
+  end
+end
+return false`
+
+/** KEYS: tokens. ARGV: kinds... (none = all). Returns how many tokens it deleted. */
+export const DELETE_TOKENS = `
+local h = redis.call('HGETALL', KEYS[1])
+local n = 0
+for i = 1, #h, 2 do
+  if string.sub(h[i], 1, 2) == 't:' then
+    local hit = #ARGV == 0
+    if not hit then
+      local kind = cjson.decode(h[i + 1]).kind
+      for j = 1, #ARGV do if ARGV[j] == kind then hit = true end end
+    end
+    if hit then
+      redis.call('HDEL', KEYS[1], h[i], 'f:' .. string.sub(h[i], 3))
+      n = n + 1
+    end
+  end
+end
+return n`
+
+/** KEYS: counter. ARGV: window ms. Fixed window: the first hit starts the clock. */
+export const HIT = `
+local c = redis.call('INCR', KEYS[1])
+local t = redis.call('PTTL', KEYS[1])
+if t < 0 then
+  t = tonumber(ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], t)
+end
+return {c, t}`

@@ -1,0 +1,199 @@
+import type {
+  AccountRecord, ConsumeQuery, HitResult, InsertResult, ReplaceResult, SessionRecord, Store,
+  TokenRecord, UniqueField,
+} from './store.js'
+import * as lua from './redis-scripts.js'
+import { insertWithClaims, parseClaim, replaceWithClaims } from './redis-claims.js'
+import type { ClaimDeps } from './redis-claims.js'
+import { parse, RedisConnection, str } from './redis-connection.js'
+import type { RedisStoreClient } from './redis-connection.js'
+
+export type { RedisStoreClient } from './redis-connection.js'
+
+export interface RedisStoreOptions {
+  /**
+   * Your node-redis client or cluster (`createClient()` / `createCluster()`), already
+   * connected: the store never connects, closes or listens to it. Use the default type
+   * mapping (replies as strings). Exactly one of `client` / `url`.
+   */
+  client?: RedisStoreClient
+  /**
+   * A Redis URL (`redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS). The store
+   * creates its own client, connects it on first use and closes it in `close()`. For any other
+   * connection option, create the client yourself and pass `client`. Exactly one of `client` / `url`.
+   */
+  url?: string
+  /** Prepended to every key. Default `'acc:'`. Must not contain `{` or `}` (they'd break Cluster hash tags). */
+  prefix?: string
+}
+
+const FIELDS: readonly UniqueField[] = ['email', 'phone']
+
+/** Lifetimes in whole positive ms: Redis rejects PX 0 and fractions. */
+const ms = (n: number): string => String(Math.max(1, Math.ceil(n)))
+/** Escapes `{`, `}` (and `%`) in ids so an id can't end the hash tag early or forge another account's keys. */
+const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+/**
+ * The production store: Redis or Redis Cluster through node-redis.
+ *
+ * Everything one account owns lives under the hash tag `{a:<id>}`, so its scripts and the
+ * `requireSession()` read (one `MGET`) stay on one slot. Email / phone claims live in other
+ * slots and are kept consistent by `redis-claims.ts`. Keys, under `prefix` P:
+ * - `P{a:<id>}:account` account JSON; `:sessions` ZSET of session ids by createdAt;
+ *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` email/phone change lock
+ * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`
+ * - `Prl:<key>` fixed-window counters
+ */
+export class RedisStore implements Store {
+  readonly #conn: RedisConnection
+  readonly #prefix: string
+  readonly #claims: ClaimDeps
+
+  constructor(options: RedisStoreOptions) {
+    const { client, url, prefix = 'acc:' } = options ?? {}
+    if ((client == null) === (url == null)) throw new TypeError('RedisStore: pass exactly one of `client` or `url`')
+    if (url != null && (typeof url !== 'string' || url === '')) throw new TypeError('RedisStore: `url` must be a non-empty string')
+    if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
+      throw new TypeError('RedisStore: `prefix` must be a string without `{` or `}`')
+    }
+    this.#prefix = prefix
+    this.#conn = new RedisConnection(client, url)
+    const conn = this.#conn
+    this.#claims = {
+      get: async (key) => str(await (await conn.cmd()).get(key)),
+      setNx: async (key, value, ttlMs) => (await (await conn.cmd()).set(key, value,
+        ttlMs ? { condition: 'NX', expiration: { type: 'PX', value: ttlMs } } : { condition: 'NX' })) != null,
+      run: (script, keys, args) => conn.run(script, keys, args),
+      claimKey: (field, value) => `${prefix}u:${field}:${value}`,
+      lockKey: (id) => this.#key(id, 'lock'),
+      getAccount: (id) => this.getAccount(id),
+      compareAndSet: (next, expectedRev, lock) => this.#compareAndSet(next, expectedRev, lock),
+    }
+  }
+
+  // ── accounts ────────────────────────────────────────────────────────────
+  async insertAccount(account: AccountRecord): Promise<InsertResult> {
+    const c = await this.#conn.cmd()
+    const key = this.#key(account.id, 'account')
+    // Checked first only so a duplicate id reports 'id' rather than its own email; SET NX decides.
+    if (await c.exists(key)) return { ok: false, conflict: 'id' }
+    return insertWithClaims(this.#claims, account, async () =>
+      (await c.set(key, JSON.stringify(account), { condition: 'NX' })) != null)
+  }
+
+  async getAccount(id: string): Promise<AccountRecord | null> {
+    return parse<AccountRecord>(await (await this.#conn.cmd()).get(this.#key(id, 'account')))
+  }
+
+  async findAccountId(field: UniqueField, value: string): Promise<string | null> {
+    if (!value) return null
+    const claim = parseClaim(await this.#claims.get(this.#claims.claimKey(field, value)))
+    if (!claim) return null
+    const owner = await this.getAccount(claim.id)
+    return owner && owner[field] === value ? claim.id : null
+  }
+
+  async replaceAccount(next: AccountRecord, expectedRev: number): Promise<ReplaceResult> {
+    if (next.rev !== expectedRev + 1) throw new TypeError('replaceAccount: next.rev must be expectedRev + 1')
+    const cur = await this.getAccount(next.id)
+    if (!cur) return { ok: false, conflict: 'missing' }
+    if (cur.rev !== expectedRev) return { ok: false, conflict: 'stale' }
+    const changed = FIELDS.filter((f) => cur[f] !== next[f])
+    if (changed.length === 0) return this.#compareAndSet(next, expectedRev, '')
+    return replaceWithClaims(this.#claims, cur, next, changed)
+  }
+
+  async deleteAccount(id: string): Promise<boolean> {
+    const keys = [this.#key(id, 'account'), this.#key(id, 'sessions'), this.#key(id, 'tokens'), this.#key(id, 'lock')]
+    const old = parse<AccountRecord>(await this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')]))
+    if (!old) return false
+    // Claims live in other slots; a claim that no longer names this account isn't ours to drop.
+    await Promise.all(FIELDS.filter((f) => old[f]).map((f) =>
+      this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.#claims.claimKey(f, old[f])], [id])))
+    return true
+  }
+
+  // ── sessions ────────────────────────────────────────────────────────────
+  async createSession(session: SessionRecord, opts: { maxSessions: number; ttlMs: number }): Promise<string[]> {
+    const a = session.accountId
+    const args = [session.id, JSON.stringify(session), ms(opts.ttlMs), String(session.createdAt),
+      String(Math.max(0, Math.floor(opts.maxSessions))), this.#key(a, 's:')]
+    return ((await this.#conn.run(lua.CREATE_SESSION, [this.#key(a, 'sessions'), this.#key(a, `s:${session.id}`)], args)) as unknown[])
+      .map((v) => str(v)!)
+  }
+
+  async getSession(accountId: string, sessionId: string): Promise<SessionRecord | null> {
+    return parse<SessionRecord>(await (await this.#conn.cmd()).get(this.#key(accountId, `s:${sessionId}`)))
+  }
+
+  async getSessionWithAccount(accountId: string, sessionId: string) {
+    // One round trip: both keys share the account's hash tag, so one MGET serves them on Cluster too.
+    const [s, a] = await (await this.#conn.cmd()).mGet([this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')])
+    return { session: parse<SessionRecord>(s), account: parse<AccountRecord>(a) }
+  }
+
+  async listSessions(accountId: string): Promise<SessionRecord[]> {
+    const list = (await this.#conn.run(lua.LIST_SESSIONS, [this.#key(accountId, 'sessions')], [this.#key(accountId, 's:')])) as unknown[]
+    return list.map((v) => parse<SessionRecord>(v)!)
+  }
+
+  async replaceSession(session: SessionRecord, ttlMs: number): Promise<boolean> {
+    const a = session.accountId
+    const keys = [this.#key(a, 'sessions'), this.#key(a, `s:${session.id}`)]
+    return (await this.#conn.run(lua.REPLACE_SESSION, keys, [JSON.stringify(session), ms(ttlMs), String(session.createdAt), session.id])) === 1
+  }
+
+  async deleteSession(accountId: string, sessionId: string): Promise<boolean> {
+    const keys = [this.#key(accountId, 'sessions'), this.#key(accountId, `s:${sessionId}`)]
+    return (await this.#conn.run(lua.DELETE_SESSION, keys, [sessionId])) === 1
+  }
+
+  async deleteSessions(accountId: string, exceptId?: string): Promise<string[]> {
+    const ids = await this.#conn.run(lua.DELETE_SESSIONS, [this.#key(accountId, 'sessions')], [this.#key(accountId, 's:'), exceptId ?? ''])
+    return (ids as unknown[]).map((v) => str(v)!)
+  }
+
+  // ── tokens ──────────────────────────────────────────────────────────────
+  async putToken(token: TokenRecord, ttlMs: number): Promise<void> {
+    const args = [token.id, JSON.stringify(token), String(token.failures), ms(ttlMs), String(token.createdAt)]
+    await this.#conn.run(lua.PUT_TOKEN, [this.#key(token.accountId, 'tokens')], args)
+  }
+
+  async consumeToken(accountId: string, q: ConsumeQuery): Promise<TokenRecord | null> {
+    const args = [q.id ?? '', q.secretHash, String(q.maxFailures), String(q.now), ...q.kinds]
+    const r = (await this.#conn.run(lua.CONSUME_TOKEN, [this.#key(accountId, 'tokens')], args)) as unknown[] | null
+    return r ? { ...parse<TokenRecord>(r[0])!, failures: Number(r[1]) } : null
+  }
+
+  async deleteTokens(accountId: string, kinds?: string[]): Promise<number> {
+    if (kinds && kinds.length === 0) return 0 // the script reads "no kinds" as "all kinds"
+    return Number(await this.#conn.run(lua.DELETE_TOKENS, [this.#key(accountId, 'tokens')], kinds ?? []))
+  }
+
+  // ── counters ────────────────────────────────────────────────────────────
+  async hit(key: string, windowSeconds: number): Promise<HitResult> {
+    const [count, resetMs] = (await this.#conn.run(lua.HIT, [`${this.#prefix}rl:${key}`], [ms(windowSeconds * 1000)])) as unknown[]
+    return { count: Number(count), resetMs: Number(resetMs) }
+  }
+
+  async resetHits(key: string): Promise<void> {
+    await (await this.#conn.cmd()).del(`${this.#prefix}rl:${key}`)
+  }
+
+  /** Closes the client the store created from `url`; a client you passed in is left to you. */
+  async close(): Promise<void> {
+    await this.#conn.close()
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────
+  #key(accountId: string, suffix: string): string {
+    return `${this.#prefix}{a:${esc(accountId)}}:${suffix}`
+  }
+
+  async #compareAndSet(next: AccountRecord, expectedRev: number, lock: string): Promise<ReplaceResult> {
+    const keys = [this.#key(next.id, 'account'), this.#key(next.id, 'lock')]
+    const r = str(await this.#conn.run(lua.REPLACE_ACCOUNT, keys, [String(expectedRev), JSON.stringify(next), lock]))
+    return r === 'ok' ? { ok: true } : { ok: false, conflict: r === 'missing' ? 'missing' : 'stale' }
+  }
+}

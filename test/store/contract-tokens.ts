@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict'
+import type { ConsumeQuery, TokenRecord } from '../../lib/store/store.js'
+import { makeToken, T0, uid } from './fixtures.js'
+import type { StoreHandle } from './fixtures.js'
+
+const TTL = 60_000
+const q = (t: TokenRecord, over: Partial<ConsumeQuery> = {}): ConsumeQuery =>
+  ({ kinds: [t.kind], secretHash: 'right', maxFailures: 3, now: T0 + 1000, ...over })
+
+export function tokenTests(h: StoreHandle): void {
+  it('returns a matching token once and deletes it', async () => {
+    const t = makeToken(uid())
+    await h.store.putToken(t, TTL)
+    assert.deepEqual(await h.store.consumeToken(t.accountId, q(t)), t)
+    assert.equal(await h.store.consumeToken(t.accountId, q(t)), null)
+    assert.equal(await h.store.consumeToken(uid(), q(t)), null)
+  })
+
+  it('gives a token to exactly one of 20 concurrent consumers', async () => {
+    const t = makeToken(uid())
+    await h.store.putToken(t, TTL)
+    const results = await Promise.all(Array.from({ length: 20 }, () => h.store.consumeToken(t.accountId, q(t))))
+    assert.equal(results.filter((r) => r !== null).length, 1)
+  })
+
+  it('counts wrong secrets and reports them on redemption', async () => {
+    const t = makeToken(uid())
+    await h.store.putToken(t, TTL)
+    for (let i = 0; i < 2; i++) assert.equal(await h.store.consumeToken(t.accountId, q(t, { secretHash: 'wrong' })), null)
+    assert.deepEqual(await h.store.consumeToken(t.accountId, q(t)), { ...t, failures: 2 })
+  })
+
+  it('kills a token at maxFailures even if the right secret follows', async () => {
+    const a = uid()
+    const t = makeToken(a)
+    const other = makeToken(a, { secretHash: 'other' })
+    await h.store.putToken(t, TTL)
+    await h.store.putToken(other, TTL)
+    for (let i = 0; i < 3; i++) assert.equal(await h.store.consumeToken(a, q(t, { secretHash: 'wrong' })), null)
+    assert.equal(await h.store.consumeToken(a, q(t)), null)
+    assert.equal(await h.store.consumeToken(a, q(t, { secretHash: 'other' })), null) // every candidate counted
+  })
+
+  it('never matches an expired token (now >= expiresAt)', async () => {
+    const a = uid()
+    const t = makeToken(a)
+    await h.store.putToken(t, TTL)
+    assert.equal(await h.store.consumeToken(a, q(t, { now: t.expiresAt })), null)
+    assert.equal(await h.store.consumeToken(a, q(t, { now: t.expiresAt - 1 })), null) // pruned when met
+    const u = makeToken(a)
+    await h.store.putToken(u, TTL)
+    assert.deepEqual(await h.store.consumeToken(a, q(u, { now: u.expiresAt - 1 })), u)
+  })
+
+  it('only considers the asked kinds, without counting failures on others', async () => {
+    const a = uid()
+    const t = makeToken(a, { kind: 'recovery' })
+    await h.store.putToken(t, TTL)
+    for (let i = 0; i < 5; i++) assert.equal(await h.store.consumeToken(a, q(t, { kinds: ['email-otp', 'magic-url'] })), null)
+    assert.deepEqual(await h.store.consumeToken(a, q(t, { kinds: ['magic-url', 'recovery'] })), t)
+  })
+
+  it('with an id, only considers that token', async () => {
+    const a = uid()
+    const t1 = makeToken(a, { kind: 'mfa' })
+    const t2 = makeToken(a, { kind: 'mfa' })
+    await h.store.putToken(t1, TTL)
+    await h.store.putToken(t2, TTL)
+    assert.deepEqual(await h.store.consumeToken(a, q(t2, { id: t2.id })), t2)
+    assert.equal(await h.store.consumeToken(a, q(t2, { id: t2.id })), null)
+    assert.equal(await h.store.consumeToken(a, q(t1, { id: uid() })), null)
+    assert.equal(await h.store.consumeToken(a, q(t1, { id: t1.id, kinds: ['recovery'] })), null)
+    assert.deepEqual(await h.store.consumeToken(a, q(t1, { id: t1.id, kinds: [] })), t1)
+  })
+
+  it('deletes tokens by kind or all of them', async () => {
+    const a = uid()
+    for (const kind of ['email-otp', 'email-otp', 'recovery', 'magic-url']) await h.store.putToken(makeToken(a, { kind }), TTL)
+    assert.equal(await h.store.deleteTokens(a, []), 0)
+    assert.equal(await h.store.deleteTokens(a, ['email-otp', 'phone-otp']), 2)
+    assert.equal(await h.store.deleteTokens(a, ['email-otp']), 0)
+    assert.equal(await h.store.deleteTokens(a), 2)
+    assert.equal(await h.store.deleteTokens(a), 0)
+    assert.equal(await h.store.deleteTokens(uid()), 0)
+  })
+
+  it('round-trips token data through JSON', async () => {
+    const a = uid()
+    const t = makeToken(a, { data: { url: 'https://x.test/?a=1&b=%7B', list: [], obj: {}, nested: [[], { k: null }], n: 1.5 } })
+    await h.store.putToken(t, TTL)
+    const snapshot = structuredClone(t)
+    ;(t.data.list as unknown[]).push('mutated-input')
+    assert.deepEqual(await h.store.consumeToken(a, q(t)), snapshot)
+  })
+}

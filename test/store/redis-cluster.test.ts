@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { createCluster } from 'redis'
+import { RedisStore } from '../../lib/store/redis-store.js'
+import { startCluster } from '../support/redis-cluster.js'
+import type { TestCluster } from '../support/redis-cluster.js'
+import { describeRedis, uniquePrefix } from '../support/redis.js'
+import { storeContract } from './contract.js'
+import { makeAccount, makeSession } from './fixtures.js'
+
+const newCluster = (url: string) => createCluster({ rootNodes: [{ url }] })
+
+// The whole contract again, on a 3-master cluster: any multi-key command or script spanning
+// slots fails here with CROSSSLOT, which a single server would silently accept.
+describeRedis('RedisStore on Redis Cluster', function () {
+  let cluster: TestCluster
+  let client: ReturnType<typeof newCluster>
+  before(async function () {
+    this.timeout(30_000)
+    cluster = await startCluster()
+    client = newCluster(cluster.rootUrl)
+    client.on('error', () => undefined)
+    await client.connect()
+  })
+  after(async () => {
+    await client?.close()
+    await cluster?.stop()
+  })
+
+  // Each test gets its own prefix; the servers are thrown away at the end, so no key cleanup.
+  storeContract('RedisStore (cluster)', async () => new RedisStore({ client, prefix: uniquePrefix('cluster') }))
+
+  // (node-redis splits a cross-slot MGET per node by itself; scripts it can't split.)
+  it('rejects a cross-slot script, so the contract run above really checks slots', async () => {
+    await assert.rejects(client.eval('return 1', { keys: ['a', 'b'], arguments: [] }), /CROSSSLOT/)
+  })
+
+  it('serves getSessionWithAccount in one MGET on the account\'s slot', async () => {
+    const store = new RedisStore({ client, prefix: uniquePrefix('cluster') })
+    const a = makeAccount()
+    await store.insertAccount(a)
+    const s = makeSession(a.id)
+    await store.createSession(s, { maxSessions: 10, ttlMs: 60_000 })
+    assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
+  })
+})

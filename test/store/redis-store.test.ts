@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict'
+import { RedisStore } from '../../lib/store/redis-store.js'
+import type { RedisStoreOptions } from '../../lib/store/redis-store.js'
+import type { Store } from '../../lib/store/store.js'
+import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, redisUrl, uniquePrefix } from '../support/redis.js'
+import type { TestRedisClient } from '../support/redis.js'
+import { storeContract } from './contract.js'
+import { makeAccount, makeSession, makeToken, uid } from './fixtures.js'
+
+describeRedis('RedisStore', function () {
+  let client: TestRedisClient
+  const prefixes = new WeakMap<Store, string>()
+  before(async () => { client = await connectedClient() })
+  after(async () => { await client?.close() })
+
+  storeContract('RedisStore', async () => {
+    const prefix = uniquePrefix('contract')
+    const store = new RedisStore({ client, prefix })
+    prefixes.set(store, prefix)
+    return store
+  }, async (store) => { await deleteByPrefix(client, prefixes.get(store)!) })
+
+  describe('Redis specifics', () => {
+    let prefix: string
+    let store: RedisStore
+    beforeEach(() => {
+      prefix = uniquePrefix('redis')
+      store = new RedisStore({ client, prefix })
+    })
+    afterEach(async () => {
+      await store.close()
+      await deleteByPrefix(client, prefix)
+    })
+    const claim = (id: string, ageMs: number) => JSON.stringify({ id, at: Date.now() - ageMs })
+
+    it('takes over a claim older than 60 s whose owner does not exist', async () => {
+      await client.set(`${prefix}u:email:ghost@example.com`, claim('ghost', 120_000))
+      const a = makeAccount({ email: 'ghost@example.com' })
+      assert.deepEqual(await store.insertAccount(a), { ok: true })
+      assert.equal(await store.findAccountId('email', 'ghost@example.com'), a.id)
+    })
+
+    it('takes over an old claim whose owner no longer holds the value', async () => {
+      const owner = makeAccount({ email: 'moved@example.com' })
+      await store.insertAccount(owner)
+      await client.set(`${prefix}u:email:once@example.com`, claim(owner.id, 120_000))
+      assert.equal(await store.findAccountId('email', 'once@example.com'), null)
+      assert.deepEqual(await store.insertAccount(makeAccount({ email: 'once@example.com' })), { ok: true })
+    })
+
+    it('treats a young claim as taken even without its account (owner may be mid-write)', async () => {
+      await client.set(`${prefix}u:email:young@example.com`, claim('writer', 1000))
+      assert.deepEqual(await store.insertAccount(makeAccount({ email: 'young@example.com' })), { ok: false, conflict: 'email' })
+      assert.equal(await store.findAccountId('email', 'young@example.com'), null)
+    })
+
+    it('refreshes a leftover claim of the account itself on an email change', async () => {
+      const a = makeAccount()
+      await store.insertAccount(a)
+      await client.set(`${prefix}u:email:left@example.com`, claim(a.id, 1000))
+      assert.deepEqual(await store.replaceAccount({ ...a, rev: 2, email: 'left@example.com' }, 1), { ok: true })
+      assert.equal(await store.findAccountId('email', 'left@example.com'), a.id)
+      assert.notEqual(await client.get(`${prefix}u:email:left@example.com`), claim(a.id, 1000))
+    })
+
+    it('answers stale to an email change while another one holds the account\'s lock', async () => {
+      const a = makeAccount()
+      await store.insertAccount(a)
+      await client.set(`${prefix}{a:${a.id}}:lock`, 'someone', { expiration: { type: 'PX', value: 60_000 } })
+      assert.deepEqual(await store.replaceAccount({ ...a, rev: 2, email: 'n@example.com' }, 1), { ok: false, conflict: 'stale' })
+      assert.equal(await store.findAccountId('email', 'n@example.com'), null)
+      assert.deepEqual(await store.replaceAccount({ ...a, rev: 2, name: 'plain writes pass' }, 1), { ok: true })
+      assert.equal(await client.get(`${prefix}{a:${a.id}}:lock`), 'someone')
+    })
+
+    it('lets the tokens hash and sessions zset expire with their latest member', async () => {
+      const a = makeAccount()
+      await store.putToken(makeToken(a.id), 60_000)
+      await store.putToken(makeToken(a.id), 1000)
+      await store.createSession(makeSession(a.id), { maxSessions: 10, ttlMs: 60_000 })
+      await store.createSession(makeSession(a.id), { maxSessions: 10, ttlMs: 1000 })
+      for (const k of ['tokens', 'sessions']) {
+        const ttl = await client.pTTL(`${prefix}{a:${a.id}}:${k}`)
+        assert.ok(ttl > 59_000 && ttl <= 60_000, `${k} pttl ${ttl}`)
+      }
+    })
+
+    it('keeps all of an account\'s keys under one hash tag, and everything under the prefix', async () => {
+      const a = makeAccount({ phone: '+15550009' })
+      await store.insertAccount(a)
+      for (let i = 0; i < 3; i++) await store.createSession(makeSession(a.id), { maxSessions: 10, ttlMs: 60_000 })
+      await store.putToken(makeToken(a.id), 60_000)
+      await store.hit('login:1.2.3.4', 60)
+      const keys = await keysByPrefix(client, prefix)
+      const accountKeys = keys.filter((k) => k.includes('{'))
+      assert.equal(accountKeys.length, 1 + 1 + 3 + 1) // account, sessions zset, 3 sessions, tokens
+      for (const k of accountKeys) assert.ok(k.startsWith(`${prefix}{a:${a.id}}:`), k)
+      const others = keys.filter((k) => !k.includes('{')).sort()
+      assert.deepEqual(others, [`${prefix}rl:login:1.2.3.4`, `${prefix}u:email:${a.email}`, `${prefix}u:phone:${a.phone}`])
+    })
+
+    it('reads a session with its account in one command (MGET)', async () => {
+      const a = makeAccount()
+      await store.insertAccount(a)
+      const s = makeSession(a.id)
+      await store.createSession(s, { maxSessions: 10, ttlMs: 60_000 })
+      const before = await commandCalls(client)
+      assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
+      const after = await commandCalls(client)
+      const diff = Object.keys(after).filter((k) => k !== 'info' && after[k] !== before[k])
+        .map((k) => `${k}+${after[k]! - (before[k] ?? 0)}`)
+      assert.deepEqual(diff, ['mget+1'])
+    })
+
+    it('isolates stores with different prefixes', async () => {
+      const otherPrefix = uniquePrefix('other')
+      const other = new RedisStore({ client, prefix: otherPrefix })
+      try {
+        const a = makeAccount()
+        await store.insertAccount(a)
+        assert.equal(await other.getAccount(a.id), null)
+        assert.deepEqual(await other.insertAccount(a), { ok: true })
+      } finally {
+        await deleteByPrefix(client, otherPrefix)
+      }
+    })
+
+    it('keeps ids with braces inside their own hash tag', async () => {
+      const a = makeAccount({ id: 'x}:s:y' })
+      const b = makeAccount({ id: 'x' })
+      await store.insertAccount(a)
+      await store.insertAccount(b)
+      await store.createSession(makeSession(b.id, { id: 'y}:account' }), { maxSessions: 10, ttlMs: 60_000 })
+      assert.deepEqual(await store.getAccount(a.id), a)
+      for (const k of await keysByPrefix(client, `${prefix}{`)) assert.match(k, /^[^}]*\{a:(x|x%7D:s:y)\}:/)
+    })
+
+    it('leaves a client it was given open on close()', async () => {
+      await store.close()
+      assert.equal(client.isOpen, true)
+      await assert.rejects(store.getAccount('x'), /closed/)
+    })
+
+    it('with `url` and no Redis listening, fails commands instead of hanging', async function () {
+      this.timeout(15_000)
+      const port = await closedPort()
+      const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix: uniquePrefix('down') })
+      const warnings: string[] = []
+      const onWarning = (w: Error) => warnings.push(w.message)
+      process.on('warning', onWarning)
+      try {
+        const started = Date.now()
+        await assert.rejects(store.getAccount('x'), /not reachable/)
+        assert.ok(Date.now() - started < 10_000)
+      } finally {
+        process.off('warning', onWarning)
+        await store.close()
+      }
+      assert.ok(warnings.some((m) => m.startsWith('RedisStore:')))
+    })
+  })
+
+  describe('options', () => {
+    it('throws TypeError for bad options, naming the option', () => {
+      const url = redisUrl()!
+      const bad: Array<[unknown, RegExp]> = [
+        [{}, /client.*url/], [undefined, /client.*url/], [{ client, url }, /client.*url/],
+        [{ url: '' }, /url/], [{ url, prefix: 'a{b' }, /prefix/], [{ url, prefix: 'a}' }, /prefix/], [{ url, prefix: 7 }, /prefix/],
+      ]
+      for (const [opts, msg] of bad) assert.throws(() => new RedisStore(opts as RedisStoreOptions), (e: Error) => e instanceof TypeError && msg.test(e.message))
+    })
+
+    it('with `url`, creates its own client lazily and closes it', async () => {
+      const prefix = uniquePrefix('url')
+      const store = new RedisStore({ url: redisUrl()!, prefix })
+      const before = await clientCount(client)
+      try {
+        const a = makeAccount()
+        const [r1, r2] = await Promise.all([store.insertAccount(a), store.getAccount(uid())]) // share one connect
+        assert.deepEqual(r1, { ok: true })
+        assert.equal(r2, null)
+        assert.deepEqual(await store.getAccount(a.id), a)
+        assert.equal(await clientCount(client), before + 1)
+      } finally {
+        await store.close()
+        await deleteByPrefix(client, prefix)
+      }
+      await eventually(async () => assert.equal(await clientCount(client), before))
+      await assert.rejects(store.getAccount('x'), /closed/)
+    })
+  })
+})
+
+/** A loopback port nothing listens on (bound, read, released). */
+async function closedPort(): Promise<number> {
+  const net = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as import('node:net').AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+async function clientCount(client: TestRedisClient): Promise<number> {
+  return (await client.clientList()).length
+}
+
+/** Per-command call counts from INFO commandstats (the server is this run's own). */
+async function commandCalls(client: TestRedisClient): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out[m[1]!] = Number(m[2])
+  return out
+}
+
+/** The server notices a closed connection a moment after the client does. */
+async function eventually(check: () => Promise<void>, ms = 1000): Promise<void> {
+  for (const deadline = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 20))) {
+    try {
+      return await check()
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Helpers for suites that need the Redis started by ./global-setup.ts.
+ * Tests never FLUSHALL: each suite works under its own random key prefix and deletes by prefix.
+ */
+import { randomBytes } from 'node:crypto'
+import { createClient } from 'redis'
+
+const newClient = (url: string) => createClient({ url })
+export type TestRedisClient = ReturnType<typeof newClient>
+
+/** The harness' Redis URL, or undefined when there is none (only possible without REQUIRE_REDIS). */
+export function redisUrl(): string | undefined {
+  return process.env.REDIS_URL || undefined
+}
+
+/** Call from a `before` hook: skips the suite when there is no Redis (fails with REQUIRE_REDIS=1). */
+export function requireRedisOrSkip(ctx: Mocha.Context): string {
+  const url = redisUrl()
+  if (url) return url
+  if (process.env.REQUIRE_REDIS === '1') throw new Error('REQUIRE_REDIS=1 but no Redis is available')
+  ctx.skip()
+}
+
+/** `describe` whose tests skip when there is no Redis. */
+export function describeRedis(title: string, fn: (this: Mocha.Suite) => void): Mocha.Suite {
+  return describe(title, function () {
+    before(function () {
+      requireRedisOrSkip(this)
+    })
+    fn.call(this)
+  })
+}
+
+/** A new client connected to the harness' Redis; the caller closes it. */
+export async function connectedClient(url = redisUrl()): Promise<TestRedisClient> {
+  if (!url) throw new Error('no REDIS_URL')
+  const client = newClient(url)
+  client.on('error', () => undefined) // connection errors surface on the commands
+  await client.connect()
+  return client
+}
+
+/** A key prefix no other test uses, e.g. `t:sessions:3f9a…:`. Never contains `{` or `}`. */
+export function uniquePrefix(label = 'test'): string {
+  return `t:${label}:${randomBytes(6).toString('hex')}:`
+}
+
+/** Every key under `prefix` (SCAN, so fine on a shared server). */
+export async function keysByPrefix(client: TestRedisClient, prefix: string): Promise<string[]> {
+  const keys: string[] = []
+  for await (const batch of client.scanIterator({ MATCH: `${escapeGlob(prefix)}*`, COUNT: 500 })) keys.push(...batch)
+  return keys
+}
+
+export async function deleteByPrefix(client: TestRedisClient, prefix: string): Promise<number> {
+  const keys = await keysByPrefix(client, prefix)
+  for (const key of keys) await client.unlink(key) // one by one: keys may sit in different slots
+  return keys.length
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
+}
