@@ -153,9 +153,10 @@ export class Accounts {
    */
   async touch(account: AccountRecord): Promise<void> {
     if (this.#now() - account.accessedAt < ACCESS_REFRESH_MS) return
-    await this.update(account.id, (a) => {
+    // Bookkeeping, not a change the user made: no `accountUpdated` event.
+    await this.#write(account.id, (a) => {
       a.accessedAt = this.#now()
-    })
+    }, false)
   }
 
   async deleteAccount(accountId: string): Promise<void> {
@@ -168,6 +169,10 @@ export class Accounts {
    * answer `stale` and the change is replayed on the fresh record, so no update is lost.
    */
   async update(accountId: string, change: (account: AccountRecord) => void): Promise<AccountRecord> {
+    return this.#write(accountId, change, true)
+  }
+
+  async #write(accountId: string, change: (account: AccountRecord) => void, announce: boolean): Promise<AccountRecord> {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const current = await this.#mustGet(accountId)
       const next = structuredClone(current)
@@ -176,7 +181,7 @@ export class Accounts {
       next.updatedAt = this.#now()
       const result: ReplaceResult = await this.store.replaceAccount(next, current.rev)
       if (result.ok) {
-        this.#hooks.emit('accountUpdated', { account: next })
+        if (announce) this.#hooks.emit('accountUpdated', { account: next })
         return next
       }
       if (result.conflict === 'missing') throw new AccountsError('user_not_found')

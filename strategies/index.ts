@@ -1,0 +1,2 @@
+/** Passport strategies for express-accounts (`express-accounts/strategies`); they arrive in a later release. */
+export {}
