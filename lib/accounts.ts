@@ -2,7 +2,13 @@ import { AccountsError } from './errors.js'
 import { Hooks, type AccountsEventName, type Listener } from './hooks.js'
 import { resolveOptions, type AccountsOptions, type ResolvedOptions } from './options.js'
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.js'
+import { Messenger } from './messenger.js'
+import { Passwordless } from './passwordless.js'
+import { phone as validPhone } from './phone.js'
+import { Recovery } from './recovery.js'
 import { Sessions, type ClientContext, type SignIn } from './sessions.js'
+import { Tokens } from './tokens.js'
+import { Verification } from './verification.js'
 import type { AccountRecord, ReplaceResult, Store } from './store/store.js'
 import { newId } from './secrets.js'
 import * as v from './validate.js'
@@ -27,12 +33,25 @@ export class Accounts {
   readonly store: Store
   /** Session operations (create, resolve, list, extend, revoke). */
   readonly sessions: Sessions
+  /** Single-use tokens (hashing, issuing, atomic redemption). */
+  readonly tokens: Tokens
+  /** Email OTP, magic URL, phone OTP and server tokens. */
+  readonly passwordless: Passwordless
+  /** Password recovery by email. */
+  readonly recovery: Recovery
+  /** Email and phone verification. */
+  readonly verification: Verification
   readonly #hooks = new Hooks()
 
   constructor(options: AccountsOptions = {}) {
     this.options = resolveOptions(options)
     this.store = this.options.store
     this.sessions = new Sessions(this.options, this.#hooks)
+    this.tokens = new Tokens(this.options)
+    const messenger = new Messenger(this.options, this.#hooks)
+    this.passwordless = new Passwordless(this, this.tokens, messenger)
+    this.recovery = new Recovery(this, this.tokens, messenger)
+    this.verification = new Verification(this, this.tokens, messenger)
   }
 
   /** Subscribe to an event (`accountCreated`, `signIn`, …); returns an unsubscribe function. */
@@ -61,6 +80,14 @@ export class Accounts {
     return this.insert(blankAccount(newId(), this.#now()))
   }
 
+  /** Creates a password-less account owning an email or a phone (passwordless sign-up). */
+  async createPasswordlessAccount(input: { id?: string; email?: string; phone?: string }): Promise<AccountRecord> {
+    const account = blankAccount(input.id ?? newId(), this.#now())
+    account.email = input.email ?? ''
+    account.phone = input.phone ?? ''
+    return this.insert(account)
+  }
+
   /** Stores a fully built record (for flows that create accounts their own way). */
   async insert(account: AccountRecord): Promise<AccountRecord> {
     const result = await this.store.insertAccount(account)
@@ -75,6 +102,11 @@ export class Accounts {
 
   async findAccountByEmail(email: string): Promise<AccountRecord | null> {
     const id = await this.store.findAccountId('email', email.trim().toLowerCase())
+    return id ? this.store.getAccount(id) : null
+  }
+
+  async findAccountByPhone(phone: string): Promise<AccountRecord | null> {
+    const id = await this.store.findAccountId('phone', phone)
     return id ? this.store.getAccount(id) : null
   }
 
@@ -108,17 +140,24 @@ export class Accounts {
    */
   async updateEmail(accountId: string, email: string, password: string): Promise<AccountRecord> {
     const address = v.email('email', email)
-    const pw = v.password('password', password)
-    const account = await this.#mustGet(accountId)
-    let newHash: string | null = null
-    if (account.passwordHash !== null) {
-      if (!(await verifyPassword(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
-    } else {
-      newHash = await hashPassword(pw, this.options.bcryptCost)
-    }
+    const newHash = await this.#checkOrSetPassword(accountId, password)
     return this.update(accountId, (a) => {
       if (a.email !== address) a.emailVerification = false
       a.email = address
+      if (newHash !== null && a.passwordHash === null) {
+        a.passwordHash = newHash
+        a.passwordUpdatedAt = this.#now()
+      }
+    })
+  }
+
+  /** Changes the phone (E.164), with the same password rule as `updateEmail`. */
+  async updatePhone(accountId: string, phone: string, password: string): Promise<AccountRecord> {
+    const number = validPhone('phone', phone)
+    const newHash = await this.#checkOrSetPassword(accountId, password)
+    return this.update(accountId, (a) => {
+      if (a.phone !== number) a.phoneVerification = false
+      a.phone = number
       if (newHash !== null && a.passwordHash === null) {
         a.passwordHash = newHash
         a.passwordUpdatedAt = this.#now()
@@ -233,6 +272,18 @@ export class Accounts {
     const account = await this.#mustGet(accountId)
     if (!account.status) throw new AccountsError('user_blocked')
     return this.sessions.create(account, { provider, providerUid: '', factors: ['server'] }, client)
+  }
+
+  /**
+   * Contact changes need the password. Returns null when the given one is right, or the hash
+   * to set when the account has none yet (its password is being chosen now).
+   */
+  async #checkOrSetPassword(accountId: string, password: string): Promise<string | null> {
+    const pw = v.password('password', password)
+    const account = await this.#mustGet(accountId)
+    if (account.passwordHash === null) return hashPassword(pw, this.options.bcryptCost)
+    if (!(await verifyPassword(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
+    return null
   }
 
   async #mustGet(accountId: string): Promise<AccountRecord> {

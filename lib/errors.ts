@@ -28,6 +28,10 @@ const DEFAULTS = {
   user_session_already_exists: [401, 'Creation of a session is prohibited when a session is active.'],
   user_not_found: [404, 'User with the requested ID could not be found.'],
   user_unauthorized: [401, 'The current user is not authorized to perform the requested action.'],
+  user_email_not_found: [400, 'Email not found. Please set an email for the current user.'],
+  user_phone_not_found: [400, 'Phone number not found. Please set a phone number for the current user.'],
+  user_email_already_verified: [409, 'The email of the current user has already been verified.'],
+  user_phone_already_verified: [409, 'The phone of the current user has already been verified.'],
   user_anonymous_console_prohibited: [401, 'Anonymous users cannot be created for the console project.'],
 } as const satisfies Record<string, readonly [number, string]>
 

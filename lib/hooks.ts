@@ -7,6 +7,8 @@ export interface AccountsEvents {
   accountDeleted: { accountId: string }
   signIn: { account: AccountRecord; session: SessionRecord }
   sessionDeleted: { accountId: string; sessionId: string }
+  /** An email or SMS could not be handed to its transport (sending happens after the answer). */
+  deliveryFailed: { channel: 'email' | 'sms'; kind: string; to: string; error: Error }
 }
 
 export type AccountsEventName = keyof AccountsEvents

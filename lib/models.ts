@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { AccountRecord, SessionRecord } from './store/store.js'
+import type { AccountRecord, SessionRecord, TokenRecord } from './store/store.js'
 
 /**
  * Appwrite's public models, field for field and in its key order (wire reference §2.5).
@@ -172,5 +172,26 @@ export function toSessionModel(s: SessionRecord, view: SessionView = {}): Sessio
     factors: [...s.factors],
     secret: view.secret ?? '',
     mfaUpdatedAt: formatDate(s.mfaUpdatedAt),
+  }
+}
+
+export interface TokenModel {
+  $id: string
+  $createdAt: string
+  userId: string
+  secret: string
+  expire: string
+  phrase: string
+}
+
+/** `secret` is the raw secret for API-key callers right after issue, `''` for everyone else. */
+export function toTokenModel(t: TokenRecord, view: { secret?: string; phrase?: string } = {}): TokenModel {
+  return {
+    $id: t.id,
+    $createdAt: formatDate(t.createdAt),
+    userId: t.accountId,
+    secret: view.secret ?? '',
+    expire: formatDate(t.expiresAt),
+    phrase: view.phrase ?? '',
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Mailer, SmsSender, Templates } from './delivery/delivery.js'
 import type { Store } from './store/store.js'
 import { MemoryStore } from './store/memory-store.js'
 
@@ -40,6 +41,49 @@ export interface AccountsOptions {
   rateLimits?: boolean
   /** Time source. Default `Date`. */
   clock?: Clock
+  /** Sends email (OTP codes, magic links, recovery, verification). None → those routes answer `503 general_smtp_disabled`. */
+  mailer?: Mailer
+  /** Sends SMS (phone OTP, phone verification). None → those routes answer `503 general_phone_disabled`. */
+  sms?: SmsSender
+  /** Per-kind overrides of the built-in email and SMS templates. Default: built-ins. */
+  templates?: Templates
+  /**
+   * A token request (email OTP, magic URL, phone OTP) for an unknown email or phone creates
+   * the account, as Appwrite does. `false`: no account is created, no message is sent, and the
+   * answer looks the same. Default `true`.
+   */
+  passwordlessSignUp?: boolean
+  /** Where magic links point when a request gives no `url`. Must pass the redirect check. Default: none (`url` then required). */
+  magicUrl?: string
+  /** Token lifetimes, seconds. Defaults: see `TokenLifetimes`. */
+  tokenLifetimes?: Partial<TokenLifetimes>
+  /** Wrong secrets a single token survives; it is deleted at this many. Default 5. */
+  maxTokenFailures?: number
+}
+
+/** Lifetimes of single-use tokens, seconds. */
+export interface TokenLifetimes {
+  /** Email OTP code. Default 900 (15 min). */
+  emailOtp: number
+  /** Phone OTP code. Default 900 (15 min). */
+  phoneOtp: number
+  /** Magic URL secret. Default 3600 (1 h). */
+  magicUrl: number
+  /** Password recovery secret. Default 3600 (1 h). */
+  recovery: number
+  /** Email verification secret. Default 604 800 (7 days). */
+  emailVerification: number
+  /** Phone verification code. Default 900 (15 min). */
+  phoneVerification: number
+}
+
+const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
+  emailOtp: 900,
+  phoneOtp: 900,
+  magicUrl: 3600,
+  recovery: 3600,
+  emailVerification: 7 * 24 * 3600,
+  phoneVerification: 900,
 }
 
 /** Every option resolved: no optional fields downstream. */
@@ -57,6 +101,13 @@ export interface ResolvedOptions {
   cookieSameSite: SameSite
   rateLimits: boolean
   clock: Clock
+  mailer: Mailer | null
+  sms: SmsSender | null
+  templates: Templates
+  passwordlessSignUp: boolean
+  magicUrl: string | null
+  tokenLifetimes: TokenLifetimes
+  maxTokenFailures: number
 }
 
 const DEFAULT_SESSION_DURATION = 30 * 24 * 3600 // seconds
@@ -93,6 +144,20 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
   if (o.clock !== undefined && typeof o.clock?.now !== 'function') {
     throw new TypeError('options.clock must have a now() method returning epoch milliseconds')
   }
+  if (o.mailer !== undefined && typeof o.mailer?.send !== 'function') {
+    throw new TypeError('options.mailer must have a send(message) method (see lib/delivery/delivery.ts)')
+  }
+  if (o.sms !== undefined && typeof o.sms?.send !== 'function') {
+    throw new TypeError('options.sms must have a send(message) method (see lib/delivery/delivery.ts)')
+  }
+  if (o.magicUrl !== undefined && (typeof o.magicUrl !== 'string' || !isAbsoluteHttpUrl(o.magicUrl))) {
+    throw new TypeError("options.magicUrl must be an absolute http(s) URL like 'https://app.example.com/magic'")
+  }
+  const tokenLifetimes = { ...DEFAULT_TOKEN_LIFETIMES }
+  for (const [name, value] of Object.entries(o.tokenLifetimes ?? {})) {
+    if (!(name in DEFAULT_TOKEN_LIFETIMES)) throw new TypeError(`options.tokenLifetimes.${name} is not a known token kind`)
+    tokenLifetimes[name as keyof TokenLifetimes] = integer(`tokenLifetimes.${name}`, value, 0, 1, 30 * 24 * 3600)
+  }
   return {
     store: o.store ?? new MemoryStore(),
     project,
@@ -107,6 +172,22 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     cookieSameSite: o.cookieSameSite ?? 'lax',
     rateLimits: o.rateLimits ?? true,
     clock: o.clock ?? Date,
+    mailer: o.mailer ?? null,
+    sms: o.sms ?? null,
+    templates: o.templates ?? {},
+    passwordlessSignUp: o.passwordlessSignUp ?? true,
+    magicUrl: o.magicUrl ?? null,
+    tokenLifetimes,
+    maxTokenFailures: integer('maxTokenFailures', o.maxTokenFailures, 5, 1, 100),
+  }
+}
+
+function isAbsoluteHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'http:' || url.protocol === 'https:'
+  } catch {
+    return false
   }
 }
 

@@ -79,6 +79,10 @@ export function prefs(param: string, value: unknown): Record<string, unknown> {
   return JSON.parse(encoded) as Record<string, unknown>
 }
 
+export function invalidBoolean(param: string) {
+  return invalidParam(param, 'Value must be a valid boolean')
+}
+
 /** An id path/body parameter such as a session id: non-empty text up to 256 characters. */
 export function text(param: string, value: unknown, max = 256): string {
   const v = requireString(param, value)

@@ -12,8 +12,11 @@ export interface RateLimitRule {
   limit: number
   /** Window length, seconds. */
   window: number
-  /** Each key is counted separately; any exhausted one answers 429. */
-  keys: Array<'ip' | 'userId' | `param:${string}`>
+  /**
+   * Each entry is one counter; `+` joins parts into one key (`'ip+param:userId'` counts per
+   * ip-and-userId pair). Any exhausted counter answers 429.
+   */
+  keys: string[]
   /** Reset the counters when the route answers 201 (successful sign-ins do not add up). */
   resetOn201?: boolean
 }
@@ -28,14 +31,17 @@ export function rateLimit(accounts: Accounts, rule: RateLimitRule) {
     if (!accounts.options.rateLimits || caller.isKey) return next()
     const p = params(req)
     const keys: string[] = []
-    for (const part of rule.keys) {
-      let value: unknown
-      if (part === 'ip') value = req.ip ?? ''
-      else if (part === 'userId') value = caller.auth?.account.id ?? ''
-      else value = p[part.slice('param:'.length)]
-      // Appwrite skips a `{param-x}` key when the param is empty.
-      if (part.startsWith('param:') && (typeof value !== 'string' || value === '')) continue
-      keys.push(`${rule.route}|${part}|${digest(String(value).toLowerCase())}`)
+    for (const template of rule.keys) {
+      const values: string[] = []
+      for (const part of template.split('+')) {
+        let value: unknown
+        if (part === 'ip') value = req.ip ?? ''
+        else if (part === 'userId') value = caller.auth?.account.id ?? ''
+        else value = p[part.slice('param:'.length)]
+        // Appwrite leaves a `{param-x}` part empty when the param is absent.
+        values.push(typeof value === 'string' ? value.toLowerCase() : '')
+      }
+      keys.push(`${rule.route}|${template}|${digest(values.join('\u0000'))}`)
     }
     let tightest = { remaining: rule.limit, resetMs: rule.window * 1000 }
     let exceeded = false

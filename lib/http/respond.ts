@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
+import { toTokenModel } from '../models.js'
+import type { TokenIssue } from '../passwordless.js'
 import type { ClientContext } from '../sessions.js'
 import { callerOf } from './caller.js'
 import { single } from './carriers.js'
@@ -23,4 +25,16 @@ export function cookieSettings(accounts: Accounts): CookieSettings {
 export function clientContext(req: Request, res: Response): ClientContext {
   const forwarded = callerOf(res).isKey ? single(req.headers['x-forwarded-user-agent']) : undefined
   return { ip: req.ip ?? '', userAgent: forwarded ?? single(req.headers['user-agent']) ?? '' }
+}
+
+/**
+ * A freshly issued token: its raw secret only for API-key callers (wire reference §2.6).
+ * `hideUserId`: the flow's link carries the account id, so the answer need not; leaving it
+ * out (`''`) keeps the answer for a known email identical to the one for an unknown email.
+ */
+export function sendToken(res: Response, status: number, issue: TokenIssue, hideUserId = false): void {
+  const isKey = callerOf(res).isKey
+  const model = toTokenModel(issue.token, { secret: isKey ? issue.secret : '', phrase: issue.phrase })
+  if (hideUserId && !isKey) model.userId = ''
+  sendJson(res, status, model)
 }

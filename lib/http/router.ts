@@ -6,7 +6,9 @@ import { parseBody } from './body.js'
 import { cors } from './cors.js'
 import { errorHandler } from './render-error.js'
 import { accountRoutes } from './routes/account-routes.js'
+import { recoveryRoutes } from './routes/recovery-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
+import { tokenRoutes } from './routes/token-routes.js'
 
 /**
  * The Appwrite-compatible Account API, mounted where the SDK endpoint points:
@@ -29,6 +31,8 @@ export function createRouter(accounts: Accounts): Router {
   })
   accountRoutes(account, accounts)
   sessionRoutes(account, accounts)
+  tokenRoutes(account, accounts)
+  recoveryRoutes(account, accounts)
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })

@@ -57,6 +57,12 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
     sendJson(res, 200, toAccountModel(updated))
   })
 
+  r.patch('/phone', account, async (req: Request, res: Response) => {
+    const p = params(req)
+    const updated = await accounts.updatePhone(authOf(res).account.id, p.phone as string, p.password as string)
+    sendJson(res, 200, toAccountModel(updated))
+  })
+
   r.get('/prefs', account, (_req: Request, res: Response) => {
     sendJson(res, 200, authOf(res).account.prefs)
   })

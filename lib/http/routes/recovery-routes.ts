@@ -1,0 +1,53 @@
+import type { Request, Response, Router } from 'express'
+import type { Accounts } from '../../accounts.js'
+import { toTokenModel } from '../../models.js'
+import { callerOf } from '../caller.js'
+import { authOf, needAccount } from '../guards.js'
+import { params } from '../params.js'
+import { rateLimit } from '../rate-limit.js'
+import { sendJson, sendToken } from '../respond.js'
+
+/** `/account/recovery` and `/account/verifications/{email,phone}` (+ Appwrite's older aliases). */
+export function recoveryRoutes(r: Router, accounts: Accounts): void {
+  const account = needAccount(accounts)
+  const limit = (route: string, keys: string[]) => rateLimit(accounts, { route, limit: 10, window: 3600, keys })
+
+  r.post('/recovery', limit('POST /account/recovery', ['param:email', 'ip']), async (req: Request, res: Response) => {
+    const p = params(req)
+    sendToken(res, 201, await accounts.recovery.request({ email: p.email, url: p.url }), true)
+  })
+
+  r.put('/recovery', limit('PUT /account/recovery', ['param:userId']), async (req: Request, res: Response) => {
+    const p = params(req)
+    // A signed-in caller recovering its own account keeps its session; every other one ends.
+    const auth = callerOf(res).auth
+    const keep = auth && auth.account.id === p.userId ? auth.session.id : undefined
+    const token = await accounts.recovery.complete({ userId: p.userId, secret: p.secret, password: p.password }, keep)
+    sendJson(res, 200, toTokenModel(token))
+  })
+
+  const sendEmail = async (req: Request, res: Response) => {
+    sendToken(res, 201, await accounts.verification.sendEmail(authOf(res).account, { url: params(req).url }))
+  }
+  const confirmEmail = async (req: Request, res: Response) => {
+    const p = params(req)
+    sendJson(res, 200, toTokenModel(await accounts.verification.confirmEmail({ userId: p.userId, secret: p.secret })))
+  }
+  const sendPhone = async (_req: Request, res: Response) => {
+    sendToken(res, 201, await accounts.verification.sendPhone(authOf(res).account))
+  }
+  const confirmPhone = async (req: Request, res: Response) => {
+    const p = params(req)
+    sendJson(res, 200, toTokenModel(await accounts.verification.confirmPhone({ userId: p.userId, secret: p.secret })))
+  }
+  // Canonical paths first, then Appwrite's older aliases (`/verification` alone means email).
+  for (const [path, phone] of [['/verifications/email', false], ['/verification', false], ['/verifications/phone', true], ['/verification/phone', true]] as const) {
+    if (phone) {
+      r.post(path, account, limit('POST /account/verifications/phone', ['userId', 'ip']), sendPhone)
+      r.put(path, limit('PUT /account/verifications/phone', ['param:userId']), confirmPhone)
+    } else {
+      r.post(path, account, limit('POST /account/verifications/email', ['userId']), sendEmail)
+      r.put(path, limit('PUT /account/verifications/email', ['param:userId']), confirmEmail)
+    }
+  }
+}

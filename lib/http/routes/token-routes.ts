@@ -1,0 +1,49 @@
+import type { Request, Response, Router } from 'express'
+import type { Accounts } from '../../accounts.js'
+import { toSessionModel } from '../../models.js'
+import { callerOf } from '../caller.js'
+import { needNoSession } from '../guards.js'
+import { params } from '../params.js'
+import { rateLimit } from '../rate-limit.js'
+import { setSessionCookies } from '../session-cookies.js'
+import { clientContext, cookieSettings, sendJson, sendToken } from '../respond.js'
+
+/** Passwordless sign-in: `/account/tokens/*` issue, `/account/sessions/{token,magic-url,phone}` redeem. */
+export function tokenRoutes(r: Router, accounts: Accounts): void {
+  const { passwordless } = accounts
+
+  const emailCode = async (req: Request, res: Response) => {
+    const p = params(req)
+    sendToken(res, 201, await passwordless.sendEmailCode({ userId: p.userId, email: p.email, phrase: p.phrase }))
+  }
+  r.post('/tokens/email', rateLimit(accounts, { route: 'POST /account/tokens/email', limit: 10, window: 3600, keys: ['param:email', 'ip'] }), emailCode)
+
+  const magicLimit = rateLimit(accounts, { route: 'POST /account/tokens/magic-url', limit: 60, window: 3600, keys: ['param:email', 'ip'] })
+  const magicUrl = async (req: Request, res: Response) => {
+    const p = params(req)
+    sendToken(res, 201, await passwordless.sendMagicUrl({ userId: p.userId, email: p.email, url: p.url, phrase: p.phrase }), true)
+  }
+  r.post('/tokens/magic-url', magicLimit, magicUrl)
+  r.post('/sessions/magic-url', magicLimit, magicUrl)
+
+  const phoneLimit = rateLimit(accounts, { route: 'POST /account/tokens/phone', limit: 10, window: 3600, keys: ['param:phone', 'ip'] })
+  const phoneCode = async (req: Request, res: Response) => {
+    const p = params(req)
+    sendToken(res, 201, await passwordless.sendPhoneCode({ userId: p.userId, phone: p.phone }))
+  }
+  r.post('/tokens/phone', phoneLimit, phoneCode)
+  r.post('/sessions/phone', phoneLimit, phoneCode)
+
+  /** Token → session: sets the carriers; only key callers see the session value. */
+  const redeem = async (req: Request, res: Response) => {
+    const p = params(req)
+    const signIn = await passwordless.signInWithToken({ userId: p.userId, secret: p.secret }, clientContext(req, res))
+    setSessionCookies(req, res, cookieSettings(accounts), signIn.value, signIn.session.expiresAt)
+    sendJson(res, 201, toSessionModel(signIn.session, { current: true, secret: callerOf(res).isKey ? signIn.value : '' }))
+  }
+  const redeemLimit = (route: string, resetOn201: boolean) =>
+    rateLimit(accounts, { route, limit: 10, window: 3600, keys: ['ip+param:userId'], resetOn201 })
+  r.post('/sessions/token', redeemLimit('POST /account/sessions/token', true), needNoSession, redeem)
+  r.put('/sessions/magic-url', redeemLimit('PUT /account/sessions/magic-url', true), needNoSession, redeem)
+  r.put('/sessions/phone', redeemLimit('PUT /account/sessions/phone', false), needNoSession, redeem)
+}

@@ -1,0 +1,79 @@
+import type { EmailKind, MessageContext, SmsKind } from './delivery/delivery.js'
+import { durationInWords, renderEmail, renderSms } from './delivery/templates.js'
+import { AccountsError } from './errors.js'
+import type { Hooks } from './hooks.js'
+import type { ResolvedOptions } from './options.js'
+
+export interface Delivery {
+  to: string
+  name: string
+  code?: string
+  link?: string
+  phrase?: string
+  /** Lifetime, seconds. */
+  expiresIn: number
+}
+
+/**
+ * Renders and sends messages. Sending happens after the request has been answered: a
+ * request for a known address then takes as long as one for an unknown address (no
+ * enumeration by timing), as Appwrite's mail worker does. A failed delivery is announced
+ * as a `deliveryFailed` event and a process warning.
+ */
+export class Messenger {
+  readonly #options: ResolvedOptions
+  readonly #hooks: Hooks
+
+  constructor(options: ResolvedOptions, hooks: Hooks) {
+    this.#options = options
+    this.#hooks = hooks
+  }
+
+  /** Throws `503 general_smtp_disabled` when no mailer is configured. */
+  requireMailer(): void {
+    if (!this.#options.mailer) throw new AccountsError('general_smtp_disabled')
+  }
+
+  /** Throws `503 general_phone_disabled` when no SMS sender is configured. */
+  requireSms(): void {
+    if (!this.#options.sms) throw new AccountsError('general_phone_disabled')
+  }
+
+  email(kind: EmailKind, d: Delivery): void {
+    const mailer = this.#options.mailer
+    if (!mailer) throw new AccountsError('general_smtp_disabled')
+    const content = renderEmail(kind, this.#context(kind, d), this.#options.templates)
+    this.#background('email', kind, d.to, () => mailer.send({ kind, to: d.to, ...content }))
+  }
+
+  sms(kind: SmsKind, d: Delivery): void {
+    const sender = this.#options.sms
+    if (!sender) throw new AccountsError('general_phone_disabled')
+    const body = renderSms(kind, this.#context(kind, d), this.#options.templates)
+    this.#background('sms', kind, d.to, () => sender.send({ kind, to: d.to, body }))
+  }
+
+  #context(kind: EmailKind | SmsKind, d: Delivery): MessageContext {
+    return {
+      kind,
+      projectName: this.#options.projectName,
+      to: d.to,
+      name: d.name,
+      code: d.code,
+      link: d.link,
+      phrase: d.phrase,
+      expiresIn: d.expiresIn,
+      expiresInWords: durationInWords(d.expiresIn),
+    }
+  }
+
+  #background(channel: 'email' | 'sms', kind: EmailKind | SmsKind, to: string, send: () => Promise<void>): void {
+    setImmediate(() => {
+      send().catch((err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err))
+        this.#hooks.emit('deliveryFailed', { channel, kind, to, error })
+        process.emitWarning(`express-accounts: ${channel} delivery (${kind}) failed: ${error.message}`, { code: 'EXPRESS_ACCOUNTS_DELIVERY_FAILED' })
+      })
+    })
+  }
+}

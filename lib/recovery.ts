@@ -1,0 +1,70 @@
+import type { Accounts } from './accounts.js'
+import { AccountsError } from './errors.js'
+import type { Messenger } from './messenger.js'
+import { formatDate } from './models.js'
+import type { TokenIssue } from './passwordless.js'
+import { checkRedirectUrl, withParams } from './redirect-url.js'
+import type { TokenRecord } from './store/store.js'
+import { newId } from './secrets.js'
+import type { Tokens } from './tokens.js'
+import { hashPassword } from './password.js'
+import * as v from './validate.js'
+
+/** Password recovery: mail a link, then set a new password with its secret. */
+export class Recovery {
+  readonly #accounts: Accounts
+  readonly #tokens: Tokens
+  readonly #messenger: Messenger
+
+  constructor(accounts: Accounts, tokens: Tokens, messenger: Messenger) {
+    this.#accounts = accounts
+    this.#tokens = tokens
+    this.#messenger = messenger
+  }
+
+  /**
+   * Mails `url?userId&secret&expire` to a known, active account. Any other email gets the
+   * same 201 answer and no mail (no account enumeration; Appwrite answers 404 there).
+   */
+  async request(input: { email: unknown; url: unknown }): Promise<TokenIssue> {
+    const email = v.email('email', input.email)
+    const { options } = this.#accounts
+    const url = checkRedirectUrl('url', input.url, options.allowedRedirectOrigins)
+    this.#messenger.requireMailer()
+    const ttl = options.tokenLifetimes.recovery
+    const account = await this.#accounts.findAccountByEmail(email)
+    if (!account || !account.status) return { token: this.#tokens.decoy(newId(), ttl), secret: '', phrase: '' }
+    const { token, secret } = await this.#tokens.issue(account.id, 'recovery', { format: 'secret', ttl, data: { email } })
+    const link = withParams(url, { userId: account.id, secret, expire: formatDate(token.expiresAt) })
+    this.#messenger.email('recovery', { to: email, name: account.name, link, expiresIn: ttl })
+    return { token, secret, phrase: '' }
+  }
+
+  /**
+   * Sets the new password and signs the account out everywhere except `keepSessionId` (the
+   * caller's own session, when it belongs to the same account). Proving control of the
+   * mailbox also verifies the email, as in Appwrite.
+   */
+  async complete(input: { userId: unknown; secret: unknown; password: unknown }, keepSessionId?: string): Promise<TokenRecord> {
+    const userId = v.text('userId', input.userId, 36)
+    const secret = v.text('secret', input.secret)
+    const password = v.password('password', input.password)
+    // Hash before consuming: a failure here must not burn the user's only link.
+    const hash = await hashPassword(password, this.#accounts.options.bcryptCost)
+    const token = await this.#tokens.redeem(userId, ['recovery'], secret)
+    if (!token) throw new AccountsError('user_invalid_token')
+    const now = this.#accounts.options.clock.now()
+    try {
+      await this.#accounts.update(userId, (a) => {
+        a.passwordHash = hash
+        a.passwordUpdatedAt = now
+        if (a.email === token.data.email) a.emailVerification = true
+      })
+    } catch (err) {
+      if (err instanceof AccountsError && err.type === 'user_not_found') throw new AccountsError('user_invalid_token')
+      throw err
+    }
+    await this.#accounts.sessions.deleteAll(userId, keepSessionId)
+    return token
+  }
+}

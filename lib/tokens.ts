@@ -1,0 +1,91 @@
+import { createHmac, randomBytes, randomInt } from 'node:crypto'
+import type { ResolvedOptions } from './options.js'
+import { newId } from './secrets.js'
+import type { TokenRecord } from './store/store.js'
+
+/** What each flow's token is called in the store. */
+export type TokenKind =
+  | 'email-otp'
+  | 'magic-url'
+  | 'phone-otp'
+  | 'server'
+  | 'recovery'
+  | 'email-verification'
+  | 'phone-verification'
+
+/** Tokens `POST /account/sessions/token` (and its magic-url / phone twins) turn into sessions. */
+export const SIGN_IN_KINDS: readonly TokenKind[] = ['email-otp', 'magic-url', 'phone-otp', 'server']
+
+export interface IssueOptions {
+  /** `code`: 6 digits people type; `secret`: 256 bits (64 hex) carried in a link. */
+  format: 'code' | 'secret'
+  /** Lifetime, seconds. */
+  ttl: number
+  data?: Record<string, unknown>
+}
+
+export interface IssuedToken {
+  token: TokenRecord
+  /** The raw secret: mailed or texted, shown to API-key callers, never stored. */
+  secret: string
+}
+
+/**
+ * Single-use tokens. Secrets are stored as HMAC-SHA256 under the server secret: a 6-digit
+ * code hashed without a key would fall to a million guesses if the store leaked; keyed, the
+ * stored value is useless without `options.secret`.
+ */
+export class Tokens {
+  readonly #options: ResolvedOptions
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options
+  }
+
+  hash(secret: string): string {
+    return createHmac('sha256', this.#options.secret).update('express-accounts:token:').update(secret).digest('hex')
+  }
+
+  /**
+   * Issues a token, first deleting the account's earlier ones of the same kind: only the
+   * latest code or link works, so asking again never multiplies the guesses an attacker gets.
+   */
+  async issue(accountId: string, kind: TokenKind, opts: IssueOptions): Promise<IssuedToken> {
+    const now = this.#options.clock.now()
+    const secret = opts.format === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(32).toString('hex')
+    const token: TokenRecord = {
+      id: newId(),
+      accountId,
+      kind,
+      secretHash: this.hash(secret),
+      createdAt: now,
+      expiresAt: now + opts.ttl * 1000,
+      failures: 0,
+      data: opts.data ?? {},
+    }
+    await this.#options.store.deleteTokens(accountId, [kind])
+    await this.#options.store.putToken(token, opts.ttl * 1000)
+    return { token, secret }
+  }
+
+  /**
+   * Consumes a live token of one of `kinds` whose secret matches, atomically: of concurrent
+   * redemptions exactly one gets the token. A miss counts against every live candidate,
+   * which dies after `maxTokenFailures` misses even if the right secret follows.
+   */
+  async redeem(accountId: string, kinds: readonly TokenKind[], secret: string, id?: string): Promise<TokenRecord | null> {
+    return this.#options.store.consumeToken(accountId, {
+      id,
+      kinds: [...kinds],
+      secretHash: this.hash(secret),
+      maxFailures: this.#options.maxTokenFailures,
+      now: this.#options.clock.now(),
+    })
+  }
+
+  /** A token-shaped answer for a request that must not reveal that nothing was issued. */
+  decoy(userId: string, ttl: number): TokenRecord {
+    const now = this.#options.clock.now()
+    return { id: newId(), accountId: userId, kind: 'decoy', secretHash: '', createdAt: now, expiresAt: now + ttl * 1000, failures: 0, data: {} }
+  }
+}

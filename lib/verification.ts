@@ -1,0 +1,80 @@
+import type { Accounts } from './accounts.js'
+import { AccountsError } from './errors.js'
+import type { Messenger } from './messenger.js'
+import { formatDate } from './models.js'
+import type { TokenIssue } from './passwordless.js'
+import { checkRedirectUrl, withParams } from './redirect-url.js'
+import type { AccountRecord, TokenRecord } from './store/store.js'
+import type { TokenKind, Tokens } from './tokens.js'
+import * as v from './validate.js'
+
+/** Email and phone verification for a signed-in account. */
+export class Verification {
+  readonly #accounts: Accounts
+  readonly #tokens: Tokens
+  readonly #messenger: Messenger
+
+  constructor(accounts: Accounts, tokens: Tokens, messenger: Messenger) {
+    this.#accounts = accounts
+    this.#tokens = tokens
+    this.#messenger = messenger
+  }
+
+  /** Mails `url?userId&secret&expire` to the account's email. */
+  async sendEmail(account: AccountRecord, input: { url: unknown }): Promise<TokenIssue> {
+    const { options } = this.#accounts
+    const url = checkRedirectUrl('url', input.url, options.allowedRedirectOrigins)
+    this.#messenger.requireMailer()
+    if (!account.email) throw new AccountsError('user_email_not_found')
+    if (account.emailVerification) throw new AccountsError('user_email_already_verified')
+    const ttl = options.tokenLifetimes.emailVerification
+    const { token, secret } = await this.#tokens.issue(account.id, 'email-verification', { format: 'secret', ttl, data: { email: account.email } })
+    const link = withParams(url, { userId: account.id, secret, expire: formatDate(token.expiresAt) })
+    this.#messenger.email('email-verification', { to: account.email, name: account.name, link, expiresIn: ttl })
+    return { token, secret, phrase: '' }
+  }
+
+  /** Texts a 6-digit code to the account's phone. */
+  async sendPhone(account: AccountRecord): Promise<TokenIssue> {
+    this.#messenger.requireSms()
+    if (!account.phone) throw new AccountsError('user_phone_not_found')
+    if (account.phoneVerification) throw new AccountsError('user_phone_already_verified')
+    const ttl = this.#accounts.options.tokenLifetimes.phoneVerification
+    const { token, secret } = await this.#tokens.issue(account.id, 'phone-verification', { format: 'code', ttl, data: { phone: account.phone } })
+    this.#messenger.sms('phone-verification', { to: account.phone, name: account.name, code: secret, expiresIn: ttl })
+    return { token, secret, phrase: '' }
+  }
+
+  async confirmEmail(input: { userId: unknown; secret: unknown }): Promise<TokenRecord> {
+    return this.#confirm(input, 'email-verification', 'email')
+  }
+
+  async confirmPhone(input: { userId: unknown; secret: unknown }): Promise<TokenRecord> {
+    return this.#confirm(input, 'phone-verification', 'phone')
+  }
+
+  /**
+   * Unknown account and bad secret both answer `401 user_invalid_token`, so the public
+   * confirm routes cannot be used to probe account ids. A token only verifies the address
+   * it was sent to: after a change of email or phone it is void.
+   */
+  async #confirm(input: { userId: unknown; secret: unknown }, kind: TokenKind, field: 'email' | 'phone'): Promise<TokenRecord> {
+    const userId = v.text('userId', input.userId, 36)
+    const secret = v.text('secret', input.secret)
+    const token = await this.#tokens.redeem(userId, [kind], secret)
+    if (!token) throw new AccountsError('user_invalid_token')
+    const account = await this.#accounts.getAccount(userId)
+    if (!account || account[field] !== token.data[field]) throw new AccountsError('user_invalid_token')
+    try {
+      await this.#accounts.update(userId, (a) => {
+        if (a[field] !== token.data[field]) return
+        if (field === 'email') a.emailVerification = true
+        else a.phoneVerification = true
+      })
+    } catch (err) {
+      if (err instanceof AccountsError && err.type === 'user_not_found') throw new AccountsError('user_invalid_token')
+      throw err
+    }
+    return token
+  }
+}
