@@ -2,6 +2,7 @@ import { AccountsError } from './errors.js'
 import { Hooks, type AccountsEventName, type Listener } from './hooks.js'
 import { resolveOptions, type AccountsOptions, type ResolvedOptions } from './options.js'
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.js'
+import { Jwts } from './jwt.js'
 import { Messenger } from './messenger.js'
 import { Passwordless } from './passwordless.js'
 import { phone as validPhone } from './phone.js'
@@ -33,6 +34,8 @@ export class Accounts {
   readonly store: Store
   /** Session operations (create, resolve, list, extend, revoke). */
   readonly sessions: Sessions
+  /** Session-bound JWTs (mint, verify, resolve). */
+  readonly jwts: Jwts
   /** Single-use tokens (hashing, issuing, atomic redemption). */
   readonly tokens: Tokens
   /** Email OTP, magic URL, phone OTP and server tokens. */
@@ -47,6 +50,7 @@ export class Accounts {
     this.options = resolveOptions(options)
     this.store = this.options.store
     this.sessions = new Sessions(this.options, this.#hooks)
+    this.jwts = new Jwts(this.options, this.sessions)
     this.tokens = new Tokens(this.options)
     const messenger = new Messenger(this.options, this.#hooks)
     this.passwordless = new Passwordless(this, this.tokens, messenger)

@@ -32,6 +32,9 @@ const DEFAULTS = {
   user_phone_not_found: [400, 'Phone number not found. Please set a phone number for the current user.'],
   user_email_already_verified: [409, 'The email of the current user has already been verified.'],
   user_phone_already_verified: [409, 'The phone of the current user has already been verified.'],
+  user_jwt_invalid: [401, 'Failed to verify JWT.'],
+  user_jwt_and_cookie_set: [403, 'JWT and cookie used in the same request. Use either `setJWT` or `setCookie`, not both.'],
+  user_jwt_creation_denied: [403, 'A JWT cannot be created from a request authorized with a JWT.'],
   user_anonymous_console_prohibited: [401, 'Anonymous users cannot be created for the console project.'],
 } as const satisfies Record<string, readonly [number, string]>
 

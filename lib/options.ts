@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Mailer, SmsSender, Templates } from './delivery/delivery.js'
-import type { Store } from './store/store.js'
+import type { AccountRecord, SessionRecord, Store } from './store/store.js'
 import { MemoryStore } from './store/memory-store.js'
 
 /** A source of the current time, epoch milliseconds. Tests may pass a fake one. */
@@ -59,6 +59,11 @@ export interface AccountsOptions {
   tokenLifetimes?: Partial<TokenLifetimes>
   /** Wrong secrets a single token survives; it is deleted at this many. Default 5. */
   maxTokenFailures?: number
+  /**
+   * Extra JWT claims, computed when a JWT is minted. `userId`, `sessionId`, `exp` and `iat`
+   * are always ours and cannot be overridden. Default: none.
+   */
+  createJwtPayload?: (account: AccountRecord, session: SessionRecord) => Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
 /** Lifetimes of single-use tokens, seconds. */
@@ -108,6 +113,7 @@ export interface ResolvedOptions {
   magicUrl: string | null
   tokenLifetimes: TokenLifetimes
   maxTokenFailures: number
+  createJwtPayload: AccountsOptions['createJwtPayload'] | null
 }
 
 const DEFAULT_SESSION_DURATION = 30 * 24 * 3600 // seconds
@@ -153,6 +159,9 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
   if (o.magicUrl !== undefined && (typeof o.magicUrl !== 'string' || !isAbsoluteHttpUrl(o.magicUrl))) {
     throw new TypeError("options.magicUrl must be an absolute http(s) URL like 'https://app.example.com/magic'")
   }
+  if (o.createJwtPayload !== undefined && typeof o.createJwtPayload !== 'function') {
+    throw new TypeError('options.createJwtPayload must be a function (account, session) => claims')
+  }
   const tokenLifetimes = { ...DEFAULT_TOKEN_LIFETIMES }
   for (const [name, value] of Object.entries(o.tokenLifetimes ?? {})) {
     if (!(name in DEFAULT_TOKEN_LIFETIMES)) throw new TypeError(`options.tokenLifetimes.${name} is not a known token kind`)
@@ -179,6 +188,7 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     magicUrl: o.magicUrl ?? null,
     tokenLifetimes,
     maxTokenFailures: integer('maxTokenFailures', o.maxTokenFailures, 5, 1, 100),
+    createJwtPayload: o.createJwtPayload ?? null,
   }
 }
 

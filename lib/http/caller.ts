@@ -4,7 +4,7 @@ import { AccountsError } from '../errors.js'
 import type { Authenticated } from '../sessions.js'
 import { safeEqual } from '../secrets.js'
 import type { SessionValue } from '../session-value.js'
-import { readSessionCarrier, single, type CarrierSource } from './carriers.js'
+import { readJwt, readSessionCarrier, single, type CarrierSource } from './carriers.js'
 
 /** Who is calling, resolved once per request by `identify` and kept in `res.locals`. */
 export interface Caller {
@@ -52,10 +52,30 @@ export async function resolveCaller(req: Request, accounts: Accounts): Promise<C
     isKey = apiKeys.reduce((found, k) => safeEqual(k, key) || found, false)
     if (!isKey) throw new AccountsError('general_unauthorized_scope', 'Invalid API key passed in X-Appwrite-Key.')
   }
-  const carrier = readSessionCarrier(req, project)
-  if (!carrier) return { isKey, auth: null, source: null, value: null }
+  return { isKey, ...(await authenticate(req, accounts)) }
+}
+
+/**
+ * The signed-in account behind a request's carriers, or a guest. A JWT must verify (else
+ * `401 user_jwt_invalid`) and must come alone: with a live session carrier too, the answer is
+ * `403 user_jwt_and_cookie_set`. Both lookups are issued together, so even then the store
+ * sees one round trip (node-redis pipelines commands sent in the same tick).
+ */
+export async function authenticate(req: Request, accounts: Accounts): Promise<Omit<Caller, 'isKey'>> {
+  const carrier = readSessionCarrier(req, accounts.options.project)
+  const token = readJwt(req)
+  if (token !== null) {
+    const claims = accounts.jwts.verify(token)
+    const [viaJwt, viaSession] = await Promise.all([
+      accounts.sessions.resolveById(claims.userId, claims.sessionId),
+      carrier ? accounts.sessions.resolve(carrier.value) : null,
+    ])
+    if (viaSession) throw new AccountsError('user_jwt_and_cookie_set')
+    return { auth: viaJwt, source: viaJwt ? 'jwt' : null, value: null }
+  }
+  if (!carrier) return { auth: null, source: null, value: null }
   const auth = await accounts.sessions.resolve(carrier.value)
-  return { isKey, auth, source: carrier.source, value: auth ? carrier.value : null }
+  return { auth, source: carrier.source, value: auth ? carrier.value : null }
 }
 
 export async function identify(req: Request, res: Response, accounts: Accounts): Promise<Caller> {

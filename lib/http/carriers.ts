@@ -2,7 +2,7 @@ import type { Request } from 'express'
 import { parse as parseCookies } from 'cookie'
 import { decodeSessionValue, type SessionValue } from '../session-value.js'
 
-export type CarrierSource = 'cookie' | 'legacy-cookie' | 'header' | 'fallback-cookies'
+export type CarrierSource = 'cookie' | 'legacy-cookie' | 'header' | 'fallback-cookies' | 'jwt'
 
 export interface FoundCarrier {
   value: SessionValue
@@ -49,6 +49,15 @@ export function readSessionCarrier(req: Request, project: string): FoundCarrier 
     }
   }
   return null
+}
+
+/** A JWT from `X-Appwrite-JWT`, else `Authorization: Bearer <jwt>`. */
+export function readJwt(req: Request): string | null {
+  const header = single(req.headers['x-appwrite-jwt'])
+  if (header) return header
+  const authorization = single(req.headers.authorization)
+  const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null
+  return match ? match[1] : null
 }
 
 export function single(value: string | string[] | undefined): string | undefined {

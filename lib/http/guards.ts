@@ -30,3 +30,9 @@ export function authOf(res: Response): Authenticated {
   if (!auth) throw new AccountsError('general_unauthorized_scope')
   return auth
 }
+
+/** The session the caller presented itself, or null under a JWT (which has no "current"). */
+export function currentSessionId(res: Response): string | null {
+  const caller = callerOf(res)
+  return caller.auth && caller.source !== 'jwt' ? caller.auth.session.id : null
+}

@@ -2,7 +2,8 @@ import type { NextFunction, Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { toAccountModel, toSessionModel } from '../models.js'
-import { readSessionCarrier } from './carriers.js'
+import type { Authenticated } from '../sessions.js'
+import { authenticate } from './caller.js'
 import { sendError } from './render-error.js'
 
 export interface RequireSessionOptions {
@@ -12,8 +13,9 @@ export interface RequireSessionOptions {
 
 /**
  * Guards a host-app route: sets `req.account`, `req.accountSession` (and `req.user` when
- * nothing set it). One store round trip (session and account share a hash tag) and no
- * writes, so it is cheap enough for every request.
+ * nothing set it). Accepts every carrier the router accepts, JWTs included. One store round
+ * trip (session and account share a hash tag) and no writes, so it is cheap enough for every
+ * request.
  */
 export function requireSession(accounts: Accounts, options: RequireSessionOptions = {}) {
   if (options.redirectTo !== undefined && (typeof options.redirectTo !== 'string' || options.redirectTo === '')) {
@@ -21,17 +23,27 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
   }
   const { redirectTo } = options
   return async function requireAccountSession(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const carrier = readSessionCarrier(req, accounts.options.project)
-    const auth = carrier ? await accounts.sessions.resolve(carrier.value) : null
+    let auth: Authenticated | null = null
+    let viaJwt = false
     let refusal: AccountsError | null = null
-    if (!auth) refusal = new AccountsError('general_unauthorized_scope', 'User (role: guests) missing scopes (["account"])')
-    else if (!auth.account.status) refusal = new AccountsError('user_blocked')
+    try {
+      const found = await authenticate(req, accounts)
+      auth = found.auth
+      viaJwt = found.source === 'jwt'
+    } catch (err) {
+      // A bad JWT (401) or a JWT sent with a session (403); store faults go to `next`.
+      if (!(err instanceof AccountsError)) throw err
+      refusal = err
+    }
+    if (!refusal && !auth) refusal = new AccountsError('general_unauthorized_scope', 'User (role: guests) missing scopes (["account"])')
+    if (!refusal && auth && !auth.account.status) refusal = new AccountsError('user_blocked')
     if (refusal || !auth) {
       if (redirectTo !== undefined) return res.redirect(302, redirectTo)
       return sendError(res, refusal ?? new AccountsError('general_unauthorized_scope'))
     }
     req.account = toAccountModel(auth.account)
-    req.accountSession = toSessionModel(auth.session, { current: true })
+    // As in Appwrite's session list, a JWT-authenticated request has no `current` session.
+    req.accountSession = toSessionModel(auth.session, { current: !viaJwt })
     const withUser = req as Request & { user?: unknown }
     if (withUser.user === undefined) withUser.user = req.account
     next()

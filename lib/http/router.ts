@@ -6,6 +6,7 @@ import { parseBody } from './body.js'
 import { cors } from './cors.js'
 import { errorHandler } from './render-error.js'
 import { accountRoutes } from './routes/account-routes.js'
+import { jwtRoutes } from './routes/jwt-routes.js'
 import { recoveryRoutes } from './routes/recovery-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
 import { tokenRoutes } from './routes/token-routes.js'
@@ -33,6 +34,7 @@ export function createRouter(accounts: Accounts): Router {
   sessionRoutes(account, accounts)
   tokenRoutes(account, accounts)
   recoveryRoutes(account, accounts)
+  jwtRoutes(account, accounts)
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })

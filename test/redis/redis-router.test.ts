@@ -62,6 +62,16 @@ describeRedis('router on RedisStore', () => {
     assert.deepEqual([...used.keys()], ['mget'])
   })
 
+  it('requireSession() with a JWT also costs one Redis command', async () => {
+    const user = await signUpAndIn(app)
+    const token = (await request(app).post('/v1/account/jwts').set('X-Appwrite-Session', user.value).send({}).expect(201)).body.jwt as string
+    await request(app).get('/api/me').set('Authorization', `Bearer ${token}`).expect(200)
+    const before = await commandStats(client)
+    for (let i = 0; i < 5; i++) await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(200)
+    const used = delta(before, await commandStats(client))
+    assert.deepEqual([...used], [['mget', 5]])
+  })
+
   it('evicts the oldest of 11 sessions and upgrades an anonymous account in place', async () => {
     const user = await signUpAndIn(app)
     for (let i = 0; i < 10; i++) await signIn(app, user.email, user.password)

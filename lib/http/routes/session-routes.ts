@@ -5,7 +5,8 @@ import { encodeSessionValue } from '../../session-value.js'
 import type { SignIn } from '../../sessions.js'
 import * as v from '../../validate.js'
 import { callerOf } from '../caller.js'
-import { authOf, needAccount, needNoSession } from '../guards.js'
+import { AccountsError } from '../../errors.js'
+import { authOf, currentSessionId, needAccount, needNoSession } from '../guards.js'
 import { params } from '../params.js'
 import { rateLimit } from '../rate-limit.js'
 import { clearSessionCookies, setSessionCookies } from '../session-cookies.js'
@@ -46,11 +47,12 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
   )
 
   r.get('/sessions', account, async (_req: Request, res: Response) => {
-    const { account: me, session: current } = authOf(res)
+    const me = authOf(res).account
+    const currentId = currentSessionId(res)
     const sessions = await accounts.sessions.list(me.id)
     sendJson(res, 200, {
       total: sessions.length,
-      sessions: sessions.map((s) => toSessionModel(s, { current: s.id === current.id })),
+      sessions: sessions.map((s) => toSessionModel(s, { current: s.id === currentId })),
     })
   })
 
@@ -58,20 +60,23 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
 
   r.delete('/sessions', account, deleteLimit('DELETE /account/sessions'), async (req: Request, res: Response) => {
     await accounts.sessions.deleteAll(authOf(res).account.id)
-    clearSessionCookies(req, res, settings)
+    if (currentSessionId(res)) clearSessionCookies(req, res, settings)
     res.status(204).end()
   })
 
-  /** `current` names the caller's own session. */
+  /** `current` names the caller's own session; a JWT caller has none (Appwrite answers 404). */
   const sessionIdParam = (req: Request, res: Response): string => {
     const id = v.text('sessionId', req.params.sessionId, 36)
-    return id === 'current' ? authOf(res).session.id : id
+    if (id !== 'current') return id
+    const currentId = currentSessionId(res)
+    if (!currentId) throw new AccountsError('user_session_not_found')
+    return currentId
   }
 
   r.get('/sessions/:sessionId', account, async (req: Request, res: Response) => {
-    const { account: me, session: current } = authOf(res)
+    const me = authOf(res).account
     const session = await accounts.sessions.get(me.id, sessionIdParam(req, res))
-    sendJson(res, 200, toSessionModel(session, { current: session.id === current.id }))
+    sendJson(res, 200, toSessionModel(session, { current: session.id === currentSessionId(res) }))
   })
 
   r.patch(
@@ -79,9 +84,9 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
     account,
     rateLimit(accounts, { route: 'PATCH /account/sessions/:sessionId', limit: 10, window: 3600, keys: ['ip'] }),
     async (req: Request, res: Response) => {
-      const { account: me, session: current } = authOf(res)
+      const me = authOf(res).account
       const session = await accounts.sessions.extend(me.id, sessionIdParam(req, res))
-      const isCurrent = session.id === current.id
+      const isCurrent = session.id === currentSessionId(res)
       // The browser would drop the cookie at its old expiry: renew it with the session.
       const value = callerOf(res).value
       if (isCurrent && value) setSessionCookies(req, res, settings, encodeSessionValue(value), session.expiresAt)
@@ -94,10 +99,10 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
     account,
     deleteLimit('DELETE /account/sessions/:sessionId'),
     async (req: Request, res: Response) => {
-      const { account: me, session: current } = authOf(res)
+      const me = authOf(res).account
       const id = sessionIdParam(req, res)
       await accounts.sessions.delete(me.id, id)
-      if (id === current.id) clearSessionCookies(req, res, settings)
+      if (id === currentSessionId(res)) clearSessionCookies(req, res, settings)
       res.status(204).end()
     },
   )

@@ -1,0 +1,110 @@
+import type { Request } from 'express'
+import { Strategy } from 'passport-strategy'
+import { Accounts } from '../lib/accounts.js'
+import { AccountsError } from '../lib/errors.js'
+import { userFor } from '../lib/http/passport-session.js'
+import type { AccountModel } from '../lib/models.js'
+import type { SignIn } from '../lib/sessions.js'
+
+/**
+ * An optional last check on a signed-in account (e.g. "staff only"). Return `false` (or a
+ * promise of it) to refuse: the strategy then fails with `401 user_unauthorized` and the
+ * Session record just created is deleted. A throw or rejection is an `error`.
+ */
+export type VerifyAccount = (account: AccountModel, req: Request) => boolean | Promise<boolean>
+
+/** Options every express-accounts strategy takes. */
+export interface AccountsStrategyOptions {
+  /** The account system the strategy signs into (`createAccounts()`). Required. */
+  accounts: Accounts
+  verify?: VerifyAccount
+}
+
+/** What a failure carries: Appwrite's error type and message, so apps can tell failures apart. */
+export interface AccountsFailure {
+  message: string
+  type: string
+}
+
+/**
+ * Shared plumbing: option checks, and mapping one async outcome to exactly one of
+ * passport's `success` / `fail` / `error` / `pass`. Wrong credentials and refusals `fail`
+ * with the Appwrite status and type; anything else (store down, a bug) is an `error`.
+ */
+// No `#private` fields in strategies: passport runs each request on
+// `Object.create(strategy)`, and private fields do not exist on such an object.
+export abstract class AccountsStrategy extends Strategy {
+  abstract readonly name: string
+  protected readonly accounts: Accounts
+  private readonly verifyAccount: VerifyAccount | undefined
+
+  constructor(options: AccountsStrategyOptions, strategyName: string) {
+    super()
+    if (!options || typeof options !== 'object') throw new TypeError(`${strategyName}: options are required ({ accounts })`)
+    if (!(options.accounts instanceof Accounts)) throw new TypeError(`${strategyName}: options.accounts must be the object createAccounts() returned`)
+    if (options.verify !== undefined && typeof options.verify !== 'function') throw new TypeError(`${strategyName}: options.verify must be a function`)
+    this.accounts = options.accounts
+    this.verifyAccount = options.verify
+  }
+
+  /** Runs `work` and settles the request exactly once. */
+  protected settle(req: Request, work: () => Promise<Outcome>): void {
+    let settled = false
+    const once = (fn: () => void) => {
+      if (settled) return
+      settled = true
+      fn()
+    }
+    work().then(
+      async (outcome) => {
+        if (outcome.kind === 'pass') return once(() => this.pass())
+        if (outcome.kind === 'fail') return once(() => this.fail(outcome.info, outcome.status))
+        const user = await this.accept(req, outcome.signIn)
+        if (user) once(() => this.success(user, { session: outcome.signIn.session.id }))
+        else once(() => this.fail(failure(new AccountsError('user_unauthorized')), 401))
+      },
+      (err: unknown) => once(() => (err instanceof AccountsError ? this.fail(failure(err), err.code) : this.error(err as Error))),
+    ).catch((err: unknown) => once(() => this.error(err as Error)))
+  }
+
+  /** Applies `verify`; a refused sign-in leaves no Session record behind. */
+  private async accept(req: Request, signIn: Pick<SignIn, 'account' | 'session'>): Promise<AccountModel | null> {
+    const user = userFor(signIn)
+    if (!this.verifyAccount) return user
+    if (await this.verifyAccount(user, req)) return user
+    await this.accounts.sessions.delete(signIn.account.id, signIn.session.id).catch(() => undefined)
+    return null
+  }
+}
+
+export type Outcome =
+  | { kind: 'success'; signIn: Pick<SignIn, 'account' | 'session'> }
+  | { kind: 'fail'; info: AccountsFailure; status: number }
+  | { kind: 'pass' }
+
+export function failure(err: AccountsError): AccountsFailure {
+  return { message: err.message, type: err.type }
+}
+
+/** `fail(…, 400)` for input the request did not carry. */
+export function missing(...fields: string[]): Outcome {
+  return { kind: 'fail', status: 400, info: { message: `Missing credentials: ${fields.join(', ')}`, type: 'general_argument_invalid' } }
+}
+
+/** A field from the body (parsed by the app), else the query string, as passport-local reads. */
+export function field(req: Request, name: string): string | undefined {
+  const fromBody = (req.body as Record<string, unknown> | undefined)?.[name]
+  const value = fromBody !== undefined ? fromBody : (req.query as Record<string, unknown> | undefined)?.[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** The client recorded on the Session record. */
+export function clientOf(req: Request): { ip: string; userAgent: string } {
+  return { ip: req.ip ?? '', userAgent: req.headers['user-agent'] ?? '' }
+}
+
+export function checkFieldName(strategy: string, option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${strategy}: options.${option} must be a non-empty string`)
+  return value
+}
