@@ -1,11 +1,12 @@
 /**
  * Serves the example app (`npm start`). PORT (default 3000; 0 = any free port) and the
- * variables `example/app.ts` reads configure it. SIGINT / SIGTERM close the server, then the store.
+ * variables `example/config.ts` lists configure it. SIGINT / SIGTERM close the server, then
+ * the store and the delivery adapters.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { ExampleConfigError, parsePort } from './config.js'
 
-const DEFAULT_PORT = 3000
 /** How long in-flight requests get to finish on shutdown, milliseconds. */
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -14,28 +15,30 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return DEFAULT_PORT
-  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN
-  if (!(port >= 0 && port <= 65535)) fail(`PORT must be an integer from 0 to 65535 (got ${JSON.stringify(value)})`)
-  return port
+function portFromEnv(): number {
+  try {
+    return parsePort(process.env.PORT)
+  } catch (err) {
+    if (err instanceof ExampleConfigError) fail(err.message)
+    throw err
+  }
 }
 
-const port = parsePort(process.env.PORT)
+const port = portFromEnv()
 
 // Imported dynamically so that a configuration error prints one clear line, not a stack trace.
-const example = await import('./app.js').catch((err: unknown) => {
+const { example } = await import('./app.js').catch((err: unknown) => {
   if (err instanceof Error && err.name === 'ExampleConfigError') fail(err.message)
   throw err
 })
-const { app, accounts, storeName } = example
+const { app, accounts, storeName, delivery } = example
 
 const server = createServer(app)
 
 server.on('error', (err: NodeJS.ErrnoException) => {
   const reason = err.code === 'EADDRINUSE' ? 'the port is in use' : err.message
   console.error(`example: cannot listen on port ${port}: ${reason}`)
-  void accounts.store.close().finally(() => process.exit(1))
+  void example.close().finally(() => process.exit(1))
 })
 
 server.listen(port, () => {
@@ -45,6 +48,10 @@ server.listen(port, () => {
   console.log(`  Appwrite endpoint  ${origin}/v1   project ${accounts.options.project}`)
   console.log(`  store              ${storeName}${storeName === 'MemoryStore' ? ' (lost on restart; set REDIS_URL to use Redis)' : ''}`)
   console.log(`  server key         ${accounts.options.apiKeys.length > 0 ? 'set (ACCOUNTS_API_KEY)' : 'none (set ACCOUNTS_API_KEY to enable X-Appwrite-Key)'}`)
+  console.log(`  email              ${delivery.email === 'smtp' ? 'SMTP (SMTP_URL)' : 'console: codes and links are printed here (set SMTP_URL to send mail)'}`)
+  console.log(`  sms                ${delivery.sms === 'webhook' ? 'webhook (SMS_WEBHOOK_URL)' : 'console: codes are printed here (set SMS_WEBHOOK_URL to send SMS)'}`)
+  const landing = example.magicUrl ?? `no default (PORT=0 and no PUBLIC_URL): requests must name a url, e.g. ${origin}/magic`
+  console.log(`  magic links        ${landing}`)
 })
 
 let closing = false
@@ -54,12 +61,12 @@ function shutdown(signal: NodeJS.Signals): void {
   closing = true
   console.log(`example: ${signal} received, closing`)
   setTimeout(() => fail(`requests still open after ${SHUTDOWN_GRACE_MS / 1000} s, exiting anyway`), SHUTDOWN_GRACE_MS).unref()
-  // Stop accepting first, then close the store once in-flight requests no longer need it.
+  // Stop accepting first, then close the store and mailers once in-flight requests no longer need them.
   server.close(() => {
-    accounts.store.close().then(
+    example.close().then(
       () => console.log('example: closed'),
       (err: unknown) => {
-        console.error('example: closing the store failed', err)
+        console.error('example: closing the store or a mailer failed', err)
         process.exitCode = 1
       },
     )

@@ -42,15 +42,19 @@ export class Messenger {
   email(kind: EmailKind, d: Delivery): void {
     const mailer = this.#options.mailer
     if (!mailer) throw new AccountsError('general_smtp_disabled')
-    const content = renderEmail(kind, this.#context(kind, d), this.#options.templates)
-    this.#background('email', kind, d.to, () => mailer.send({ kind, to: d.to, ...content }))
+    this.#background('email', kind, d.to, async () => {
+      const content = renderEmail(kind, this.#context(kind, d), this.#options.templates)
+      await mailer.send({ kind, to: d.to, ...content })
+    })
   }
 
   sms(kind: SmsKind, d: Delivery): void {
     const sender = this.#options.sms
     if (!sender) throw new AccountsError('general_phone_disabled')
-    const body = renderSms(kind, this.#context(kind, d), this.#options.templates)
-    this.#background('sms', kind, d.to, () => sender.send({ kind, to: d.to, body }))
+    this.#background('sms', kind, d.to, async () => {
+      const body = renderSms(kind, this.#context(kind, d), this.#options.templates)
+      await sender.send({ kind, to: d.to, body })
+    })
   }
 
   #context(kind: EmailKind | SmsKind, d: Delivery): MessageContext {
@@ -67,9 +71,14 @@ export class Messenger {
     }
   }
 
+  /**
+   * Rendering happens here too: a custom template that throws, or an adapter that throws
+   * instead of rejecting, becomes a `deliveryFailed` event — never a crash, and never an
+   * answer that differs between known and unknown addresses.
+   */
   #background(channel: 'email' | 'sms', kind: EmailKind | SmsKind, to: string, send: () => Promise<void>): void {
     setImmediate(() => {
-      send().catch((err: unknown) => {
+      Promise.resolve().then(send).catch((err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err))
         this.#hooks.emit('deliveryFailed', { channel, kind, to, error })
         process.emitWarning(`express-accounts: ${channel} delivery (${kind}) failed: ${error.message}`, { code: 'EXPRESS_ACCOUNTS_DELIVERY_FAILED' })

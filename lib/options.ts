@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Mailer, SmsSender, Templates } from './delivery/delivery.js'
+import { isLoopback } from './redirect-url.js'
 import type { AccountRecord, SessionRecord, Store } from './store/store.js'
 import { MemoryStore } from './store/memory-store.js'
 
@@ -19,8 +20,10 @@ export interface AccountsOptions {
   /** Human name of the project, used in messages. Default: the project id. */
   projectName?: string
   /**
-   * Signs JWTs and keys HMACs, at least 32 bytes. Required when NODE_ENV=production;
-   * elsewhere a random one is made per process (sessions survive, JWTs do not) with a warning.
+   * Signs JWTs and keys the hashes of one-time codes and links, at least 32 bytes. Required
+   * when NODE_ENV=production; elsewhere a random one is made per process with a warning
+   * (sessions survive a restart; JWTs and outstanding codes and links do not, and processes
+   * sharing a store would not accept each other's).
    */
   secret?: string
   /** Server keys accepted in `X-Appwrite-Key`. Key callers see secrets and skip rate limits. Default `[]`. */
@@ -159,6 +162,14 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
   if (o.magicUrl !== undefined && (typeof o.magicUrl !== 'string' || !isAbsoluteHttpUrl(o.magicUrl))) {
     throw new TypeError("options.magicUrl must be an absolute http(s) URL like 'https://app.example.com/magic'")
   }
+  const allowedRedirectOrigins = (o.allowedRedirectOrigins ?? []).map((v) => new URL(v).origin)
+  if (o.magicUrl !== undefined && !isLoopback(new URL(o.magicUrl).hostname) && !allowedRedirectOrigins.includes(new URL(o.magicUrl).origin)) {
+    throw new TypeError('options.magicUrl must be on a loopback host or one of options.allowedRedirectOrigins')
+  }
+  for (const name of ['rateLimits', 'passwordlessSignUp'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'boolean') throw new TypeError(`options.${name} must be a boolean`)
+  }
+  if (o.templates !== undefined) checkTemplates(o.templates)
   if (o.createJwtPayload !== undefined && typeof o.createJwtPayload !== 'function') {
     throw new TypeError('options.createJwtPayload must be a function (account, session) => claims')
   }
@@ -174,7 +185,7 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     secret: resolveSecret(o.secret),
     apiKeys: [...(o.apiKeys ?? [])],
     allowedOrigins: (o.allowedOrigins ?? []).map((v) => new URL(v).origin),
-    allowedRedirectOrigins: (o.allowedRedirectOrigins ?? []).map((v) => new URL(v).origin),
+    allowedRedirectOrigins,
     sessionDuration,
     maxSessions,
     bcryptCost,
@@ -189,6 +200,17 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     tokenLifetimes,
     maxTokenFailures: integer('maxTokenFailures', o.maxTokenFailures, 5, 1, 100),
     createJwtPayload: o.createJwtPayload ?? null,
+  }
+}
+
+function checkTemplates(templates: Templates): void {
+  if (typeof templates !== 'object' || templates === null) throw new TypeError('options.templates must be an object { email?, sms? }')
+  for (const channel of Object.keys(templates)) {
+    if (channel !== 'email' && channel !== 'sms') throw new TypeError(`options.templates.${channel} is not a channel (email, sms)`)
+    const byKind = templates[channel] ?? {}
+    for (const [kind, fn] of Object.entries(byKind)) {
+      if (typeof fn !== 'function') throw new TypeError(`options.templates.${channel}.${kind} must be a function (context) => content`)
+    }
   }
 }
 
@@ -221,7 +243,10 @@ function resolveSecret(secret: string | undefined): Buffer {
   }
   if (!warnedRandomSecret) {
     warnedRandomSecret = true
-    process.emitWarning('express-accounts: no options.secret given; using a random one for this process (JWTs will not survive a restart)', { code: 'EXPRESS_ACCOUNTS_RANDOM_SECRET' })
+    process.emitWarning(
+      'express-accounts: no options.secret given; using a random one for this process (JWTs, codes and links will not survive a restart or work across processes)',
+      { code: 'EXPRESS_ACCOUNTS_RANDOM_SECRET' },
+    )
   }
   return randomBytes(32)
 }

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import vm from 'node:vm'
 import request from 'supertest'
-import { createExampleApp, type Example } from '../../example/app.js'
+import { createExampleApp, type Example, type ExampleEnv } from '../../example/app.js'
+import { scriptJson } from '../../example/pages.js'
+import { startSmsReceiver, type SmsReceiver } from '../support/sms-receiver.js'
+import { extractCode, extractLink, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const API_KEY = 'example-test-key-0123456789'
@@ -145,6 +151,406 @@ describe('example app configuration (environment)', function () {
   })
 })
 
+/** Polls `check` every 10 ms until it returns a value other than undefined / false. */
+async function eventually<T>(check: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = check()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** An example built from `env` whose console delivery writes into `logs` (no console spying). */
+function exampleWithLogs(env: ExampleEnv): { example: Example; logs: string[]; warnings: string[] } {
+  const logs: string[] = []
+  const warnings: string[] = []
+  const example = createExampleApp({ ACCOUNTS_SECRET: SECRET, ...env }, { log: (t) => logs.push(t), warn: (m) => warnings.push(m) })
+  return { example, logs, warnings }
+}
+
+const uniqueEmail = (tag: string) => `${tag}.${process.pid}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`
+
+describe('example app: delivery, redirect origins and PUBLIC_URL (environment)', function () {
+  const opened: Example[] = []
+  const build = (env: ExampleEnv) => {
+    const built = exampleWithLogs(env)
+    opened.push(built.example)
+    return built
+  }
+  afterEach(async function () {
+    await Promise.all(opened.splice(0).map((e) => e.close()))
+  })
+
+  it('by default prints email to the console (options.log): a magic link to http://localhost:3000/magic', async function () {
+    const { example, logs } = build({})
+    assert.deepEqual(example.delivery, { email: 'console', sms: 'console' })
+    assert.equal(example.magicUrl, 'http://localhost:3000/magic')
+    assert.equal(example.accounts.options.magicUrl, 'http://localhost:3000/magic')
+    const email = uniqueEmail('console')
+    // No `url`: the app's own landing page is the default.
+    const res = await request(example.app).post('/v1/account/tokens/magic-url').set('X-Appwrite-Project', 'demo').send({ userId: 'unique()', email }).expect(201)
+    assert.deepEqual([res.body.userId, res.body.secret], ['', ''], 'a browser learns neither the account id nor the secret')
+    const printed = await eventually(() => logs.find((l) => l.includes(email)), 'the console email')
+    assert.match(printed, /DEV EMAIL/)
+    assert.match(printed, /kind: +magic-url/)
+    const link = extractLink(printed)
+    assert.equal(link.origin + link.pathname, 'http://localhost:3000/magic')
+    assert.match(link.searchParams.get('secret') ?? '', /^[0-9a-f]{64}$/)
+    assert.equal(link.searchParams.get('project'), 'demo')
+    const account = await example.accounts.findAccountByEmail(email)
+    assert.equal(link.searchParams.get('userId'), account?.id)
+  })
+
+  it('by default prints SMS to the console: the phone code signs in with PUT /v1/account/sessions/phone', async function () {
+    const { example, logs } = build({})
+    const phone = '+14155552671'
+    const res = await request(example.app).post('/v1/account/tokens/phone').set('X-Appwrite-Project', 'demo').send({ userId: 'unique()', phone }).expect(201)
+    const printed = await eventually(() => logs.find((l) => l.includes('DEV SMS') && l.includes(phone)), 'the console SMS')
+    const code = extractCode(printed)
+    const session = await request(example.app)
+      .put('/v1/account/sessions/phone')
+      .set('X-Appwrite-Project', 'demo')
+      .send({ userId: res.body.userId, secret: code })
+      .expect(201)
+    assert.deepEqual([session.body.provider, session.body.factors], ['phone', ['phone']])
+  })
+
+  describe('SMTP_URL / SMS_WEBHOOK_URL', function () {
+    let smtp: SmtpCapture
+    let sms: SmsReceiver
+    before(async function () {
+      smtp = await startSmtpCapture()
+      sms = await startSmsReceiver()
+    })
+    after(async function () {
+      await smtp?.close()
+      await sms?.close()
+    })
+
+    it('SMTP_URL sends email through SmtpMailer, from "<project>" <no-reply@localhost> by default', async function () {
+      const { example, logs } = build({ SMTP_URL: smtp.url, ACCOUNTS_PROJECT: 'shop' })
+      assert.equal(example.delivery.email, 'smtp')
+      assert.equal(example.accounts.options.mailer?.constructor.name, 'SmtpMailer')
+      const email = uniqueEmail('smtp')
+      await request(example.app).post('/v1/account/tokens/magic-url').set('X-Appwrite-Project', 'shop').send({ userId: 'unique()', email }).expect(201)
+      const mail = await smtp.next(email)
+      assert.equal(mail.from, '"shop" <no-reply@localhost>')
+      const link = extractLink(mail.text)
+      assert.equal(link.origin + link.pathname, 'http://localhost:3000/magic')
+      assert.equal(link.searchParams.get('project'), 'shop')
+      assert.deepEqual(logs, [], 'nothing printed')
+    })
+
+    it('SMTP_FROM sets the sender', async function () {
+      const { example } = build({ SMTP_URL: smtp.url, SMTP_FROM: '"Shop" <hello@shop.example>' })
+      const email = uniqueEmail('from')
+      await request(example.app).post('/v1/account/tokens/email').set('X-Appwrite-Project', 'demo').send({ userId: 'unique()', email }).expect(201)
+      const mail = await smtp.next(email)
+      assert.equal(mail.from, '"Shop" <hello@shop.example>')
+      assert.match(extractCode(mail.text), /^\d{6}$/)
+    })
+
+    it('SMS_WEBHOOK_URL POSTs {to, body} JSON to the webhook; the code signs in', async function () {
+      const { example, logs } = build({ SMS_WEBHOOK_URL: sms.url })
+      assert.deepEqual(example.delivery, { email: 'console', sms: 'webhook' })
+      assert.equal(example.accounts.options.sms?.constructor.name, 'WebhookSmsSender')
+      const phone = '+14155552672'
+      const res = await request(example.app).post('/v1/account/tokens/phone').set('X-Appwrite-Project', 'demo').send({ userId: 'unique()', phone }).expect(201)
+      const received = await sms.next(phone)
+      assert.deepEqual(Object.keys(received.json).sort(), ['body', 'to'])
+      const code = extractCode(received.body)
+      await request(example.app).put('/v1/account/sessions/phone').set('X-Appwrite-Project', 'demo').send({ userId: res.body.userId, secret: code }).expect(201)
+      assert.deepEqual(logs, [], 'nothing printed')
+    })
+  })
+
+  it('bad SMTP_URL / SMS_WEBHOOK_URL stop the boot naming the variable, without echoing the URL', function () {
+    assert.throws(() => createExampleApp({ ACCOUNTS_SECRET: SECRET, SMTP_URL: 'https://user:hunter2secret@mail.example.com' }), (err: Error) => {
+      assert.equal(err.name, 'ExampleConfigError')
+      assert.match(err.message, /^SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/)
+      assert.ok(!err.message.includes('hunter2secret'), 'the password is not echoed')
+      return true
+    })
+    assert.throws(() => createExampleApp({ ACCOUNTS_SECRET: SECRET, SMTP_URL: 'not a url' }), { name: 'ExampleConfigError', message: /^SMTP_URL must be/ })
+    assert.throws(() => createExampleApp({ ACCOUNTS_SECRET: SECRET, SMS_WEBHOOK_URL: 'ftp://gateway.example.com/?key=k3y-s3cret' }), (err: Error) => {
+      assert.equal(err.name, 'ExampleConfigError')
+      assert.match(err.message, /^SMS_WEBHOOK_URL must be an http:\/\/ or https:\/\/ URL/)
+      assert.ok(!err.message.includes('k3y-s3cret'))
+      return true
+    })
+  })
+
+  it('ACCOUNTS_REDIRECT_ORIGINS (comma-separated) sets allowedRedirectOrigins, besides the app origin and loopback', async function () {
+    const { example } = build({ ACCOUNTS_REDIRECT_ORIGINS: ' https://app.example.com , https://admin.example.com:8443/,,https://app.example.com' })
+    assert.deepEqual(example.accounts.options.allowedRedirectOrigins, ['https://app.example.com', 'https://admin.example.com:8443', 'http://localhost:3000'])
+    const ask = (url: string) =>
+      request(example.app).post('/v1/account/tokens/magic-url').set('X-Appwrite-Project', 'demo').send({ userId: 'unique()', email: uniqueEmail('redirect'), url })
+    await ask('https://app.example.com/magic').expect(201)
+    await ask('https://admin.example.com:8443/magic').expect(201)
+    await ask('http://127.0.0.1:9999/magic').expect(201)
+    const refused = await ask('https://evil.example.com/magic').expect(400)
+    assert.equal(refused.body.type, 'general_argument_invalid')
+    await ask('javascript:alert(1)').expect(400)
+    await ask('app.example.com/magic').expect(400)
+  })
+
+  for (const bad of ['app.example.com', 'ftp://files.example.com', 'https://app.example.com/path', 'https://user:pw@app.example.com', 'https://app.example.com?x=1', 'javascript:alert(1)']) {
+    it(`ACCOUNTS_REDIRECT_ORIGINS=${JSON.stringify(bad)} stops the boot naming the variable`, function () {
+      assert.throws(() => createExampleApp({ ACCOUNTS_SECRET: SECRET, ACCOUNTS_REDIRECT_ORIGINS: `https://ok.example.com,${bad}` }), {
+        name: 'ExampleConfigError',
+        message: /^ACCOUNTS_REDIRECT_ORIGINS must be a comma-separated list of origins .* is not one$/,
+      })
+    })
+  }
+
+  it('an empty ACCOUNTS_REDIRECT_ORIGINS is unset', async function () {
+    const { example } = build({ ACCOUNTS_REDIRECT_ORIGINS: ' , ' })
+    assert.deepEqual(example.accounts.options.allowedRedirectOrigins, ['http://localhost:3000'])
+  })
+
+  it('PUBLIC_URL: magic links land on <PUBLIC_URL>/magic, and that origin is an allowed redirect origin', async function () {
+    const { example } = build({ PUBLIC_URL: 'https://shop.example.com/' })
+    assert.equal(example.magicUrl, 'https://shop.example.com/magic')
+    assert.deepEqual(example.accounts.options.allowedRedirectOrigins, ['https://shop.example.com'])
+    await request(example.app).post('/v1/account/tokens/magic-url').set('X-Appwrite-Project', 'demo').send({ userId: 'unique()', email: uniqueEmail('public') }).expect(201)
+  })
+
+  it('PORT sets the default public origin; PORT=0 leaves magic links without a default url', async function () {
+    assert.equal(build({ PORT: '4000' }).example.magicUrl, 'http://localhost:4000/magic')
+    const { example } = build({ PORT: '0' })
+    assert.equal(example.magicUrl, null)
+    assert.equal(example.accounts.options.magicUrl, null)
+    const res = await request(example.app).post('/v1/account/tokens/magic-url').set('X-Appwrite-Project', 'demo').send({ userId: 'unique()', email: uniqueEmail('port0') }).expect(400)
+    assert.equal(res.body.message, 'Param "url" is not optional.')
+  })
+
+  it('a bad PUBLIC_URL or PORT stops the boot naming the variable', function () {
+    for (const bad of ['shop.example.com', 'https://shop.example.com/app', 'ftp://shop.example.com']) {
+      assert.throws(() => createExampleApp({ ACCOUNTS_SECRET: SECRET, PUBLIC_URL: bad }), { name: 'ExampleConfigError', message: /^PUBLIC_URL must be the origin/ })
+    }
+    assert.throws(() => createExampleApp({ ACCOUNTS_SECRET: SECRET, PORT: 'eighty' }), { name: 'ExampleConfigError', message: /^PORT must be an integer/ })
+  })
+})
+
+/** The inline scripts of a page, in order. */
+function inlineScripts(html: string): string[] {
+  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1])
+}
+
+interface FakeElement {
+  tag: string
+  textContent: string
+  hidden: boolean
+  children: FakeElement[]
+  append(...children: FakeElement[]): void
+}
+
+function fakeElement(tag: string): FakeElement {
+  return {
+    tag,
+    textContent: '',
+    hidden: false,
+    children: [],
+    append(...children: FakeElement[]) {
+      this.children.push(...children)
+    },
+  }
+}
+
+/**
+ * A same-origin browser for a page's inline script: `fetch` resolves paths against the page,
+ * sends `Origin` on non-GET requests and keeps cookies in `jar`, as a browser would.
+ */
+function fakeBrowser(page: URL, jar: Map<string, string>) {
+  return async (input: string, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(input, page)
+    assert.equal(url.origin, page.origin, 'the page only talks to its own origin')
+    const headers = new Headers(init.headers)
+    if ((init.method ?? 'GET') !== 'GET') headers.set('origin', page.origin)
+    if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
+    const res = await fetch(url, { ...init, headers })
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]
+      const eq = pair.indexOf('=')
+      jar.set(pair.slice(0, eq), pair.slice(eq + 1))
+    }
+    return res
+  }
+}
+
+/** Runs the `/magic` page's script in a sandbox against the real server; resolves when it is done. */
+async function runMagicPage(html: string, page: URL, jar: Map<string, string>) {
+  const [script] = inlineScripts(html)
+  const elements: Record<string, FakeElement> = { status: fakeElement('p'), account: fakeElement('dl') }
+  elements.account.hidden = true
+  let replacedUrl: string | undefined
+  const context = vm.createContext({
+    document: { getElementById: (id: string) => elements[id] ?? null, createElement: fakeElement },
+    history: { replaceState: (_state: unknown, _title: string, url: string) => (replacedUrl = url) },
+    location: page,
+    fetch: fakeBrowser(page, jar),
+    URLSearchParams,
+  })
+  new vm.Script(script, { filename: 'magic-page.js' }).runInContext(context)
+  const { status, account } = elements
+  await eventually(() => !account.hidden || status.textContent.startsWith('Sign-in failed'), 'the /magic script to finish')
+  return { status: status.textContent, shown: account.hidden ? [] : account.children.map((c) => c.textContent), replacedUrl }
+}
+
+describe('example app: the start page and the /magic landing page', function () {
+  let example: Example
+  before(function () {
+    example = exampleWithLogs({ ACCOUNTS_PROJECT: 'shop' }).example
+  })
+  after(async function () {
+    await example.close()
+  })
+
+  it('GET /magic: an HTML page whose script trades userId + secret at /v1/account/sessions/token, then reads /v1/account', async function () {
+    const res = await request(example.app).get('/magic').expect(200).expect('Content-Type', /text\/html/)
+    assert.equal(res.headers['cache-control'], 'no-store')
+    assert.equal(res.headers['referrer-policy'], 'no-referrer')
+    const [script] = inlineScripts(res.text)
+    assert.ok(script, 'one inline script')
+    assert.match(script, /fetch\('\/v1\/account\/sessions\/token', \{/)
+    assert.match(script, /'x-appwrite-project': project/)
+    assert.match(script, /credentials: 'same-origin'/)
+    assert.match(script, /const project = "shop"/)
+    assert.match(script, /fetch\('\/v1\/account', /)
+    new vm.Script(script) // parses
+  })
+
+  it('GET /magic reflects nothing from the query', async function () {
+    const res = await request(example.app)
+      .get('/magic')
+      .query({ userId: '<script>alert(1)</script>', secret: '"><img src=x onerror=alert(2)>', expire: "';alert(3)//", project: '</script><script>alert(4)</script>' })
+      .expect(200)
+    for (const needle of ['alert(1)', 'alert(2)', 'alert(3)', 'alert(4)', '<img']) assert.ok(!res.text.includes(needle), `${needle} reflected`)
+    assert.equal(res.text.split('<script>').length - 1, 1, 'only the page’s own script')
+  })
+
+  it('GET / has the "email me a sign-in link" form posting to /v1/account/tokens/magic-url with url <origin>/magic', async function () {
+    const res = await request(example.app).get('/').expect(200)
+    assert.match(res.text, /Email me a sign-in link/)
+    assert.match(res.text, /server console/, 'says where console delivery prints the link')
+    const [script] = inlineScripts(res.text)
+    assert.match(script, /fetch\('\/v1\/account\/tokens\/magic-url'/)
+    assert.match(script, /userId: 'unique\(\)'/)
+    assert.match(script, /url: location\.origin \+ '\/magic'/)
+    new vm.Script(script) // parses
+  })
+
+  it('scriptJson keeps values from closing the script element', function () {
+    const out = scriptJson('</script><!--x\u2028y&')
+    assert.ok(!/[<>&\u2028]/.test(out))
+    assert.equal(JSON.parse(out), '</script><!--x\u2028y&')
+  })
+})
+
+describe('example app: magic link end to end (SMTP_URL → smtp-capture, real HTTP server)', function () {
+  let smtp: SmtpCapture
+  let example: Example
+  let origin: string
+  let close: () => Promise<void>
+
+  before(async function () {
+    smtp = await startSmtpCapture()
+    example = exampleWithLogs({ SMTP_URL: smtp.url }).example
+    const server = createServer(example.app)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    close = () => new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
+  })
+  after(async function () {
+    await close?.()
+    await example?.close()
+    await smtp?.close()
+  })
+
+  /** What the start page's form does: its own script, run with `email` typed in. */
+  async function submitStartPageForm(email: string): Promise<string> {
+    const page = new URL(`${origin}/`)
+    const [script] = inlineScripts(await (await fetch(page)).text())
+    let onSubmit: ((event: { preventDefault(): void }) => Promise<void>) | undefined
+    const form = { addEventListener: (_type: string, fn: typeof onSubmit) => (onSubmit = fn), elements: { email: { value: email } } }
+    const status = fakeElement('p')
+    const context = vm.createContext({
+      document: { getElementById: (id: string) => ({ 'magic-form': form, 'magic-status': status })[id] ?? null },
+      location: page,
+      fetch: fakeBrowser(page, new Map()),
+    })
+    new vm.Script(script, { filename: 'start-page.js' }).runInContext(context)
+    assert.ok(onSubmit, 'the script handles submit')
+    await onSubmit({ preventDefault() {} })
+    return status.textContent
+  }
+
+  it('start-page form → mailed link → /magic → POST /v1/account/sessions/token → cookie → GET /api/me 200', async function () {
+    const email = uniqueEmail('e2e')
+    assert.match(await submitStartPageForm(email), /^Sent: open the link in the email/)
+    const link = extractLink((await smtp.next(email)).text)
+    assert.equal(link.origin + link.pathname, `${origin}/magic`)
+    assert.equal(link.searchParams.get('project'), 'demo')
+    const userId = link.searchParams.get('userId') ?? ''
+    const secret = link.searchParams.get('secret') ?? ''
+
+    const landing = await fetch(link)
+    assert.equal(landing.status, 200)
+    assert.match(await landing.text(), /\/v1\/account\/sessions\/token/)
+
+    // What the page's script sends.
+    const res = await fetch(`${origin}/v1/account/sessions/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-appwrite-project': 'demo', origin },
+      body: JSON.stringify({ userId, secret }),
+    })
+    assert.equal(res.status, 201)
+    const session = (await res.json()) as { userId: string; provider: string; secret: string }
+    assert.deepEqual([session.userId, session.provider, session.secret], [userId, 'magic-url', ''])
+    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('a_session_demo='))
+    assert.ok(cookie, 'session cookie set')
+
+    const me = await fetch(`${origin}/api/me`, { headers: { cookie } })
+    assert.equal(me.status, 200)
+    const account = (await me.json()) as { $id: string; email: string; emailVerification: boolean }
+    assert.deepEqual([account.$id, account.email, account.emailVerification], [userId, email, true])
+  })
+
+  it("the /magic page's own script signs in and shows the account; a used link shows the error; a signed-in browser keeps its session", async function () {
+    const email = uniqueEmail('page')
+    await submitStartPageForm(email)
+    const link = extractLink((await smtp.next(email)).text)
+    const html = await (await fetch(link)).text()
+
+    const jar = new Map<string, string>()
+    const first = await runMagicPage(html, link, jar)
+    assert.equal(first.status, 'Signed in.')
+    assert.deepEqual(first.shown, ['Name', '(none)', 'Email', email, 'Email verified', 'true'])
+    assert.equal(first.replacedUrl, '/magic', 'the secret is taken out of the address bar')
+    const me = await fetch(`${origin}/api/me`, { headers: { cookie: `a_session_demo=${jar.get('a_session_demo')}` } })
+    assert.equal(me.status, 200)
+
+    const again = await runMagicPage(html, link, new Map())
+    assert.equal(again.status, 'Sign-in failed: Invalid token passed in the request.')
+    assert.deepEqual(again.shown, [])
+
+    // A browser that is still signed in keeps its session and leaves the new link unused.
+    await submitStartPageForm(email)
+    const next = extractLink((await smtp.next(email)).text)
+    const signedIn = await runMagicPage(html, next, jar)
+    assert.equal(signedIn.status, 'You were already signed in, so the link was not used.')
+    assert.deepEqual(signedIn.shown, ['Name', '(none)', 'Email', email, 'Email verified', 'true'])
+
+    const missing = await runMagicPage(html, new URL(`${origin}/magic`), new Map())
+    assert.match(missing.status, /^Sign-in failed: This page needs the userId and secret/)
+  })
+})
+
 describe('npm start (npx tsx example/server.ts)', function () {
   this.timeout(60_000)
   let child: ChildProcess | undefined
@@ -201,6 +607,9 @@ describe('npm start (npx tsx example/server.ts)', function () {
     assert.equal(body.type, 'general_unauthorized_scope')
     assert.equal(body.code, 401)
     assert.match(output, /store +MemoryStore/)
+    assert.match(output, /email +console: codes and links are printed here/)
+    assert.match(output, /sms +console/)
+    assert.match(output, /magic links +no default \(PORT=0 and no PUBLIC_URL\)/)
     const log = await stop()
     assert.match(log, /SIGTERM received, closing/)
     assert.match(log, /example: closed/)

@@ -1,0 +1,167 @@
+/**
+ * The second example: express-accounts' strategies on their own, in a plain passport app.
+ * Only passport + express-session (+ connect-redis) + two strategies (PasswordStrategy,
+ * EmailOtpStrategy) + the core; no Appwrite router. A tiny server-rendered sign-up /
+ * sign-in / sign-out flow, and `/me` behind `req.isAuthenticated()`.
+ * `example/passport-server.ts` makes it listen; tests import `createPassportExampleApp()`.
+ *
+ * Environment (all optional): REDIS_URL (unset → in-memory stores, with a warning),
+ * REDIS_PREFIX (default `passport-example:`), ACCOUNTS_SECRET, ACCOUNTS_PROJECT, NODE_ENV.
+ * Emails (codes) are printed to the console by `ConsoleMailer`.
+ */
+import { createHmac } from 'node:crypto'
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import session from 'express-session'
+import { RedisStore as SessionRedisStore } from 'connect-redis'
+import passport from 'passport'
+import { createClient } from 'redis'
+import { AccountsError, ConsoleMailer, MemoryStore, RedisStore, createAccounts, escapeHtml, type ExpressAccounts, type Store } from '../lib/index.js'
+import { EmailOtpStrategy, PasswordStrategy, type AccountsFailure, type StrategyAction } from '../strategies/index.js'
+import { DEFAULT_PROJECT, secretSetting, setting, type ExampleEnv } from './config.js'
+
+export interface PassportExampleOptions {
+  /** Where boot warnings go. Default `console.warn`. */
+  warn?: (message: string) => void
+  /** Where ConsoleMailer prints each email (codes included). Default `console.log`. */
+  log?: (text: string) => void
+}
+
+export interface PassportExample {
+  app: Express
+  accounts: ExpressAccounts
+  storeName: 'MemoryStore' | 'RedisStore'
+  /** Closes the Redis connection, if any (after the server stopped taking requests). */
+  close(): Promise<void>
+}
+
+/** What the home page says for each failure type. Only these texts are shown: nothing from the URL is reflected. */
+const MESSAGES: Record<string, string> = {
+  general_argument_invalid: 'Check the email address, and that the password has at least 8 characters.',
+  user_invalid_credentials: 'Wrong email or password.',
+  user_invalid_token: 'That code is wrong or has expired. Ask for a new one.',
+  user_already_exists: 'An account with that email already exists. Sign in instead.',
+  user_blocked: 'This account is blocked.',
+}
+
+export async function createPassportExampleApp(env: ExampleEnv, options: PassportExampleOptions = {}): Promise<PassportExample> {
+  const warn = options.warn ?? ((message: string) => console.warn(message))
+  const secret = secretSetting(env, warn)
+  const redisUrl = setting(env.REDIS_URL)
+  const prefix = setting(env.REDIS_PREFIX) ?? 'passport-example:'
+
+  // One Redis connection for both stores: express-session's records and the accounts.
+  let redis: ReturnType<typeof createClient> | null = null
+  let store: Store
+  let sessionStore: session.Store
+  if (redisUrl !== undefined) {
+    redis = createClient({ url: redisUrl })
+    redis.on('error', (err: Error) => warn(`passport example: Redis error: ${err.message}`))
+    await redis.connect()
+    store = new RedisStore({ client: redis, prefix: `${prefix}acc:` })
+    sessionStore = new SessionRedisStore({ client: redis, prefix: `${prefix}sess:` })
+  } else {
+    warn('passport example: REDIS_URL is not set; accounts and express-sessions live in memory and are lost on restart (express-session\'s MemoryStore is not for production)')
+    store = new MemoryStore()
+    sessionStore = new session.MemoryStore()
+  }
+
+  const accounts = createAccounts({ store, secret, project: setting(env.ACCOUNTS_PROJECT) ?? DEFAULT_PROJECT, mailer: new ConsoleMailer({ log: options.log }) })
+  const pp = new passport.Passport()
+  pp.use(new PasswordStrategy({ accounts }))
+  pp.use(new EmailOtpStrategy({ accounts }))
+  // express-session keeps only a reference to the Session record each sign-in creates.
+  accounts.usePassport(pp)
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(express.urlencoded({ extended: false }))
+  app.use(
+    session({
+      store: sessionStore,
+      // A key of its own, derived from the one secret, so the cookie signature and the core's HMACs never share a key.
+      secret: createHmac('sha256', secret).update('express-session cookie').digest('base64url'),
+      name: 'sid',
+      resave: false,
+      saveUninitialized: false,
+      // SameSite=Lax keeps other sites' forms from posting with the cookie (a real app adds CSRF tokens too).
+      cookie: { httpOnly: true, sameSite: 'lax', secure: env.NODE_ENV === 'production' },
+    }),
+  )
+  app.use(pp.initialize())
+  app.use(pp.session())
+
+  /** Runs a strategy; a failure goes back to `/` with its Appwrite type, a success logs in (new express-session id). */
+  const signIn = (strategy: string, action?: StrategyAction) => (req: Request, res: Response, next: NextFunction) => {
+    pp.authenticate(strategy, { action }, (err: unknown, user: Express.User | false, info?: AccountsFailure) => {
+      if (err) return next(err)
+      if (!user) return res.redirect(303, `/?error=${encodeURIComponent(info?.type ?? 'user_unauthorized')}`)
+      req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/me')))
+    })(req, res, next)
+  }
+
+  app.get('/', (req: Request, res: Response) => {
+    if (req.isAuthenticated()) return res.redirect('/me')
+    const type = req.query.error
+    const error = typeof type !== 'string' ? '' : Object.hasOwn(MESSAGES, type) ? MESSAGES[type] : 'That did not work. Please try again.'
+    res.type('html').send(homePage(error))
+  })
+  app.post('/sign-up', async (req: Request, res: Response, next: NextFunction) => {
+    const { email, password, name } = req.body as Record<string, string | undefined>
+    try {
+      await accounts.createAccount({ email: email ?? '', password: password ?? '', name: name || undefined })
+    } catch (err) {
+      if (!(err instanceof AccountsError) || err.code >= 500) throw err
+      return res.redirect(303, `/?error=${err.type}`)
+    }
+    signIn('password')(req, res, next)
+  })
+  app.post('/sign-in', signIn('password'))
+  // Request phase: the strategy mails the code and passes on to the next handler.
+  app.post('/code', signIn('email-otp', 'request'), (req: Request, res: Response) => {
+    res.type('html').send(codePage(String((req.body as { email?: string }).email)))
+  })
+  app.post('/code/verify', signIn('email-otp', 'verify'))
+  app.get('/me', async (req: Request, res: Response) => {
+    if (!req.isAuthenticated() || !req.account) return res.redirect('/')
+    const sessions = await accounts.sessions.list(req.account.$id)
+    res.type('html').send(mePage(req.account.name || req.account.email, req.account.email, req.accountSession?.provider ?? '', sessions.length))
+  })
+  app.post('/sign-out', async (req: Request, res: Response) => {
+    // Deletes the Session record, then clears it from express-session.
+    await accounts.logOut(req)
+    res.redirect(303, '/')
+  })
+  app.use(accounts.errorHandler())
+
+  return {
+    app,
+    accounts,
+    storeName: redis ? 'RedisStore' : 'MemoryStore',
+    async close() {
+      if (redis?.isOpen) await redis.close()
+    },
+  }
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}form{margin:1rem 0}input{display:block;margin:.25rem 0}.error{color:#b00}</style>
+<h1>${escapeHtml(title)}</h1>${body}</html>`
+}
+
+function homePage(error: string): string {
+  return page('Passport example', `${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+<h2>Sign up</h2><form method="post" action="/sign-up"><input name="name" placeholder="Name"><input name="email" type="email" placeholder="Email" required><input name="password" type="password" placeholder="Password (8+ characters)" required><button>Create account</button></form>
+<h2>Sign in</h2><form method="post" action="/sign-in"><input name="email" type="email" placeholder="Email" required><input name="password" type="password" placeholder="Password" required><button>Sign in</button></form>
+<h2>Sign in with a code</h2><form method="post" action="/code"><input name="email" type="email" placeholder="Email" required><button>Email me a code</button></form>`)
+}
+
+function codePage(email: string): string {
+  return page('Enter your code', `<p>If ${escapeHtml(email)} can sign in, a 6-digit code is on its way (this example prints it in the server console).</p>
+<form method="post" action="/code/verify"><input type="hidden" name="email" value="${escapeHtml(email)}"><input name="code" inputmode="numeric" autocomplete="one-time-code" placeholder="123456" required><button>Sign in</button></form>`)
+}
+
+function mePage(name: string, email: string, provider: string, sessions: number): string {
+  return page(`Hello, ${name}`, `<p>Signed in as <strong>${escapeHtml(email)}</strong> (provider: ${escapeHtml(provider)}). This account has ${sessions} active session(s).</p>
+<form method="post" action="/sign-out"><button>Sign out</button></form>`)
+}
