@@ -54,9 +54,13 @@ export async function createPassportExampleApp(env: ExampleEnv, options: Passpor
   let store: Store
   let sessionStore: session.Store
   if (redisUrl !== undefined) {
-    redis = createClient({ url: redisUrl })
-    redis.on('error', (err: Error) => warn(`passport example: Redis error: ${err.message}`))
+    let connected = false
+    // Unreachable at boot: fail with the cause. Lost later: keep reconnecting (back-off up to 3 s).
+    const reconnectStrategy = (retries: number, cause: Error) => (connected ? Math.min(retries * 100, 3000) : cause)
+    redis = createClient({ url: redisUrl, socket: { reconnectStrategy } })
+    redis.on('error', (err: Error) => connected && warn(`passport example: Redis error: ${err.message}`))
     await redis.connect()
+    connected = true
     store = new RedisStore({ client: redis, prefix: `${prefix}acc:` })
     sessionStore = new SessionRedisStore({ client: redis, prefix: `${prefix}sess:` })
   } else {

@@ -1,4 +1,6 @@
-export { createAccounts, ExpressAccounts } from './express-accounts.js'
+export { createAccounts, ExpressAccounts, type PassportLike } from './express-accounts.js'
+export type { PassportSessionRef } from './http/passport-session.js'
+export { Jwts, type JwtClaims } from './jwt.js'
 export { Accounts, type CreateAccountInput } from './accounts.js'
 export { AccountsError, type AccountsErrorType } from './errors.js'
 export type { AccountsOptions, ResolvedOptions, Clock, SameSite } from './options.js'

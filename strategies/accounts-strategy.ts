@@ -2,8 +2,9 @@ import type { Request } from 'express'
 import { Strategy } from 'passport-strategy'
 import { Accounts } from '../lib/accounts.js'
 import { AccountsError } from '../lib/errors.js'
+import '../lib/http/express-augment.js'
 import { userFor } from '../lib/http/passport-session.js'
-import type { AccountModel } from '../lib/models.js'
+import { toSessionModel, type AccountModel } from '../lib/models.js'
 import type { SignIn } from '../lib/sessions.js'
 
 /**
@@ -60,10 +61,17 @@ export abstract class AccountsStrategy extends Strategy {
         if (outcome.kind === 'pass') return once(() => this.pass())
         if (outcome.kind === 'fail') return once(() => this.fail(outcome.info, outcome.status))
         const user = await this.accept(req, outcome.signIn)
-        if (user) once(() => this.success(user, { session: outcome.signIn.session.id }))
+        if (user) {
+          // As requireSession() does, so `{ session: false }` routes see the same fields.
+          req.account = user
+          req.accountSession = toSessionModel(outcome.signIn.session, { current: outcome.current ?? true })
+          once(() => this.success(user, { session: outcome.signIn.session.id }))
+        }
         else once(() => this.fail(failure(new AccountsError('user_unauthorized')), 401))
       },
-      (err: unknown) => once(() => (err instanceof AccountsError ? this.fail(failure(err), err.code) : this.error(err as Error))),
+      // A refusal the client caused (4xx) is a `fail`; a server-side fault (store down, no
+      // mailer configured: 5xx) is an `error`, so it never reads as "wrong credentials".
+      (err: unknown) => once(() => (err instanceof AccountsError && err.code < 500 ? this.fail(failure(err), err.code) : this.error(err as Error))),
     ).catch((err: unknown) => once(() => this.error(err as Error)))
   }
 
@@ -78,7 +86,8 @@ export abstract class AccountsStrategy extends Strategy {
 }
 
 export type Outcome =
-  | { kind: 'success'; signIn: Pick<SignIn, 'account' | 'session'> }
+  /** `current: false` for a sign-in that reuses an existing session (a JWT): no session is "current". */
+  | { kind: 'success'; signIn: Pick<SignIn, 'account' | 'session'>; current?: boolean }
   | { kind: 'fail'; info: AccountsFailure; status: number }
   | { kind: 'pass' }
 

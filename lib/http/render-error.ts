@@ -30,6 +30,8 @@ export function toAccountsError(err: unknown): AccountsError {
   if (e.type === 'entity.parse.failed') return new AccountsError('general_argument_invalid', 'The request body is not valid JSON.')
   if (e.type === 'entity.too.large') return new AccountsError('general_argument_invalid', 'The request body is too large.')
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500
+  // e.g. passport's AuthenticationError with `failWithError: true`
+  if (status === 401) return new AccountsError('user_unauthorized')
   if (status >= 400 && status < 500) return new AccountsError('general_bad_request')
   return new AccountsError('general_unknown')
 }

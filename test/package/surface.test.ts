@@ -80,7 +80,11 @@ console.log(JSON.stringify({ email: account.email, sessionUser: signIn.session.a
 `
     await writeFile(join(dir, 'check.mjs'), script)
     const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } })
-    assert.deepEqual(JSON.parse(stdout.trim()), { email: 'ada@example.com', sessionUser: true, strategies: [] })
+    assert.deepEqual(JSON.parse(stdout.trim()), {
+      email: 'ada@example.com',
+      sessionUser: true,
+      strategies: ['AccountsStrategy', 'AnonymousStrategy', 'EmailOtpStrategy', 'JwtStrategy', 'MagicLinkStrategy', 'PasswordStrategy', 'PhoneOtpStrategy'],
+    })
   })
 
   it('type-checks from a TypeScript project (NodeNext resolution through exports → .d.ts)', async function () {

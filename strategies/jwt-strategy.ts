@@ -1,0 +1,54 @@
+import type { Request } from 'express'
+import { AccountsError } from '../lib/errors.js'
+import '../lib/http/express-augment.js'
+import { readJwt } from '../lib/http/carriers.js'
+import { toAccountModel } from '../lib/models.js'
+import { AccountsStrategy, failure, type AccountsStrategyOptions, type Outcome, type VerifyAccount } from './accounts-strategy.js'
+
+export type JwtStrategyOptions = AccountsStrategyOptions
+
+/**
+ * `'jwt'`: a JWT from `POST /account/jwts` in `X-Appwrite-JWT` or `Authorization: Bearer`,
+ * typically `passport.authenticate('jwt', { session: false })` on API routes. Signs in with
+ * the session the JWT was minted from — no new Session record — and sets `req.account` /
+ * `req.accountSession` like `requireSession()` does. One store read per request.
+ *
+ * Failures, all `fail` (no exceptions): no JWT `401 general_unauthorized_scope` (a missing
+ * bearer credential is a challenge, not malformed input, so 401 rather than 400); malformed,
+ * badly signed or expired `401 user_jwt_invalid`; its session deleted or expired
+ * `401 general_unauthorized_scope`; a blocked account `403 user_blocked`.
+ */
+export class JwtStrategy extends AccountsStrategy {
+  override readonly name = 'jwt'
+  private readonly verifyJwtAccount: VerifyAccount | undefined
+
+  constructor(options: JwtStrategyOptions) {
+    // `verify` is applied here, not by the base: a refusal must not delete the session, which
+    // belongs to the user's real sign-in, not to this request.
+    super(options && typeof options === 'object' ? { accounts: options.accounts } : options, 'JwtStrategy')
+    if (options.verify !== undefined && typeof options.verify !== 'function') throw new TypeError('JwtStrategy: options.verify must be a function')
+    this.verifyJwtAccount = options.verify
+  }
+
+  override authenticate(req: Request): void {
+    this.settle(req, () => this.resolve(req))
+  }
+
+  private async resolve(req: Request): Promise<Outcome> {
+    const token = readJwt(req)
+    if (token === null) return unauthorized('User (role: guests) missing scopes (["account"])')
+    const auth = await this.accounts.jwts.resolve(token)
+    if (!auth) return unauthorized('The session this JWT was created from no longer exists.')
+    if (!auth.account.status) return { kind: 'fail', status: 403, info: failure(new AccountsError('user_blocked')) }
+    const account = toAccountModel(auth.account)
+    if (this.verifyJwtAccount && !(await this.verifyJwtAccount(account, req))) {
+      return { kind: 'fail', status: 401, info: failure(new AccountsError('user_unauthorized')) }
+    }
+    // As in `requireSession()` and Appwrite's session list: a JWT request has no "current" session.
+    return { kind: 'success', signIn: auth, current: false }
+  }
+}
+
+function unauthorized(message: string): Outcome {
+  return { kind: 'fail', status: 401, info: failure(new AccountsError('general_unauthorized_scope', message)) }
+}
