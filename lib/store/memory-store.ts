@@ -1,7 +1,8 @@
 import type {
-  AccountRecord, ConsumeQuery, HitResult, InsertResult, ReplaceResult, SessionRecord, Store,
-  TokenRecord, UniqueField,
+  AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
+  Store, TokenRecord, UniqueField,
 } from './store.js'
+import { MemoryIdentities } from './memory-identities.js'
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
 /** Mutations between two full sweeps of expired entries (keeps cleanup amortised O(1)). */
@@ -30,6 +31,9 @@ export class MemoryStore implements Store {
   readonly #claims = new Map<string, string>()
   readonly #sessions = new Map<string, Map<string, StoredSession>>()
   readonly #tokens = new Map<string, TokenBag>()
+  readonly #identities = new MemoryIdentities()
+  /** `putOnce` values (`json` holds the raw string). */
+  readonly #once = new Map<string, Expiring>()
   readonly #hits = new Map<string, { count: number; resetAt: number }>()
   #writes = 0
 
@@ -88,6 +92,7 @@ export class MemoryStore implements Store {
     this.#wrote()
     this.#sessions.delete(id)
     this.#tokens.delete(id)
+    this.#identities.deleteAll(id)
     const json = this.#accounts.get(id)
     if (json === undefined) return false
     const cur = JSON.parse(json) as AccountRecord
@@ -202,6 +207,29 @@ export class MemoryStore implements Store {
     return n
   }
 
+  async insertIdentity(identity: IdentityRecord) {
+    this.#wrote()
+    return this.#identities.insert(identity, this.#accounts.has(identity.accountId))
+  }
+
+  async findIdentityOwner(provider: string, providerUid: string) { return this.#identities.findOwner(provider, providerUid) }
+  async listIdentities(accountId: string) { return this.#identities.list(accountId) }
+  async getIdentity(accountId: string, identityId: string) { return this.#identities.get(accountId, identityId) }
+  async replaceIdentity(identity: IdentityRecord) { this.#wrote(); return this.#identities.replace(identity) }
+  async deleteIdentity(accountId: string, identityId: string) { this.#wrote(); return this.#identities.delete(accountId, identityId) }
+
+  async putOnce(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#wrote()
+    this.#once.set(key, { json: value, expiresAtMs: deadline(ttlMs) })
+  }
+
+  async takeOnce(key: string): Promise<string | null> {
+    this.#wrote()
+    const v = this.#once.get(key)
+    this.#once.delete(key)
+    return v && v.expiresAtMs > Date.now() ? v.json : null
+  }
+
   async hit(key: string, windowSeconds: number): Promise<HitResult> {
     this.#wrote()
     const now = Date.now()
@@ -252,6 +280,7 @@ export class MemoryStore implements Store {
     }
     for (const [id, bag] of this.#tokens) if (bag.expiresAtMs <= now) this.#tokens.delete(id)
     for (const [key, h] of this.#hits) if (h.resetAt <= now) this.#hits.delete(key)
+    for (const [key, v] of this.#once) if (v.expiresAtMs <= now) this.#once.delete(key)
   }
 }
 

@@ -3,7 +3,8 @@ import type { AccountRecord, InsertResult, ReplaceResult, UniqueField } from './
 import { COMPARE_AND_DELETE, COMPARE_AND_SET } from './redis-scripts.js'
 
 /**
- * Email / phone uniqueness on Redis Cluster.
+ * Email / phone uniqueness on Redis Cluster (identity claims, `redis-identities.ts`, reuse
+ * the same loop, {@link takeClaimKey}).
  *
  * A claim key (`<prefix>u:<field>:<value>`) lives in its own slot, so it can't be written in
  * one script together with the account. Instead a claim is taken first (`SET NX`) and the
@@ -60,18 +61,34 @@ export function parseClaim(raw: string | null): ClaimValue | null {
 export async function takeClaim(
   d: ClaimDeps, field: UniqueField, value: string, id: string, ownAllowed: boolean,
 ): Promise<Claim | null> {
-  const key = d.claimKey(field, value)
+  const fresh = () => JSON.stringify({ id, at: Date.now(), n: nonce() })
+  return takeClaimKey(d, d.claimKey(field, value), fresh, async (raw) => {
+    const cur = parseClaim(raw)
+    if (!cur || (ownAllowed && cur.id === id)) return false
+    const owner = await d.getAccount(cur.id)
+    if (owner && owner[field] === value) return true
+    return Date.now() - cur.at < STALE_CLAIM_MS
+  })
+}
+
+/** The random part of a claim value: it makes every written claim value unique. */
+export const nonce = (): string => randomBytes(8).toString('base64url')
+
+/**
+ * The claim loop shared by every kind of claim: `SET NX` a `fresh()` value; when the key is
+ * taken, `live(raw)` decides whether the current value must be respected (its owner still
+ * holds what it claims, or it is too young to judge); if not, it is taken over by a
+ * compare-and-set on that exact value, so of two racing writers only one can win.
+ */
+export async function takeClaimKey(
+  d: Pick<ClaimDeps, 'get' | 'setNx' | 'run'>, key: string, fresh: () => string, live: (raw: string) => Promise<boolean>,
+): Promise<Claim | null> {
   for (let i = 0; i < ATTEMPTS; i++) {
-    const mine = JSON.stringify({ id, at: Date.now(), n: randomBytes(8).toString('base64url') })
+    const mine = fresh()
     if (await d.setNx(key, mine)) return { key, value: mine }
     const raw = await d.get(key)
     if (raw === null) continue // released between our SET NX and GET: just try again
-    const cur = parseClaim(raw)
-    if (cur && !(ownAllowed && cur.id === id)) {
-      const owner = await d.getAccount(cur.id)
-      if (owner && owner[field] === value) return null
-      if (Date.now() - cur.at < STALE_CLAIM_MS) return null
-    }
+    if (await live(raw)) return null
     // Refreshing even our own claim matters: it resets `at`, so nobody can judge it stale and
     // take it over while this write is in flight.
     if ((await d.run(COMPARE_AND_SET, [key], [raw, mine])) === 1) return { key, value: mine }
@@ -80,12 +97,12 @@ export async function takeClaim(
 }
 
 /** Releases claims this writer took; a claim someone has since replaced is left alone. */
-export async function releaseClaims(d: ClaimDeps, claims: Claim[]): Promise<void> {
+export async function releaseClaims(d: Pick<ClaimDeps, 'run'>, claims: Claim[]): Promise<void> {
   await Promise.all(claims.map((c) => d.run(COMPARE_AND_DELETE, [c.key], [c.value])))
 }
 
 /** Best-effort release on an error path: the original error matters more than this one. */
-export async function releaseQuietly(d: ClaimDeps, claims: Claim[]): Promise<void> {
+export async function releaseQuietly(d: Pick<ClaimDeps, 'run'>, claims: Claim[]): Promise<void> {
   try {
     await releaseClaims(d, claims)
   } catch {

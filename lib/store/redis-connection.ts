@@ -16,6 +16,10 @@ export interface RedisStoreClient {
   set: Method
   exists: Method
   del: Method
+  getDel: Method
+  hGet: Method
+  hVals: Method
+  hDel: Method
   eval: Method
   evalSha: Method
 }
@@ -25,8 +29,13 @@ export interface Commands {
   get(key: string): Promise<unknown>
   mGet(keys: string[]): Promise<unknown[]>
   exists(key: string): Promise<number>
-  set(key: string, value: string, opts?: { condition: 'NX'; expiration?: { type: 'PX'; value: number } }): Promise<unknown>
+  set(key: string, value: string, opts?: { condition?: 'NX'; expiration?: { type: 'PX'; value: number } }): Promise<unknown>
   del(key: string): Promise<number>
+  /** Redis >= 6.2. */
+  getDel(key: string): Promise<unknown>
+  hGet(key: string, field: string): Promise<unknown>
+  hVals(key: string): Promise<unknown[]>
+  hDel(key: string, field: string): Promise<number>
   eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>
   evalSha(sha: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>
 }

@@ -68,12 +68,17 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return deleted`
 
-/** KEYS: account, sessions zset, tokens, claim lock. ARGV: session key prefix. Returns the old account JSON. */
+/**
+ * KEYS: account, sessions zset, tokens, claim lock, identities. ARGV: session key prefix.
+ * Returns {old account JSON ('' = none), identity JSONs...}: the identities read in the same
+ * step as the delete, so the caller releases exactly the claims of what it deleted.
+ */
 export const DELETE_ACCOUNT = `
-local acc = redis.call('GET', KEYS[1])
+local out = {redis.call('GET', KEYS[1]) or ''}
+for _, v in ipairs(redis.call('HVALS', KEYS[5])) do out[#out + 1] = v end
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do redis.call('DEL', ARGV[1] .. id) end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-return acc`
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+return out`
 
 /**
  * Compare-and-set on `rev`. KEYS: account, claim lock. ARGV: expectedRev, json, lock token ('' = none).
@@ -99,13 +104,32 @@ export const COMPARE_AND_DELETE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`
 
-/** KEYS: claim. ARGV: account id. Deletes the claim only while it still names that account. */
+/**
+ * KEYS: claim. ARGV: account id[, identity id]. Deletes the claim only while it still names
+ * that account (and, for an identity claim, that identity).
+ */
 export const RELEASE_OWNED_CLAIM = `
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 local ok, c = pcall(cjson.decode, v)
 if not ok or type(c) ~= 'table' or c.id ~= ARGV[1] then return 0 end
+if ARGV[2] and c.identity ~= ARGV[2] then return 0 end
 return redis.call('DEL', KEYS[1])`
+
+/**
+ * KEYS: account, identities. ARGV: identity id, json. Runs after the (provider, uid) claim is
+ * taken; writes only while the account exists and never over another identity with this id.
+ */
+export const INSERT_IDENTITY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 'identity' end
+return 'ok'`
+
+/** KEYS: identities. ARGV: identity id, json. Overwrites an existing identity only. */
+export const REPLACE_IDENTITY = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`
 
 /**
  * Tokens hash fields: `t:<id>` → token JSON (never rewritten, so cjson can't mangle it),

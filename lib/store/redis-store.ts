@@ -1,10 +1,11 @@
 import type {
-  AccountRecord, ConsumeQuery, HitResult, InsertResult, ReplaceResult, SessionRecord, Store,
-  TokenRecord, UniqueField,
+  AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
+  Store, TokenRecord, UniqueField,
 } from './store.js'
 import * as lua from './redis-scripts.js'
 import { insertWithClaims, parseClaim, replaceWithClaims } from './redis-claims.js'
 import type { ClaimDeps } from './redis-claims.js'
+import { RedisIdentities } from './redis-identities.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
 import type { RedisStoreClient } from './redis-connection.js'
 
@@ -41,14 +42,18 @@ const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt
  * `requireSession()` read (one `MGET`) stay on one slot. Email / phone claims live in other
  * slots and are kept consistent by `redis-claims.ts`. Keys, under `prefix` P:
  * - `P{a:<id>}:account` account JSON; `:sessions` ZSET of session ids by createdAt;
- *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` email/phone change lock
- * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`
+ *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` email/phone change lock;
+ *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`)
+ * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`;
+ *   `Pu:identity:<provider>:<sha256(providerUid)>` identity claims `{"id","identity","at","n"}`
+ * - `Po:<key>` single-use values (`putOnce` / `takeOnce`; GETDEL needs Redis >= 6.2)
  * - `Prl:<key>` fixed-window counters
  */
 export class RedisStore implements Store {
   readonly #conn: RedisConnection
   readonly #prefix: string
   readonly #claims: ClaimDeps
+  readonly #identities: RedisIdentities
 
   constructor(options: RedisStoreOptions) {
     const { client, url, prefix = 'acc:' } = options ?? {}
@@ -70,6 +75,7 @@ export class RedisStore implements Store {
       getAccount: (id) => this.getAccount(id),
       compareAndSet: (next, expectedRev, lock) => this.#compareAndSet(next, expectedRev, lock),
     }
+    this.#identities = new RedisIdentities(conn, this.#claims, prefix, (id, suffix) => this.#key(id, suffix))
   }
 
   // ── accounts ────────────────────────────────────────────────────────────
@@ -105,13 +111,16 @@ export class RedisStore implements Store {
   }
 
   async deleteAccount(id: string): Promise<boolean> {
-    const keys = [this.#key(id, 'account'), this.#key(id, 'sessions'), this.#key(id, 'tokens'), this.#key(id, 'lock')]
-    const old = parse<AccountRecord>(await this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')]))
-    if (!old) return false
+    const keys = [this.#key(id, 'account'), this.#key(id, 'sessions'), this.#key(id, 'tokens'), this.#key(id, 'lock'),
+      this.#key(id, 'identities')]
+    const [acc, ...identities] = (await this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')])) as unknown[]
+    const old = str(acc) ? parse<AccountRecord>(acc) : null
     // Claims live in other slots; a claim that no longer names this account isn't ours to drop.
-    await Promise.all(FIELDS.filter((f) => old[f]).map((f) =>
-      this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.#claims.claimKey(f, old[f])], [id])))
-    return true
+    await Promise.all([
+      ...FIELDS.filter((f) => old?.[f]).map((f) => this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.#claims.claimKey(f, old![f])], [id])),
+      this.#identities.releaseDeleted(id, identities),
+    ])
+    return old !== null
   }
 
   // ── sessions ────────────────────────────────────────────────────────────
@@ -169,6 +178,23 @@ export class RedisStore implements Store {
   async deleteTokens(accountId: string, kinds?: string[]): Promise<number> {
     if (kinds && kinds.length === 0) return 0 // the script reads "no kinds" as "all kinds"
     return Number(await this.#conn.run(lua.DELETE_TOKENS, [this.#key(accountId, 'tokens')], kinds ?? []))
+  }
+
+  // ── identities ──────────────────────────────────────────────────────────
+  insertIdentity(identity: IdentityRecord) { return this.#identities.insert(identity) }
+  findIdentityOwner(provider: string, providerUid: string) { return this.#identities.findOwner(provider, providerUid) }
+  listIdentities(accountId: string) { return this.#identities.list(accountId) }
+  getIdentity(accountId: string, identityId: string) { return this.#identities.get(accountId, identityId) }
+  replaceIdentity(identity: IdentityRecord) { return this.#identities.replace(identity) }
+  deleteIdentity(accountId: string, identityId: string) { return this.#identities.delete(accountId, identityId) }
+
+  // ── single-use values ───────────────────────────────────────────────────
+  async putOnce(key: string, value: string, ttlMs: number): Promise<void> {
+    await (await this.#conn.cmd()).set(`${this.#prefix}o:${key}`, value, { expiration: { type: 'PX', value: Number(ms(ttlMs)) } })
+  }
+
+  async takeOnce(key: string): Promise<string | null> {
+    return str(await (await this.#conn.cmd()).getDel(`${this.#prefix}o:${key}`))
   }
 
   // ── counters ────────────────────────────────────────────────────────────

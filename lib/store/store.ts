@@ -99,6 +99,23 @@ export interface TokenRecord {
   data: Record<string, unknown>
 }
 
+/** An OAuth2 login (provider + the provider's user id) attached to an account. */
+export interface IdentityRecord {
+  id: string
+  accountId: string
+  createdAt: number
+  updatedAt: number
+  /** Provider name as configured, e.g. `'github'`. */
+  provider: string
+  /** The provider's stable user id. (`provider`, `providerUid`) is unique across accounts. */
+  providerUid: string
+  providerEmail: string
+  /** Provider tokens are kept so apps can call the provider's API for the user. */
+  providerAccessToken: string
+  providerAccessTokenExpiry: number | null
+  providerRefreshToken: string
+}
+
 export type UniqueField = 'email' | 'phone'
 
 export type InsertResult = { ok: true } | { ok: false; conflict: 'id' | UniqueField }
@@ -136,7 +153,7 @@ export interface Store {
    * `expectedRev + 1`). Claims a changed email / phone and releases the old one.
    */
   replaceAccount(next: AccountRecord, expectedRev: number): Promise<ReplaceResult>
-  /** Deletes the account, its sessions and tokens, and releases its email / phone. */
+  /** Deletes the account, its sessions, tokens and identities, and releases its email / phone and identity claims. */
   deleteAccount(id: string): Promise<boolean>
 
   // ── sessions ─────────────────────────────────────────────────────────────
@@ -165,6 +182,28 @@ export interface Store {
   consumeToken(accountId: string, query: ConsumeQuery): Promise<TokenRecord | null>
   /** Deletes the account's tokens of these kinds (all kinds when omitted); returns how many. */
   deleteTokens(accountId: string, kinds?: string[]): Promise<number>
+
+  // ── identities (OAuth2 logins) ───────────────────────────────────────────
+  /**
+   * Attaches an identity to its account. Atomic claim: a (`provider`, `providerUid`) pair
+   * belongs to at most one identity; `{ok:false}` when it is taken (or the account is gone).
+   */
+  insertIdentity(identity: IdentityRecord): Promise<{ ok: true } | { ok: false; conflict: 'identity' | 'missing' }>
+  /** The account id owning (`provider`, `providerUid`), or null. */
+  findIdentityOwner(provider: string, providerUid: string): Promise<string | null>
+  /** The account's identities, oldest first. */
+  listIdentities(accountId: string): Promise<IdentityRecord[]>
+  getIdentity(accountId: string, identityId: string): Promise<IdentityRecord | null>
+  /** Overwrites an existing identity (token refresh); false when it no longer exists. Provider and uid must not change. */
+  replaceIdentity(identity: IdentityRecord): Promise<boolean>
+  /** Deletes the identity and releases its (`provider`, `providerUid`) claim. */
+  deleteIdentity(accountId: string, identityId: string): Promise<boolean>
+
+  // ── single-use values not tied to an account (OAuth2 state) ──────────────
+  /** Stores `value` under `key` for `ttlMs`; an existing value is replaced. */
+  putOnce(key: string, value: string, ttlMs: number): Promise<void>
+  /** Returns and deletes the value in one atomic step (GETDEL): only one caller gets it. */
+  takeOnce(key: string): Promise<string | null>
 
   // ── counters ─────────────────────────────────────────────────────────────
   /** Counts one hit on `key` in a fixed window of `windowSeconds`. */

@@ -5,6 +5,8 @@
 import type { Store } from '../../lib/store/store.js'
 import { accountTests } from './contract-accounts.js'
 import { counterTests } from './contract-counters.js'
+import { identityTests } from './contract-identities.js'
+import { onceTests } from './contract-once.js'
 import { sessionTests } from './contract-sessions.js'
 import { tokenTests } from './contract-tokens.js'
 import type { StoreHandle } from './fixtures.js'
@@ -36,6 +38,8 @@ export function storeContract(
     describe('accounts', () => accountTests(h))
     describe('sessions', () => sessionTests(h))
     describe('tokens', () => tokenTests(h))
+    describe('identities', () => identityTests(h))
+    describe('single-use values', () => onceTests(h))
     describe('counters', () => counterTests(h))
   })
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { AccountRecord, SessionRecord, Store, TokenRecord } from '../../lib/store/store.js'
+import type { AccountRecord, IdentityRecord, SessionRecord, Store, TokenRecord } from '../../lib/store/store.js'
 
 /** Filled by the contract's beforeEach: a fresh, empty store for every test. */
 export interface StoreHandle {
@@ -69,6 +69,22 @@ export function makeToken(accountId: string, over: Partial<TokenRecord> = {}): T
     expiresAt: T0 + 15 * 60_000,
     failures: 0,
     data: { redirect: 'https://app.example.com/', tags: [], meta: {} },
+    ...over,
+  }
+}
+
+export function makeIdentity(accountId: string, over: Partial<IdentityRecord> = {}): IdentityRecord {
+  return {
+    id: uid(),
+    accountId,
+    createdAt: T0,
+    updatedAt: T0,
+    provider: 'github',
+    providerUid: uid(),
+    providerEmail: 'ada@users.example.com',
+    providerAccessToken: 'gho_access',
+    providerAccessTokenExpiry: T0 + 3_600_000,
+    providerRefreshToken: '',
     ...over,
   }
 }

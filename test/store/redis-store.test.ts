@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import type { RedisStoreOptions } from '../../lib/store/redis-store.js'
 import type { Store } from '../../lib/store/store.js'
 import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, redisUrl, uniquePrefix } from '../support/redis.js'
 import type { TestRedisClient } from '../support/redis.js'
 import { storeContract } from './contract.js'
-import { makeAccount, makeSession, makeToken, uid } from './fixtures.js'
+import { makeAccount, makeIdentity, makeSession, makeToken, uid } from './fixtures.js'
 
 describeRedis('RedisStore', function () {
   let client: TestRedisClient
@@ -97,6 +98,63 @@ describeRedis('RedisStore', function () {
       for (const k of accountKeys) assert.ok(k.startsWith(`${prefix}{a:${a.id}}:`), k)
       const others = keys.filter((k) => !k.includes('{')).sort()
       assert.deepEqual(others, [`${prefix}rl:login:1.2.3.4`, `${prefix}u:email:${a.email}`, `${prefix}u:phone:${a.phone}`])
+    })
+
+    const identityClaimKey = (provider: string, providerUid: string) =>
+      `${prefix}u:identity:${provider}:${createHash('sha256').update(providerUid).digest('hex')}`
+    const identityClaim = (id: string, identity: string, ageMs: number) => JSON.stringify({ id, identity, at: Date.now() - ageMs })
+
+    it('keeps identities under the account\'s hash tag, and no raw provider uid in any key', async () => {
+      const a = makeAccount({ email: '' })
+      await store.insertAccount(a)
+      const rawUid = `uid-${uid()}-{a:x}`
+      const i = makeIdentity(a.id, { providerUid: rawUid })
+      await store.insertIdentity(i)
+      const keys = (await keysByPrefix(client, prefix)).sort()
+      assert.deepEqual(keys, [`${prefix}u:identity:github:${createHash('sha256').update(rawUid).digest('hex')}`,
+        `${prefix}{a:${a.id}}:account`, `${prefix}{a:${a.id}}:identities`].sort())
+      for (const k of keys) assert.ok(!k.includes(rawUid) && !k.includes('uid-'), k)
+      assert.deepEqual(JSON.parse((await client.hGet(`${prefix}{a:${a.id}}:identities`, i.id))!), i)
+      const claimed = JSON.parse((await client.get(identityClaimKey('github', rawUid)))!) as Record<string, unknown>
+      assert.deepEqual([claimed.id, claimed.identity], [a.id, i.id])
+      await store.deleteAccount(a.id)
+      assert.deepEqual(await keysByPrefix(client, prefix), [])
+    })
+
+    it('takes over an identity claim older than 60 s whose identity does not exist', async () => {
+      const owner = makeAccount()
+      await store.insertAccount(owner)
+      await client.set(identityClaimKey('github', 'crashed'), identityClaim(owner.id, uid(), 120_000))
+      assert.equal(await store.findIdentityOwner('github', 'crashed'), null)
+      const a = makeAccount()
+      await store.insertAccount(a)
+      assert.deepEqual(await store.insertIdentity(makeIdentity(a.id, { providerUid: 'crashed' })), { ok: true })
+      assert.equal(await store.findIdentityOwner('github', 'crashed'), a.id)
+    })
+
+    it('treats a young identity claim as taken even without its identity (owner may be mid-write)', async () => {
+      await client.set(identityClaimKey('github', 'young'), identityClaim(uid(), uid(), 1000))
+      const a = makeAccount()
+      await store.insertAccount(a)
+      assert.deepEqual(await store.insertIdentity(makeIdentity(a.id, { providerUid: 'young' })), { ok: false, conflict: 'identity' })
+      assert.equal(await store.findIdentityOwner('github', 'young'), null)
+      assert.deepEqual(await store.listIdentities(a.id), [])
+    })
+
+    it('releases only identity claims that still name the deleted identity', async () => {
+      const a = makeAccount()
+      await store.insertAccount(a)
+      const i = makeIdentity(a.id)
+      const j = makeIdentity(a.id, { provider: 'google' })
+      await store.insertIdentity(i)
+      await store.insertIdentity(j)
+      const foreign = identityClaim(uid(), uid(), 0) // as if taken over meanwhile
+      await client.set(identityClaimKey(i.provider, i.providerUid), foreign)
+      await client.set(identityClaimKey(j.provider, j.providerUid), foreign)
+      assert.equal(await store.deleteIdentity(a.id, i.id), true)
+      assert.equal(await client.get(identityClaimKey(i.provider, i.providerUid)), foreign)
+      assert.equal(await store.deleteAccount(a.id), true)
+      assert.equal(await client.get(identityClaimKey(j.provider, j.providerUid)), foreign)
     })
 
     it('reads a session with its account in one command (MGET)', async () => {

@@ -1,0 +1,73 @@
+import type { IdentityRecord } from './store.js'
+
+type InsertIdentityResult = { ok: true } | { ok: false; conflict: 'identity' | 'missing' }
+
+/** Oldest first; ties broken by id, as in RedisStore. */
+const byCreation = (a: IdentityRecord, b: IdentityRecord): number =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/** Unambiguous for any provider / uid (neither can forge the separator of the other). */
+const pairKey = (provider: string, providerUid: string): string => JSON.stringify([provider, providerUid])
+
+/**
+ * {@link MemoryStore}'s OAuth2 identities: kept as JSON like everything else in it, with a
+ * (provider, uid) → owner index that is updated in the same synchronous step as the identity,
+ * so it is never stale. Synchronous; the store wraps it in its async methods.
+ */
+export class MemoryIdentities {
+  /** account id → identity id → identity JSON */
+  readonly #byAccount = new Map<string, Map<string, string>>()
+  /** `pairKey` → the identity owning the pair */
+  readonly #owners = new Map<string, { accountId: string; identityId: string }>()
+
+  insert(identity: IdentityRecord, accountExists: boolean): InsertIdentityResult {
+    if (!accountExists) return { ok: false, conflict: 'missing' }
+    const pair = pairKey(identity.provider, identity.providerUid)
+    let mine = this.#byAccount.get(identity.accountId)
+    // An identity id already in use counts as taken too: overwriting it would orphan its claim.
+    if (this.#owners.has(pair) || mine?.has(identity.id)) return { ok: false, conflict: 'identity' }
+    if (!mine) this.#byAccount.set(identity.accountId, (mine = new Map()))
+    mine.set(identity.id, JSON.stringify(identity))
+    this.#owners.set(pair, { accountId: identity.accountId, identityId: identity.id })
+    return { ok: true }
+  }
+
+  findOwner(provider: string, providerUid: string): string | null {
+    return this.#owners.get(pairKey(provider, providerUid))?.accountId ?? null
+  }
+
+  list(accountId: string): IdentityRecord[] {
+    const mine = this.#byAccount.get(accountId)
+    return mine ? [...mine.values()].map((json) => JSON.parse(json) as IdentityRecord).sort(byCreation) : []
+  }
+
+  get(accountId: string, identityId: string): IdentityRecord | null {
+    const json = this.#byAccount.get(accountId)?.get(identityId)
+    return json === undefined ? null : (JSON.parse(json) as IdentityRecord)
+  }
+
+  replace(identity: IdentityRecord): boolean {
+    const cur = this.get(identity.accountId, identity.id)
+    if (!cur) return false
+    if (cur.provider !== identity.provider || cur.providerUid !== identity.providerUid) {
+      throw new TypeError('replaceIdentity: provider and providerUid must not change')
+    }
+    this.#byAccount.get(identity.accountId)!.set(identity.id, JSON.stringify(identity))
+    return true
+  }
+
+  delete(accountId: string, identityId: string): boolean {
+    const cur = this.get(accountId, identityId)
+    if (!cur) return false
+    const mine = this.#byAccount.get(accountId)!
+    mine.delete(identityId)
+    if (mine.size === 0) this.#byAccount.delete(accountId)
+    this.#owners.delete(pairKey(cur.provider, cur.providerUid))
+    return true
+  }
+
+  /** All of the account's identities and their claims (account deletion). */
+  deleteAll(accountId: string): void {
+    for (const i of this.list(accountId)) this.delete(accountId, i.id)
+  }
+}

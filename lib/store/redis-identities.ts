@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto'
+import type { IdentityRecord } from './store.js'
+import * as lua from './redis-scripts.js'
+import { nonce, releaseClaims, releaseQuietly, STALE_CLAIM_MS, takeClaimKey } from './redis-claims.js'
+import type { ClaimDeps } from './redis-claims.js'
+import { parse, str } from './redis-connection.js'
+import type { RedisConnection } from './redis-connection.js'
+
+type InsertIdentityResult = { ok: true } | { ok: false; conflict: 'identity' | 'missing' }
+
+/** An identity claim's value: the owning account (`id`, as in email/phone claims) and identity. */
+interface IdentityClaim { id: string; identity: string; at: number }
+
+function parseIdentityClaim(raw: string | null): IdentityClaim | null {
+  if (raw === null) return null
+  try {
+    const c = JSON.parse(raw) as Partial<IdentityClaim> | null
+    return c && typeof c.id === 'string' && typeof c.identity === 'string' && typeof c.at === 'number'
+      ? { id: c.id, identity: c.identity, at: c.at }
+      : null
+  } catch {
+    return null
+  }
+}
+
+const samePair = (a: IdentityRecord | null, provider: string, providerUid: string): boolean =>
+  !!a && a.provider === provider && a.providerUid === providerUid
+
+/** Oldest first; ties broken by id, as in MemoryStore. */
+const byCreation = (a: IdentityRecord, b: IdentityRecord): number =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/**
+ * OAuth2 identities for {@link RedisStore}. Keys, under the store's prefix P:
+ * - `P{a:<accountId>}:identities` HASH identity id → identity JSON, in the account's slot
+ * - `Pu:identity:<provider>:<sha256 hex of providerUid>` the (provider, uid) claim
+ *   `{"id":<accountId>,"identity":<identityId>,"at","n"}`; the uid is hashed so that whatever a
+ *   provider sends (any length, braces, colons) makes a fixed-size key that can't alter a hash
+ *   tag, and the fixed-length suffix keeps (provider, hash) pairs from colliding.
+ *
+ * The claim lives in another slot than the account, so it follows `redis-claims.ts`: claim first
+ * (`SET NX`), then write the identity with a script that checks the account still exists; a
+ * failed write releases the claim by compare-and-delete on its exact value. A claim whose
+ * identity is gone (a writer crashed between the two steps) is taken over once older than
+ * {@link STALE_CLAIM_MS}.
+ */
+export class RedisIdentities {
+  readonly #conn: RedisConnection
+  readonly #claims: ClaimDeps
+  readonly #prefix: string
+  readonly #key: (accountId: string, suffix: string) => string
+
+  constructor(conn: RedisConnection, claims: ClaimDeps, prefix: string, key: (accountId: string, suffix: string) => string) {
+    this.#conn = conn
+    this.#claims = claims
+    this.#prefix = prefix
+    this.#key = key
+  }
+
+  claimKey(provider: string, providerUid: string): string {
+    return `${this.#prefix}u:identity:${provider}:${createHash('sha256').update(providerUid).digest('hex')}`
+  }
+
+  async insert(identity: IdentityRecord): Promise<InsertIdentityResult> {
+    const { id, accountId: a, provider, providerUid } = identity
+    const keys = [this.#key(a, 'account'), this.#key(a, 'identities')]
+    // Checked first so a missing account answers 'missing' without touching the claim; the script decides.
+    if (!(await (await this.#conn.cmd()).exists(keys[0]!))) return { ok: false, conflict: 'missing' }
+    const fresh = () => JSON.stringify({ id: a, identity: id, at: Date.now(), n: nonce() })
+    const claim = await takeClaimKey(this.#claims, this.claimKey(provider, providerUid), fresh, async (raw) => {
+      const cur = parseIdentityClaim(raw)
+      if (!cur) return false
+      if (samePair(await this.get(cur.id, cur.identity), provider, providerUid)) return true
+      return Date.now() - cur.at < STALE_CLAIM_MS
+    })
+    if (!claim) return { ok: false, conflict: 'identity' }
+    try {
+      const r = str(await this.#conn.run(lua.INSERT_IDENTITY, keys, [id, JSON.stringify(identity)]))
+      if (r === 'ok') return { ok: true }
+      await releaseClaims(this.#claims, [claim])
+      return { ok: false, conflict: r === 'missing' ? 'missing' : 'identity' }
+    } catch (err) {
+      await releaseQuietly(this.#claims, [claim])
+      throw err
+    }
+  }
+
+  /** The claim's account, only while that account still holds the identity the claim names. */
+  async findOwner(provider: string, providerUid: string): Promise<string | null> {
+    const claim = parseIdentityClaim(await this.#claims.get(this.claimKey(provider, providerUid)))
+    if (!claim) return null
+    return samePair(await this.get(claim.id, claim.identity), provider, providerUid) ? claim.id : null
+  }
+
+  async list(accountId: string): Promise<IdentityRecord[]> {
+    const all = await (await this.#conn.cmd()).hVals(this.#key(accountId, 'identities'))
+    return all.map((v) => parse<IdentityRecord>(v)!).sort(byCreation)
+  }
+
+  async get(accountId: string, identityId: string): Promise<IdentityRecord | null> {
+    return parse<IdentityRecord>(await (await this.#conn.cmd()).hGet(this.#key(accountId, 'identities'), identityId))
+  }
+
+  async replace(identity: IdentityRecord): Promise<boolean> {
+    const cur = await this.get(identity.accountId, identity.id)
+    if (!cur) return false
+    if (!samePair(cur, identity.provider, identity.providerUid)) {
+      throw new TypeError('replaceIdentity: provider and providerUid must not change')
+    }
+    const keys = [this.#key(identity.accountId, 'identities')]
+    return (await this.#conn.run(lua.REPLACE_IDENTITY, keys, [identity.id, JSON.stringify(identity)])) === 1
+  }
+
+  async delete(accountId: string, identityId: string): Promise<boolean> {
+    const cur = await this.get(accountId, identityId)
+    if (!cur) return false
+    const key = this.claimKey(cur.provider, cur.providerUid)
+    // The exact claim value, read while the identity still exists (so nobody may take it over
+    // yet): the release below can't drop a claim somebody writes after our HDEL.
+    const raw = await this.#claims.get(key)
+    const c = await this.#conn.cmd()
+    if (Number(await c.hDel(this.#key(accountId, 'identities'), identityId)) !== 1) return false
+    const claim = parseIdentityClaim(raw)
+    if (raw !== null && claim?.id === accountId && claim.identity === identityId) {
+      await releaseClaims(this.#claims, [{ key, value: raw }])
+    }
+    return true
+  }
+
+  /**
+   * After `deleteAccount`: releases the claims of the identities its script deleted (in other
+   * slots, so not in that script). A claim that no longer names them isn't ours to drop.
+   */
+  async releaseDeleted(accountId: string, deleted: unknown[]): Promise<void> {
+    await Promise.all(deleted.map((v) => parse<IdentityRecord>(v)!).map((i) =>
+      this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.claimKey(i.provider, i.providerUid)], [accountId, i.id])))
+  }
+}

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import { makeAccount, makeIdentity, T0, uid } from './fixtures.js'
+import type { StoreHandle } from './fixtures.js'
+
+export function identityTests(h: StoreHandle): void {
+  const account = async () => {
+    const a = makeAccount()
+    assert.deepEqual(await h.store.insertAccount(a), { ok: true })
+    return a.id
+  }
+
+  it('inserts, gets and lists identities oldest first', async () => {
+    const a = await account()
+    const mid = makeIdentity(a, { createdAt: T0 + 1 })
+    const newest = makeIdentity(a, { createdAt: T0 + 2, provider: 'google' })
+    const oldest = makeIdentity(a, { createdAt: T0 })
+    for (const i of [mid, newest, oldest]) assert.deepEqual(await h.store.insertIdentity(i), { ok: true })
+    assert.deepEqual(await h.store.getIdentity(a, mid.id), mid)
+    assert.equal(await h.store.getIdentity(a, uid()), null)
+    assert.equal(await h.store.getIdentity(await account(), mid.id), null)
+    assert.deepEqual(await h.store.listIdentities(a), [oldest, mid, newest])
+    assert.deepEqual(await h.store.listIdentities(uid()), [])
+  })
+
+  it('refuses a (provider, uid) pair another identity owns and leaves nothing of the failed insert', async () => {
+    const [a, b] = [await account(), await account()]
+    const first = makeIdentity(a, { providerUid: '12345' })
+    await h.store.insertIdentity(first)
+    const dup = makeIdentity(b, { providerUid: '12345' })
+    assert.deepEqual(await h.store.insertIdentity(dup), { ok: false, conflict: 'identity' })
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(a, { providerUid: '12345' })), { ok: false, conflict: 'identity' })
+    assert.equal(await h.store.getIdentity(b, dup.id), null)
+    assert.deepEqual(await h.store.listIdentities(b), [])
+    assert.equal(await h.store.findIdentityOwner('github', '12345'), a)
+    assert.deepEqual(await h.store.listIdentities(a), [first])
+  })
+
+  it('lets the same uid be used on another provider', async () => {
+    const [a, b] = [await account(), await account()]
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(a, { provider: 'github', providerUid: '42' })), { ok: true })
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(b, { provider: 'gitlab', providerUid: '42' })), { ok: true })
+    assert.equal(await h.store.findIdentityOwner('github', '42'), a)
+    assert.equal(await h.store.findIdentityOwner('gitlab', '42'), b)
+  })
+
+  it('refuses an identity for a missing account without claiming its pair', async () => {
+    const ghost = makeIdentity(uid(), { providerUid: 'orphan' })
+    assert.deepEqual(await h.store.insertIdentity(ghost), { ok: false, conflict: 'missing' })
+    assert.deepEqual(await h.store.listIdentities(ghost.accountId), [])
+    assert.equal(await h.store.findIdentityOwner('github', 'orphan'), null)
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(await account(), { providerUid: 'orphan' })), { ok: true })
+  })
+
+  it('does not overwrite an identity id already in use', async () => {
+    const a = await account()
+    const i = makeIdentity(a)
+    await h.store.insertIdentity(i)
+    const other = makeIdentity(a, { id: i.id, providerUid: 'other' })
+    assert.deepEqual(await h.store.insertIdentity(other), { ok: false, conflict: 'identity' })
+    assert.deepEqual(await h.store.getIdentity(a, i.id), i)
+    assert.equal(await h.store.findIdentityOwner('github', 'other'), null)
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(a, { providerUid: 'other' })), { ok: true })
+  })
+
+  it('lets exactly one of 20 concurrent inserts of one pair on different accounts win', async () => {
+    const accounts: string[] = []
+    for (let i = 0; i < 20; i++) accounts.push(await account())
+    const identities = accounts.map((a) => makeIdentity(a, { providerUid: 'race' }))
+    const results = await Promise.all(identities.map((i) => h.store.insertIdentity(i)))
+    const winners = identities.filter((_, i) => results[i]!.ok)
+    assert.equal(winners.length, 1)
+    for (const r of results) if (!r.ok) assert.equal(r.conflict, 'identity')
+    assert.equal(await h.store.findIdentityOwner('github', 'race'), winners[0]!.accountId)
+    for (const i of identities) assert.equal((await h.store.listIdentities(i.accountId)).length, i === winners[0] ? 1 : 0)
+  })
+
+  it('finds the owner of a pair, whatever characters the uid holds', async () => {
+    const a = await account()
+    const odd = `{a:${uid()}}:u:identity:github:*?[x] ü🙂 ${'x'.repeat(2000)}`
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(a, { providerUid: odd })), { ok: true })
+    assert.equal(await h.store.findIdentityOwner('github', odd), a)
+    assert.equal(await h.store.findIdentityOwner('github', odd.slice(0, -1)), null)
+    assert.equal(await h.store.findIdentityOwner('gitlab', odd), null)
+    assert.equal(await h.store.findIdentityOwner('github', uid()), null)
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(await account(), { providerUid: odd })), { ok: false, conflict: 'identity' })
+  })
+
+  it('replaces only an existing identity, and never its provider or uid', async () => {
+    const a = await account()
+    const i = makeIdentity(a)
+    await h.store.insertIdentity(i)
+    const next = { ...i, updatedAt: T0 + 5, providerAccessToken: 'gho_new', providerAccessTokenExpiry: null, providerRefreshToken: 'r' }
+    assert.equal(await h.store.replaceIdentity(next), true)
+    assert.deepEqual(await h.store.getIdentity(a, i.id), next)
+    const ghost = makeIdentity(a)
+    assert.equal(await h.store.replaceIdentity(ghost), false)
+    assert.equal(await h.store.getIdentity(a, ghost.id), null)
+    await assert.rejects(async () => h.store.replaceIdentity({ ...next, provider: 'gitlab' }), TypeError)
+    await assert.rejects(async () => h.store.replaceIdentity({ ...next, providerUid: 'someone-else' }), TypeError)
+    assert.deepEqual(await h.store.getIdentity(a, i.id), next)
+    assert.equal(await h.store.findIdentityOwner(i.provider, i.providerUid), a)
+    assert.equal(await h.store.findIdentityOwner(i.provider, 'someone-else'), null)
+  })
+
+  it('deletes an identity and frees its pair for another account', async () => {
+    const [a, b] = [await account(), await account()]
+    const i = makeIdentity(a)
+    const kept = makeIdentity(a, { provider: 'google' })
+    await h.store.insertIdentity(i)
+    await h.store.insertIdentity(kept)
+    assert.equal(await h.store.deleteIdentity(a, i.id), true)
+    assert.equal(await h.store.deleteIdentity(a, i.id), false)
+    assert.equal(await h.store.deleteIdentity(b, kept.id), false)
+    assert.equal(await h.store.getIdentity(a, i.id), null)
+    assert.deepEqual(await h.store.listIdentities(a), [kept])
+    assert.equal(await h.store.findIdentityOwner(i.provider, i.providerUid), null)
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(b, { providerUid: i.providerUid })), { ok: true })
+    assert.equal(await h.store.findIdentityOwner(i.provider, i.providerUid), b)
+    assert.equal(await h.store.findIdentityOwner(kept.provider, kept.providerUid), a)
+  })
+
+  it('deletes an account with its identities and frees their pairs', async () => {
+    const [a, b] = [await account(), await account()]
+    const ids = [makeIdentity(a), makeIdentity(a, { provider: 'google' })]
+    for (const i of ids) await h.store.insertIdentity(i)
+    const other = makeIdentity(b)
+    await h.store.insertIdentity(other)
+    assert.equal(await h.store.deleteAccount(a), true)
+    assert.deepEqual(await h.store.listIdentities(a), [])
+    for (const i of ids) {
+      assert.equal(await h.store.getIdentity(a, i.id), null)
+      assert.equal(await h.store.findIdentityOwner(i.provider, i.providerUid), null)
+      assert.deepEqual(await h.store.insertIdentity({ ...i, id: uid(), accountId: b }), { ok: true })
+      assert.equal(await h.store.findIdentityOwner(i.provider, i.providerUid), b)
+    }
+    assert.deepEqual(await h.store.getIdentity(b, other.id), other)
+    assert.deepEqual(await h.store.insertIdentity(makeIdentity(a)), { ok: false, conflict: 'missing' })
+  })
+
+  it('round-trips through JSON: callers cannot mutate what is stored', async () => {
+    const a = await account()
+    const i = makeIdentity(a)
+    await h.store.insertIdentity(i)
+    i.providerAccessToken = 'mutated-input'
+    const got = (await h.store.getIdentity(a, i.id))!
+    assert.equal(got.providerAccessToken, 'gho_access')
+    got.providerAccessToken = 'mutated-output'
+    const [listed] = await h.store.listIdentities(a)
+    assert.equal(listed!.providerAccessToken, 'gho_access')
+    assert.notEqual(listed, got)
+    assert.equal(listed!.providerAccessTokenExpiry, T0 + 3_600_000)
+  })
+}
