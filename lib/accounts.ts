@@ -4,13 +4,14 @@ import { resolveOptions, type AccountsOptions, type ResolvedOptions } from './op
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.js'
 import { Jwts } from './jwt.js'
 import { Messenger } from './messenger.js'
+import { OAuth2 } from './oauth2/oauth2.js'
 import { Passwordless } from './passwordless.js'
 import { phone as validPhone } from './phone.js'
 import { Recovery } from './recovery.js'
 import { Sessions, type ClientContext, type SignIn } from './sessions.js'
 import { Tokens } from './tokens.js'
 import { Verification } from './verification.js'
-import type { AccountRecord, ReplaceResult, Store } from './store/store.js'
+import type { AccountRecord, IdentityRecord, ReplaceResult, Store } from './store/store.js'
 import { newId } from './secrets.js'
 import * as v from './validate.js'
 
@@ -44,6 +45,8 @@ export class Accounts {
   readonly recovery: Recovery
   /** Email and phone verification. */
   readonly verification: Verification
+  /** OAuth2 / OpenID Connect sign-in and identities. */
+  readonly oauth2: OAuth2
   readonly #hooks = new Hooks()
 
   constructor(options: AccountsOptions = {}) {
@@ -56,6 +59,7 @@ export class Accounts {
     this.passwordless = new Passwordless(this, this.tokens, messenger)
     this.recovery = new Recovery(this, this.tokens, messenger)
     this.verification = new Verification(this, this.tokens, messenger)
+    this.oauth2 = new OAuth2(this, this.options.oauth2)
   }
 
   /** Subscribe to an event (`accountCreated`, `signIn`, …); returns an unsubscribe function. */
@@ -85,10 +89,12 @@ export class Accounts {
   }
 
   /** Creates a password-less account owning an email or a phone (passwordless sign-up). */
-  async createPasswordlessAccount(input: { id?: string; email?: string; phone?: string }): Promise<AccountRecord> {
+  async createPasswordlessAccount(input: { id?: string; email?: string; phone?: string; name?: string; emailVerification?: boolean }): Promise<AccountRecord> {
     const account = blankAccount(input.id ?? newId(), this.#now())
     account.email = input.email ?? ''
     account.phone = input.phone ?? ''
+    account.name = input.name ?? ''
+    account.emailVerification = Boolean(input.email) && input.emailVerification === true
     return this.insert(account)
   }
 
@@ -112,6 +118,16 @@ export class Accounts {
   async findAccountByPhone(phone: string): Promise<AccountRecord | null> {
     const id = await this.store.findAccountId('phone', phone)
     return id ? this.store.getAccount(id) : null
+  }
+
+  /** The account's OAuth2 identities, oldest first. */
+  async listIdentities(accountId: string): Promise<IdentityRecord[]> {
+    return this.store.listIdentities(accountId)
+  }
+
+  /** Unlinks an identity: that provider account no longer signs in here. */
+  async deleteIdentity(accountId: string, identityId: string): Promise<void> {
+    if (!(await this.store.deleteIdentity(accountId, identityId))) throw new AccountsError('user_identity_not_found')
   }
 
   async updateName(accountId: string, name: string): Promise<AccountRecord> {

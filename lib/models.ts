@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { AccountRecord, SessionRecord, TokenRecord } from './store/store.js'
+import type { AccountRecord, IdentityRecord, SessionRecord, TokenRecord } from './store/store.js'
 
 /**
  * Appwrite's public models, field for field and in its key order (wire reference §2.5).
@@ -193,5 +193,33 @@ export function toTokenModel(t: TokenRecord, view: { secret?: string; phrase?: s
     secret: view.secret ?? '',
     expire: formatDate(t.expiresAt),
     phrase: view.phrase ?? '',
+  }
+}
+
+export interface IdentityModel {
+  $id: string
+  $createdAt: string
+  $updatedAt: string
+  userId: string
+  provider: string
+  providerUid: string
+  providerEmail: string
+  providerAccessToken: string
+  providerAccessTokenExpiry: string
+  providerRefreshToken: string
+}
+
+export function toIdentityModel(i: IdentityRecord): IdentityModel {
+  return {
+    $id: i.id,
+    $createdAt: formatDate(i.createdAt),
+    $updatedAt: formatDate(i.updatedAt),
+    userId: i.accountId,
+    provider: i.provider,
+    providerUid: i.providerUid,
+    providerEmail: i.providerEmail,
+    providerAccessToken: i.providerAccessToken,
+    providerAccessTokenExpiry: formatDate(i.providerAccessTokenExpiry),
+    providerRefreshToken: i.providerRefreshToken,
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Mailer, SmsSender, Templates } from './delivery/delivery.js'
+import type { OAuth2ProviderOptions } from './oauth2/providers.js'
 import { isLoopback } from './redirect-url.js'
 import type { AccountRecord, SessionRecord, Store } from './store/store.js'
 import { MemoryStore } from './store/memory-store.js'
@@ -67,6 +68,12 @@ export interface AccountsOptions {
    * are always ours and cannot be overridden. Default: none.
    */
   createJwtPayload?: (account: AccountRecord, session: SessionRecord) => Record<string, unknown> | Promise<Record<string, unknown>>
+  /**
+   * OAuth2 / OpenID Connect providers by name. Presets: github, google, gitlab, discord,
+   * microsoft (only `clientId` and `clientSecret` needed); any other name is a generic
+   * provider (`issuer` for discovery, or the three endpoint URLs). Default: none.
+   */
+  oauth2?: Record<string, OAuth2ProviderOptions>
 }
 
 /** Lifetimes of single-use tokens, seconds. */
@@ -83,6 +90,8 @@ export interface TokenLifetimes {
   emailVerification: number
   /** Phone verification code. Default 900 (15 min). */
   phoneVerification: number
+  /** OAuth2 token (`GET /account/tokens/oauth2/*` → `success?userId&secret`). Default 900 (15 min). */
+  oauth2: number
 }
 
 const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
@@ -92,6 +101,7 @@ const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
   recovery: 3600,
   emailVerification: 7 * 24 * 3600,
   phoneVerification: 900,
+  oauth2: 900,
 }
 
 /** Every option resolved: no optional fields downstream. */
@@ -117,6 +127,7 @@ export interface ResolvedOptions {
   tokenLifetimes: TokenLifetimes
   maxTokenFailures: number
   createJwtPayload: AccountsOptions['createJwtPayload'] | null
+  oauth2: Record<string, OAuth2ProviderOptions>
 }
 
 const DEFAULT_SESSION_DURATION = 30 * 24 * 3600 // seconds
@@ -170,6 +181,9 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     if (o[name] !== undefined && typeof o[name] !== 'boolean') throw new TypeError(`options.${name} must be a boolean`)
   }
   if (o.templates !== undefined) checkTemplates(o.templates)
+  if (o.oauth2 !== undefined && (typeof o.oauth2 !== 'object' || o.oauth2 === null || Array.isArray(o.oauth2))) {
+    throw new TypeError('options.oauth2 must be an object { <provider>: { clientId, clientSecret, … } }')
+  }
   if (o.createJwtPayload !== undefined && typeof o.createJwtPayload !== 'function') {
     throw new TypeError('options.createJwtPayload must be a function (account, session) => claims')
   }
@@ -200,6 +214,7 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     tokenLifetimes,
     maxTokenFailures: integer('maxTokenFailures', o.maxTokenFailures, 5, 1, 100),
     createJwtPayload: o.createJwtPayload ?? null,
+    oauth2: { ...(o.oauth2 ?? {}) },
   }
 }
 

@@ -105,6 +105,7 @@ export class Passwordless {
         if (verifiedPhone && a.phone === token.data.phone) a.phoneVerification = true
       })
     }
+    if (token.kind === 'oauth2') return this.#accounts.sessions.create(signedIn, oauth2Origin(token.data), client)
     const shape = SESSION_SHAPE[token.kind] ?? SESSION_SHAPE.server
     const providerUid = typeof token.data.email === 'string' ? token.data.email : typeof token.data.phone === 'string' ? token.data.phone : ''
     return this.#accounts.sessions.create(signedIn, { provider: shape.provider, providerUid, factors: shape.factors }, client)
@@ -150,5 +151,18 @@ export class Passwordless {
 
   #decoy(requestedId: string | null, ttl: number, phrase: string): TokenIssue {
     return { token: this.#tokens.decoy(requestedId ?? newId(), ttl), secret: '', phrase }
+  }
+}
+
+/** An OAuth2 token carries its provider session fields (set by `GET /account/tokens/oauth2/*`). */
+function oauth2Origin(data: Record<string, unknown>) {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '')
+  return {
+    provider: text(data.provider),
+    providerUid: text(data.providerUid),
+    factors: ['email', 'oauth2'],
+    providerAccessToken: text(data.providerAccessToken),
+    providerAccessTokenExpiry: typeof data.providerAccessTokenExpiry === 'number' ? data.providerAccessTokenExpiry : null,
+    providerRefreshToken: text(data.providerRefreshToken),
   }
 }

@@ -12,9 +12,10 @@ export type TokenKind =
   | 'recovery'
   | 'email-verification'
   | 'phone-verification'
+  | 'oauth2'
 
 /** Tokens `POST /account/sessions/token` (and its magic-url / phone twins) turn into sessions. */
-export const SIGN_IN_KINDS: readonly TokenKind[] = ['email-otp', 'magic-url', 'phone-otp', 'server']
+export const SIGN_IN_KINDS: readonly TokenKind[] = ['email-otp', 'magic-url', 'phone-otp', 'server', 'oauth2']
 
 export interface IssueOptions {
   /** `code`: 6 digits people type; `secret`: 256 bits (64 hex) carried in a link. */

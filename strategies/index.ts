@@ -6,3 +6,4 @@ export { EmailOtpStrategy, type EmailOtpStrategyOptions, type PhaseAuthenticateO
 export { PhoneOtpStrategy, type PhoneOtpStrategyOptions } from './phone-otp-strategy.js'
 export { AnonymousStrategy, type AnonymousStrategyOptions } from './anonymous-strategy.js'
 export { JwtStrategy, type JwtStrategyOptions } from './jwt-strategy.js'
+export { OAuth2Strategy, type OAuth2StrategyOptions } from './oauth2-strategy.js'

@@ -7,6 +7,7 @@ import { cors } from './cors.js'
 import { errorHandler } from './render-error.js'
 import { accountRoutes } from './routes/account-routes.js'
 import { jwtRoutes } from './routes/jwt-routes.js'
+import { oauth2Routes } from './routes/oauth2-routes.js'
 import { recoveryRoutes } from './routes/recovery-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
 import { tokenRoutes } from './routes/token-routes.js'
@@ -35,6 +36,7 @@ export function createRouter(accounts: Accounts): Router {
   tokenRoutes(account, accounts)
   recoveryRoutes(account, accounts)
   jwtRoutes(account, accounts)
+  oauth2Routes(account, accounts)
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })

@@ -1,0 +1,148 @@
+import type { Accounts } from '../accounts.js'
+import { AccountsError } from '../errors.js'
+import { newId } from '../secrets.js'
+import type { AccountRecord, IdentityRecord } from '../store/store.js'
+import type { OAuth2Grant } from './provider-strategy.js'
+
+export interface Linked {
+  account: AccountRecord
+  identity: IdentityRecord
+  /** True when the sign-in created the account. */
+  created: boolean
+}
+
+const MAX_ATTEMPTS = 3
+
+/**
+ * Which account an OAuth2 sign-in lands in, in this order:
+ * 1. a signed-in caller (the flow started with a session): the identity is attached to that
+ *    account — an anonymous account is thereby upgraded in place and keeps its `$id`;
+ * 2. the account that already has this identity;
+ * 3. the account whose email equals the provider's email, **only if the provider says the
+ *    email is verified** — an unverified email never links to an existing account, or anyone
+ *    could register a victim's address at a lax provider and take the account over
+ *    (pre-account-hijacking);
+ * 4. a new account (with the provider's email when nobody has it yet).
+ */
+export async function linkGrant(accounts: Accounts, provider: string, grant: OAuth2Grant, linkAccountId: string | null): Promise<Linked> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await linkOnce(accounts, provider, grant, linkAccountId)
+    } catch (err) {
+      // Two callbacks for the same new identity raced; the loser finds the winner's on retry.
+      if (!(err instanceof IdentityRace) || attempt + 1 >= MAX_ATTEMPTS) throw err instanceof IdentityRace ? new AccountsError('user_already_exists') : err
+    }
+  }
+}
+
+class IdentityRace extends Error {}
+
+async function linkOnce(accounts: Accounts, provider: string, grant: OAuth2Grant, linkAccountId: string | null): Promise<Linked> {
+  const { profile } = grant
+  const ownerId = await accounts.store.findIdentityOwner(provider, profile.id)
+
+  if (linkAccountId) {
+    const account = mustBeActive(await accounts.getAccount(linkAccountId))
+    if (ownerId && ownerId !== account.id) {
+      throw new AccountsError('user_already_exists', `This ${provider} account is already linked to another account.`)
+    }
+    if (ownerId === account.id) return { account, identity: await refreshIdentity(accounts, account.id, provider, grant), created: false }
+    const identity = await attach(accounts, account.id, provider, grant)
+    return { account: await adoptEmail(accounts, account, grant), identity, created: false }
+  }
+
+  if (ownerId) {
+    const account = mustBeActive(await accounts.getAccount(ownerId))
+    return { account, identity: await refreshIdentity(accounts, account.id, provider, grant), created: false }
+  }
+
+  if (profile.email && profile.emailVerified) {
+    const existing = await accounts.findAccountByEmail(profile.email)
+    if (existing) {
+      const account = mustBeActive(existing)
+      const identity = await attach(accounts, account.id, provider, grant)
+      return { account: await adoptEmail(accounts, account, grant), identity, created: false }
+    }
+  }
+
+  const account = await createFor(accounts, grant)
+  const identity = await attach(accounts, account.id, provider, grant)
+  return { account, identity, created: true }
+}
+
+function mustBeActive(account: AccountRecord | null): AccountRecord {
+  if (!account) throw new AccountsError('user_not_found')
+  if (!account.status) throw new AccountsError('user_blocked')
+  return account
+}
+
+/** A new account: the provider's name, and its email when nobody owns that address yet. */
+async function createFor(accounts: Accounts, grant: OAuth2Grant): Promise<AccountRecord> {
+  const name = [...grant.profile.name].slice(0, 128).join('')
+  const email = grant.profile.email
+  if (email && !(await accounts.findAccountByEmail(email))) {
+    try {
+      return await accounts.createPasswordlessAccount({ email, name, emailVerification: grant.profile.emailVerified })
+    } catch (err) {
+      // Claimed in between: fall through to an account without the address.
+      if (!(err instanceof AccountsError) || err.type !== 'user_already_exists') throw err
+    }
+  }
+  return accounts.createPasswordlessAccount({ name })
+}
+
+/** An account without an email takes the provider's verified one (if free): anonymous upgrade. */
+async function adoptEmail(accounts: Accounts, account: AccountRecord, grant: OAuth2Grant): Promise<AccountRecord> {
+  const { email, emailVerified } = grant.profile
+  if (account.email || !email || !emailVerified) return account
+  if (await accounts.findAccountByEmail(email)) return account
+  try {
+    return await accounts.update(account.id, (a) => {
+      if (a.email) return
+      a.email = email
+      a.emailVerification = true
+    })
+  } catch (err) {
+    if (err instanceof AccountsError && err.type === 'user_target_already_exists') return account
+    throw err
+  }
+}
+
+function identityFor(accountId: string, provider: string, grant: OAuth2Grant, now: number): IdentityRecord {
+  return {
+    id: newId(),
+    accountId,
+    createdAt: now,
+    updatedAt: now,
+    provider,
+    providerUid: grant.profile.id,
+    providerEmail: grant.profile.email,
+    providerAccessToken: grant.accessToken,
+    providerAccessTokenExpiry: grant.accessTokenExpiry,
+    providerRefreshToken: grant.refreshToken,
+  }
+}
+
+async function attach(accounts: Accounts, accountId: string, provider: string, grant: OAuth2Grant): Promise<IdentityRecord> {
+  const identity = identityFor(accountId, provider, grant, accounts.options.clock.now())
+  const result = await accounts.store.insertIdentity(identity)
+  if (result.ok) return identity
+  if (result.conflict === 'missing') throw new AccountsError('user_not_found')
+  throw new IdentityRace()
+}
+
+/** Keeps the provider's latest tokens and email on the identity. */
+async function refreshIdentity(accounts: Accounts, accountId: string, provider: string, grant: OAuth2Grant): Promise<IdentityRecord> {
+  const current = (await accounts.store.listIdentities(accountId)).find((i) => i.provider === provider && i.providerUid === grant.profile.id)
+  if (!current) throw new IdentityRace()
+  const next: IdentityRecord = {
+    ...current,
+    updatedAt: accounts.options.clock.now(),
+    providerEmail: grant.profile.email || current.providerEmail,
+    providerAccessToken: grant.accessToken,
+    providerAccessTokenExpiry: grant.accessTokenExpiry,
+    providerRefreshToken: grant.refreshToken || current.providerRefreshToken,
+  }
+  if (!(await accounts.store.replaceIdentity(next))) throw new IdentityRace()
+  return next
+}

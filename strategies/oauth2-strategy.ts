@@ -1,0 +1,70 @@
+import type { Request } from 'express'
+import { AccountsError } from '../lib/errors.js'
+import { AccountsStrategy, clientOf, failure, type AccountsStrategyOptions, type Outcome } from './accounts-strategy.js'
+
+export interface OAuth2StrategyOptions extends AccountsStrategyOptions {
+  /** A provider configured in `createAccounts({ oauth2: { <provider>: … } })`. Required. */
+  provider: string
+  /**
+   * The callback URL registered at the provider: absolute, or a path resolved against the
+   * request's origin (e.g. `'/auth/github/callback'`). Required: a passport app chooses its
+   * own routes. A provider's own `callbackUrl` option wins over this.
+   */
+  callbackUrl: string
+  /** Scopes instead of the provider's defaults. */
+  scopes?: string[]
+  /** Strategy name for `passport.authenticate()`. Default: the provider name. */
+  name?: string
+}
+
+/**
+ * OAuth2 / OpenID Connect sign-in for passport apps without the router, on the same
+ * passport-oauth2 strategies, single-use state + PKCE in the store, and linking rules as
+ * `GET /account/sessions/oauth2/:provider` — a user already signed in through passport
+ * (`req.user` with an `$id`) gets the identity attached to their account. Use it on two
+ * routes: the first redirects to the provider, the callback signs in.
+ */
+export class OAuth2Strategy extends AccountsStrategy {
+  override readonly name: string
+  private readonly provider: string
+  private readonly callbackUrl: string
+  private readonly scopes: string[] | undefined
+
+  constructor(options: OAuth2StrategyOptions) {
+    super(options, 'OAuth2Strategy')
+    if (typeof options.provider !== 'string' || !options.accounts.oauth2.names.includes(options.provider)) {
+      throw new TypeError(`OAuth2Strategy: options.provider must name a provider configured in createAccounts({ oauth2 }) (have: ${options.accounts.oauth2.names.join(', ') || 'none'})`)
+    }
+    if (typeof options.callbackUrl !== 'string' || !(options.callbackUrl.startsWith('/') || /^https?:\/\//.test(options.callbackUrl))) {
+      throw new TypeError('OAuth2Strategy: options.callbackUrl must be an absolute http(s) URL or a path starting with /')
+    }
+    if (options.scopes !== undefined && (!Array.isArray(options.scopes) || options.scopes.some((s) => typeof s !== 'string'))) {
+      throw new TypeError('OAuth2Strategy: options.scopes must be an array of strings')
+    }
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+      throw new TypeError('OAuth2Strategy: options.name must be a non-empty string')
+    }
+    this.provider = options.provider
+    this.callbackUrl = options.callbackUrl
+    this.scopes = options.scopes
+    this.name = options.name ?? options.provider
+  }
+
+  override authenticate(req: Request): void {
+    const query = (req.query ?? {}) as Record<string, unknown>
+    const callbackUrl = new URL(this.callbackUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`).href
+    if (query.code === undefined && query.error === undefined) {
+      const user = req.user as { $id?: unknown } | undefined
+      const context = { provider: this.provider, mode: 'strategy' as const, success: '', failure: '', linkAccountId: typeof user?.$id === 'string' ? user.$id : null }
+      this.accounts.oauth2.authorizationUrl(this.provider, context, { scopes: this.scopes, callbackUrl }).then(
+        (url) => this.redirect(url),
+        (err: unknown) => (err instanceof AccountsError && err.code < 500 ? this.fail(failure(err), err.code) : this.error(err as Error)),
+      )
+      return
+    }
+    this.settle(req, async (): Promise<Outcome> => {
+      const { grant, context } = await this.accounts.oauth2.complete(this.provider, query, callbackUrl)
+      return { kind: 'success', signIn: await this.accounts.oauth2.signIn(grant, context, clientOf(req)) }
+    })
+  }
+}
