@@ -3,6 +3,7 @@ import { Hooks, type AccountsEventName, type Listener } from './hooks.js'
 import { resolveOptions, type AccountsOptions, type ResolvedOptions } from './options.js'
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.js'
 import { Jwts } from './jwt.js'
+import { Mfa } from './mfa/mfa.js'
 import { Messenger } from './messenger.js'
 import { OAuth2 } from './oauth2/oauth2.js'
 import { Passwordless } from './passwordless.js'
@@ -47,6 +48,8 @@ export class Accounts {
   readonly verification: Verification
   /** OAuth2 / OpenID Connect sign-in and identities. */
   readonly oauth2: OAuth2
+  /** Multi-factor authentication: TOTP, email / phone challenges, recovery codes, the gate. */
+  readonly mfa: Mfa
   readonly #hooks = new Hooks()
 
   constructor(options: AccountsOptions = {}) {
@@ -60,6 +63,7 @@ export class Accounts {
     this.recovery = new Recovery(this, this.tokens, messenger)
     this.verification = new Verification(this, this.tokens, messenger)
     this.oauth2 = new OAuth2(this, this.options.oauth2)
+    this.mfa = new Mfa(this, this.tokens, messenger)
   }
 
   /** Subscribe to an event (`accountCreated`, `signIn`, …); returns an unsubscribe function. */

@@ -44,6 +44,14 @@ const DEFAULTS = {
   user_jwt_invalid: [401, 'Failed to verify JWT.'],
   user_jwt_and_cookie_set: [403, 'JWT and cookie used in the same request. Use either `setJWT` or `setCookie`, not both.'],
   user_jwt_creation_denied: [403, 'A JWT cannot be created from a request authorized with a JWT.'],
+  user_more_factors_required: [401, 'More factors are required to complete the sign in process.'],
+  user_challenge_required: [401, 'A recently successful challenge is required to complete this action. A challenge is considered recent for 30 minutes.'],
+  user_email_not_verified: [400, 'Email not verified. Please verify your email first.'],
+  user_phone_not_verified: [400, 'Phone not verified. Please verify your phone first.'],
+  user_authenticator_not_found: [404, 'Authenticator could not be found on the current user.'],
+  user_authenticator_already_verified: [409, 'This authenticator is already verified on the current user.'],
+  user_recovery_codes_not_found: [404, 'Recovery codes could not be found on the current user.'],
+  user_recovery_codes_already_exists: [409, 'Recovery codes already exist on the current user.'],
   user_anonymous_console_prohibited: [401, 'Anonymous users cannot be created for the console project.'],
 } as const satisfies Record<string, readonly [number, string]>
 

@@ -13,6 +13,7 @@ export type TokenKind =
   | 'email-verification'
   | 'phone-verification'
   | 'oauth2'
+  | 'mfa-challenge'
 
 /** Tokens `POST /account/sessions/token` (and its magic-url / phone twins) turn into sessions. */
 export const SIGN_IN_KINDS: readonly TokenKind[] = ['email-otp', 'magic-url', 'phone-otp', 'server', 'oauth2']
@@ -23,6 +24,10 @@ export interface IssueOptions {
   /** Lifetime, seconds. */
   ttl: number
   data?: Record<string, unknown>
+  /** A token id chosen by the caller (MFA challenges). Default: a new id. */
+  id?: string
+  /** A secret chosen by the caller instead of a generated one. */
+  secret?: string
 }
 
 export interface IssuedToken {
@@ -53,9 +58,9 @@ export class Tokens {
    */
   async issue(accountId: string, kind: TokenKind, opts: IssueOptions): Promise<IssuedToken> {
     const now = this.#options.clock.now()
-    const secret = opts.format === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(32).toString('hex')
+    const secret = opts.secret ?? (opts.format === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(32).toString('hex'))
     const token: TokenRecord = {
-      id: newId(),
+      id: opts.id ?? newId(),
       accountId,
       kind,
       secretHash: this.hash(secret),

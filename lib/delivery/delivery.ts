@@ -4,9 +4,9 @@
  */
 
 /** Every kind of email the core sends. */
-export type EmailKind = 'email-otp' | 'magic-url' | 'recovery' | 'email-verification'
+export type EmailKind = 'email-otp' | 'magic-url' | 'recovery' | 'email-verification' | 'mfa-challenge'
 /** Every kind of SMS the core sends. */
-export type SmsKind = 'phone-otp' | 'phone-verification'
+export type SmsKind = 'phone-otp' | 'phone-verification' | 'mfa-challenge'
 
 export interface MailMessage {
   kind: EmailKind

@@ -135,6 +135,12 @@ export const defaultEmailTemplates: Record<EmailKind, EmailTemplate> = {
       action: 'Verify email',
       ignore: "If you didn't ask for this, you can ignore this email.",
     }),
+  'mfa-challenge': (ctx) =>
+    layout(ctx, {
+      subject: `Your ${ctx.projectName} verification code`,
+      intro: `Someone signed in to your ${ctx.projectName} account and needs a second step. Use this code to finish signing in:`,
+      ignore: "If this wasn't you, don't share the code, and change your password: someone knows it.",
+    }),
 }
 
 const phraseSuffix = (ctx: MessageContext): string => (ctx.phrase ? ` Phrase: ${ctx.phrase}.` : '')
@@ -145,6 +151,8 @@ export const defaultSmsTemplates: Record<SmsKind, SmsTemplate> = {
     `Your ${ctx.projectName} code is ${ctx.code ?? ''}. It expires in ${ctx.expiresInWords}.${phraseSuffix(ctx)}`,
   'phone-verification': (ctx) =>
     `Your ${ctx.projectName} verification code is ${ctx.code ?? ''}. It expires in ${ctx.expiresInWords}.${phraseSuffix(ctx)}`,
+  'mfa-challenge': (ctx) =>
+    `Your ${ctx.projectName} sign-in verification code is ${ctx.code ?? ''}. It expires in ${ctx.expiresInWords}. Don't share it.`,
 }
 
 /** Renders an email with the override for `kind` when one is given, else the built-in one. */

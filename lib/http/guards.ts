@@ -8,10 +8,17 @@ import { callerOf } from './caller.js'
  * The `account` scope: only a signed-in user has it. A guest, or an API key without a
  * session, gets Appwrite's `general_unauthorized_scope` (keys never hold `account`).
  */
-export function needAccount(accounts: Accounts) {
+export function needAccount(accounts: Accounts, options: { mfaExempt?: boolean } = {}) {
   return function needAccountScope(_req: Request, res: Response, next: NextFunction): void {
     const caller = callerOf(res)
-    if (caller.auth) return next()
+    if (caller.auth) {
+      // The MFA gate: a session that has not yet proved a second factor reaches only the
+      // routes that let it do so (Appwrite's `mfa` group).
+      if (!options.mfaExempt && accounts.mfa.needsMoreFactors(caller.auth.account, caller.auth.session)) {
+        return next(new AccountsError('user_more_factors_required'))
+      }
+      return next()
+    }
     const who = caller.isKey ? `app.${accounts.options.project} (role: applications)` : 'User (role: guests)'
     next(new AccountsError('general_unauthorized_scope', `${who} missing scopes (["account"])`))
   }
@@ -35,4 +42,12 @@ export function authOf(res: Response): Authenticated {
 export function currentSessionId(res: Response): string | null {
   const caller = callerOf(res)
   return caller.auth && caller.source !== 'jwt' ? caller.auth.session.id : null
+}
+
+/** Routes that change second factors need a challenge passed on this session in the last 30 min. */
+export function needRecentChallenge(accounts: Accounts) {
+  return function recentChallenge(_req: Request, res: Response, next: NextFunction): void {
+    if (!accounts.mfa.hasRecentChallenge(authOf(res).session)) return next(new AccountsError('user_challenge_required'))
+    next()
+  }
 }

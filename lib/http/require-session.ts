@@ -9,19 +9,28 @@ import { sendError } from './render-error.js'
 export interface RequireSessionOptions {
   /** Redirect guests (and blocked accounts) here instead of answering 401/403 JSON. */
   redirectTo?: string
+  /**
+   * Let a session through that still owes its second factor (MFA on, not yet challenged),
+   * e.g. for the page that shows the challenge form. Default `false`: such a session gets
+   * `401 user_more_factors_required`, as on the router's account routes.
+   */
+  skipMfa?: boolean
 }
 
 /**
  * Guards a host-app route: sets `req.account`, `req.accountSession` (and `req.user` when
- * nothing set it). Accepts every carrier the router accepts, JWTs included. One store round
- * trip (session and account share a hash tag) and no writes, so it is cheap enough for every
- * request.
+ * nothing set it). Accepts every carrier the router accepts, JWTs included, and a passport
+ * login kept in express-session. One store round trip (session and account share a hash
+ * tag) and no writes, so it is cheap enough for every request.
  */
 export function requireSession(accounts: Accounts, options: RequireSessionOptions = {}) {
   if (options.redirectTo !== undefined && (typeof options.redirectTo !== 'string' || options.redirectTo === '')) {
     throw new TypeError('requireSession options.redirectTo must be a non-empty string')
   }
-  const { redirectTo } = options
+  if (options.skipMfa !== undefined && typeof options.skipMfa !== 'boolean') {
+    throw new TypeError('requireSession options.skipMfa must be a boolean')
+  }
+  const { redirectTo, skipMfa = false } = options
   return async function requireAccountSession(req: Request, res: Response, next: NextFunction): Promise<void> {
     let auth: Authenticated | null = null
     let viaJwt = false
@@ -30,6 +39,8 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
       const found = await authenticate(req, accounts)
       auth = found.auth
       viaJwt = found.source === 'jwt'
+      // A passport login through express-session carries the same Session reference.
+      if (!auth && found.source === null) auth = await fromPassportSession(req, accounts)
     } catch (err) {
       // A bad JWT (401) or a JWT sent with a session (403); store faults go to `next`.
       if (!(err instanceof AccountsError)) throw err
@@ -37,6 +48,9 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     }
     if (!refusal && !auth) refusal = new AccountsError('general_unauthorized_scope', 'User (role: guests) missing scopes (["account"])')
     if (!refusal && auth && !auth.account.status) refusal = new AccountsError('user_blocked')
+    if (!refusal && auth && !skipMfa && accounts.mfa.needsMoreFactors(auth.account, auth.session)) {
+      refusal = new AccountsError('user_more_factors_required')
+    }
     if (refusal || !auth) {
       if (redirectTo !== undefined) return res.redirect(302, redirectTo)
       return sendError(res, refusal ?? new AccountsError('general_unauthorized_scope'))
@@ -48,4 +62,13 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     if (withUser.user === undefined) withUser.user = req.account
     next()
   }
+}
+
+/** The Session a passport login (`req.session.passport.user`, see passport-session.ts) refers to. */
+async function fromPassportSession(req: Request, accounts: Accounts): Promise<Authenticated | null> {
+  const ref = (req as Request & { session?: { passport?: { user?: unknown } } }).session?.passport?.user
+  if (!ref || typeof ref !== 'object') return null
+  const { accountId, sessionId } = ref as Record<string, unknown>
+  if (typeof accountId !== 'string' || typeof sessionId !== 'string') return null
+  return accounts.sessions.resolveById(accountId, sessionId)
 }

@@ -7,6 +7,7 @@ import { cors } from './cors.js'
 import { errorHandler } from './render-error.js'
 import { accountRoutes } from './routes/account-routes.js'
 import { jwtRoutes } from './routes/jwt-routes.js'
+import { mfaRoutes } from './routes/mfa-routes.js'
 import { oauth2Routes } from './routes/oauth2-routes.js'
 import { recoveryRoutes } from './routes/recovery-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
@@ -37,6 +38,7 @@ export function createRouter(accounts: Accounts): Router {
   recoveryRoutes(account, accounts)
   jwtRoutes(account, accounts)
   oauth2Routes(account, accounts)
+  mfaRoutes(account, accounts)
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })

@@ -242,6 +242,11 @@ export class MemoryStore implements Store {
     return { count: h.count, resetMs: h.resetAt - now }
   }
 
+  async peekHits(key: string): Promise<number> {
+    const h = this.#hits.get(key)
+    return h && h.resetAt > Date.now() ? h.count : 0
+  }
+
   async resetHits(key: string): Promise<void> {
     this.#hits.delete(key)
   }

@@ -207,6 +207,10 @@ export class RedisStore implements Store {
     await (await this.#conn.cmd()).del(`${this.#prefix}rl:${key}`)
   }
 
+  async peekHits(key: string): Promise<number> {
+    return Number((await (await this.#conn.cmd()).get(`${this.#prefix}rl:${key}`)) ?? 0)
+  }
+
   /** Closes the client the store created from `url`; a client you passed in is left to you. */
   async close(): Promise<void> {
     await this.#conn.close()

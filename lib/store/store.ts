@@ -45,6 +45,19 @@ export interface AccountRecord {
   /** bcrypt over a SHA-256 pre-hash (`lib/password.ts`); `null` for password-less accounts. */
   passwordHash: string | null
   passwordUpdatedAt: number | null
+  /** TOTP authenticator; the shared secret is sealed (AES-256-GCM under the server secret). Absent = none. */
+  totp?: TotpRecord | null
+  /** MFA recovery codes still unused: keyed hashes to check, and a sealed copy to show again. Absent = none made. */
+  recoveryCodes?: { hashes: string[]; sealed: string } | null
+}
+
+export interface TotpRecord {
+  /** Sealed base32 shared secret. */
+  secret: string
+  /** Only a verified authenticator counts as a factor. */
+  verified: boolean
+  /** Last 30-second step a code was accepted for: a code is never accepted twice. */
+  lastStep: number
 }
 
 /** Device and client fields derived from the User-Agent once, at sign-in. */
@@ -209,6 +222,8 @@ export interface Store {
   /** Counts one hit on `key` in a fixed window of `windowSeconds`. */
   hit(key: string, windowSeconds: number): Promise<HitResult>
   resetHits(key: string): Promise<void>
+  /** Hits counted on `key` in its current window, without adding one (0 when none). */
+  peekHits(key: string): Promise<number>
 
   /** Releases connections the store opened itself. */
   close(): Promise<void>

@@ -29,3 +29,17 @@ export function counterTests(h: StoreHandle): void {
     await h.store.resetHits(`never:${uid()}`)
   })
 }
+
+export function peekTests(h: StoreHandle): void {
+  it('peeks at a counter without counting, 0 when absent or expired', async function () {
+    this.slow(3000)
+    const key = `peek:${uid()}`
+    assert.equal(await h.store.peekHits(key), 0)
+    await h.store.hit(key, 1)
+    await h.store.hit(key, 1)
+    assert.equal(await h.store.peekHits(key), 2)
+    assert.equal(await h.store.peekHits(key), 2)
+    await sleep(1100)
+    assert.equal(await h.store.peekHits(key), 0)
+  })
+}

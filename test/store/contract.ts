@@ -4,7 +4,7 @@
  */
 import type { Store } from '../../lib/store/store.js'
 import { accountTests } from './contract-accounts.js'
-import { counterTests } from './contract-counters.js'
+import { counterTests, peekTests } from './contract-counters.js'
 import { identityTests } from './contract-identities.js'
 import { onceTests } from './contract-once.js'
 import { sessionTests } from './contract-sessions.js'
@@ -40,6 +40,9 @@ export function storeContract(
     describe('tokens', () => tokenTests(h))
     describe('identities', () => identityTests(h))
     describe('single-use values', () => onceTests(h))
-    describe('counters', () => counterTests(h))
+    describe('counters', () => {
+      counterTests(h)
+      peekTests(h)
+    })
   })
 }

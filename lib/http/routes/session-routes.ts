@@ -97,7 +97,8 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
 
   r.delete(
     '/sessions/:sessionId',
-    account,
+    // Signing out must stay possible while a second factor is still owed.
+    needAccount(accounts, { mfaExempt: true }),
     deleteLimit('DELETE /account/sessions/:sessionId'),
     async (req: Request, res: Response) => {
       const me = authOf(res).account
