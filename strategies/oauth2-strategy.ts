@@ -52,7 +52,7 @@ export class OAuth2Strategy extends AccountsStrategy {
 
   override authenticate(req: Request): void {
     const query = (req.query ?? {}) as Record<string, unknown>
-    const callbackUrl = new URL(this.callbackUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`).href
+    const callbackUrl = new URL(this.callbackUrl, `${req.protocol}://${req.host || 'localhost'}`).href
     if (query.code === undefined && query.error === undefined) {
       const user = req.user as { $id?: unknown } | undefined
       const context = { provider: this.provider, mode: 'strategy' as const, success: '', failure: '', linkAccountId: typeof user?.$id === 'string' ? user.$id : null }
@@ -63,7 +63,7 @@ export class OAuth2Strategy extends AccountsStrategy {
       return
     }
     this.settle(req, async (): Promise<Outcome> => {
-      const { grant, context } = await this.accounts.oauth2.complete(this.provider, query, callbackUrl)
+      const { grant, context } = await this.accounts.oauth2.complete(this.provider, query, callbackUrl, 'strategy')
       return { kind: 'success', signIn: await this.accounts.oauth2.signIn(grant, context, clientOf(req)) }
     })
   }

@@ -21,7 +21,11 @@ const MAX_ATTEMPTS = 3
  * 3. the account whose email equals the provider's email, **only if the provider says the
  *    email is verified** — an unverified email never links to an existing account, or anyone
  *    could register a victim's address at a lax provider and take the account over
- *    (pre-account-hijacking);
+ *    (pre-account-hijacking) — **and only if that account has verified the email too**: an
+ *    account someone created with the victim's address and a password of their own must not
+ *    absorb the victim's provider login (the other half of pre-hijacking). Such a sign-in is
+ *    refused with `409 user_already_exists`; verifying the email or signing in and linking
+ *    from the account resolves it;
  * 4. a new account (with the provider's email when nobody has it yet).
  */
 export async function linkGrant(accounts: Accounts, provider: string, grant: OAuth2Grant, linkAccountId: string | null): Promise<Linked> {
@@ -60,6 +64,12 @@ async function linkOnce(accounts: Accounts, provider: string, grant: OAuth2Grant
     const existing = await accounts.findAccountByEmail(profile.email)
     if (existing) {
       const account = mustBeActive(existing)
+      if (!account.emailVerification) {
+        throw new AccountsError(
+          'user_already_exists',
+          `An account with this email exists but has not verified it. Verify the email, or sign in and link ${provider} from the account.`,
+        )
+      }
       const identity = await attach(accounts, account.id, provider, grant)
       return { account: await adoptEmail(accounts, account, grant), identity, created: false }
     }

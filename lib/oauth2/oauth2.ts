@@ -35,7 +35,7 @@ export class OAuth2 {
     // Check every provider's options now (TypeErrors at construction); discovery waits for first use.
     for (const [name, options] of Object.entries(providers)) {
       const resolved = resolveProvider(name, options, (url, token) => fetchJson(url, token))
-      if (!(resolved instanceof Promise)) this.#providers.set(name, Promise.resolve(this.#build(resolved)))
+      if (typeof resolved !== 'function') this.#providers.set(name, Promise.resolve(this.#build(resolved)))
     }
   }
 
@@ -53,7 +53,8 @@ export class OAuth2 {
     }
     let entry = this.#providers.get(name)
     if (!entry) {
-      entry = Promise.resolve(resolveProvider(name, options, (url, token) => fetchJson(url, token))).then((p) => this.#build(p))
+      const resolved = resolveProvider(name, options, (url, token) => fetchJson(url, token))
+      entry = (typeof resolved === 'function' ? resolved() : Promise.resolve(resolved)).then((p) => this.#build(p))
       // A failed discovery is retried on the next request rather than cached.
       entry.catch(() => this.#providers.delete(name))
       this.#providers.set(name, entry)
@@ -77,7 +78,7 @@ export class OAuth2 {
    * Finishes the provider's callback: checks and consumes the state, trades the code (with
    * the PKCE verifier) for tokens, loads the profile. Throws `user_oauth2_*` errors.
    */
-  async complete(name: string, query: Record<string, unknown>, callbackUrl: string): Promise<{ grant: OAuth2Grant; context: OAuth2Context }> {
+  async complete(name: string, query: Record<string, unknown>, callbackUrl: string, via: 'router' | 'strategy'): Promise<{ grant: OAuth2Grant; context: OAuth2Context }> {
     const { provider, strategy } = await this.provider(name)
     const q: Record<string, string> = {}
     for (const key of ['code', 'state', 'error', 'error_description']) if (typeof query[key] === 'string') q[key] = query[key] as string
@@ -89,7 +90,14 @@ export class OAuth2 {
     } catch (err) {
       throw new AccountsError('user_oauth2_provider_error', `The ${name} provider could not complete the sign-in: ${(err as Error)?.message ?? 'unknown error'}`)
     }
-    if (run.kind === 'success') return { grant: run.grant, context: run.context }
+    if (run.kind === 'success') {
+      // A state only completes where it was minted: router flows at the router's callback,
+      // OAuth2Strategy flows at the app's callback (each knows what to do with the result).
+      if ((run.context.mode === 'strategy') !== (via === 'strategy')) {
+        throw new AccountsError('user_oauth2_bad_request', 'This OAuth2 state belongs to another sign-in flow.')
+      }
+      return { grant: run.grant, context: run.context }
+    }
     throw new AccountsError('user_oauth2_bad_request', run.kind === 'fail' ? run.message : 'Unexpected OAuth2 answer.')
   }
 

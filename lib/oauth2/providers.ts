@@ -134,8 +134,13 @@ export const PRESET_NAMES = Object.keys(PRESETS)
 
 const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
 
-/** Validates one provider's options (TypeErrors name the option) and fills in the preset. */
-export function resolveProvider(name: string, options: OAuth2ProviderOptions, fetchJson: (url: string, token?: string) => Promise<unknown>): ResolvedProvider | Promise<ResolvedProvider> {
+/**
+ * Validates one provider's options (TypeErrors name the option, right away) and fills in
+ * the preset. A provider that needs OpenID Connect discovery comes back as a function that
+ * fetches the issuer's document when first called — never at construction, so an issuer
+ * that is down when the app boots cannot take the process with it.
+ */
+export function resolveProvider(name: string, options: OAuth2ProviderOptions, fetchJson: (url: string, token?: string) => Promise<unknown>): ResolvedProvider | (() => Promise<ResolvedProvider>) {
   const at = `options.oauth2.${name}`
   if (!PROVIDER_NAME.test(name)) throw new TypeError(`${at}: provider names are 1–32 chars of a-z, 0-9, _ and -`)
   if (!options || typeof options !== 'object') throw new TypeError(`${at} must be an object { clientId, clientSecret, … }`)
@@ -179,7 +184,7 @@ export function resolveProvider(name: string, options: OAuth2ProviderOptions, fe
     return build(overrides as { authorizationUrl: string; tokenUrl: string; userInfoUrl: string }, preset?.scopes ?? ['openid', 'email', 'profile'])
   }
   // Discovery: the issuer's document names the endpoints the options left out.
-  return fetchJson(`${options.issuer!.replace(/\/$/, '')}/.well-known/openid-configuration`).then((doc) => {
+  return () => fetchJson(`${options.issuer!.replace(/\/$/, '')}/.well-known/openid-configuration`).then((doc) => {
     const d = doc as Record<string, unknown>
     const endpoints = {
       authorizationUrl: overrides.authorizationUrl ?? str(d.authorization_endpoint),

@@ -23,7 +23,7 @@ export function oauth2Routes(r: Router, accounts: Accounts): void {
     const name = String(req.params.provider)
     await accounts.oauth2.provider(name) // 400 unsupported / 412 not configured, before anything else
     const p = params(req)
-    const fallback = `${req.protocol}://${req.get('host') ?? 'localhost'}/`
+    const fallback = `${req.protocol}://${req.host || 'localhost'}/`
     const success = redirectParam(accounts, 'success', p.success ?? fallback, 'project_invalid_success_url')
     const failure = redirectParam(accounts, 'failure', p.failure ?? fallback, 'project_invalid_failure_url')
     const context: OAuth2Context = { provider: name, mode, success, failure, linkAccountId: callerOf(res).auth?.account.id ?? null }
@@ -36,7 +36,7 @@ export function oauth2Routes(r: Router, accounts: Accounts): void {
     let context: OAuth2Context | null = null
     try {
       if (typeof query.error === 'string') await discardState(accounts.store, query.state)
-      const done = await accounts.oauth2.complete(name, query, callbackUrl(req, name))
+      const done = await accounts.oauth2.complete(name, query, callbackUrl(req, name), 'router')
       context = done.context
       if (context.mode === 'token') {
         const { userId, secret } = await accounts.oauth2.issueToken(done.grant, context)
@@ -73,7 +73,7 @@ export function oauth2Routes(r: Router, accounts: Accounts): void {
 
 /** Where the provider sends the browser back: `<origin><mount>/account/sessions/oauth2/callback/<provider>`. */
 function callbackUrl(req: Request, provider: string): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}/sessions/oauth2/callback/${encodeURIComponent(provider)}`
+  return `${req.protocol}://${req.host || 'localhost'}${req.baseUrl}/sessions/oauth2/callback/${encodeURIComponent(provider)}`
 }
 
 function redirectParam(accounts: Accounts, param: string, value: unknown, type: 'project_invalid_success_url' | 'project_invalid_failure_url'): string {

@@ -85,8 +85,11 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
     rateLimit(accounts, { route: 'PATCH /account/sessions/:sessionId', limit: 10, window: 3600, keys: ['ip'] }),
     async (req: Request, res: Response) => {
       const me = authOf(res).account
-      // An OAuth2 session with a refresh token also gets a fresh provider access token.
-      const session = await accounts.oauth2.refreshSession(await accounts.sessions.extend(me.id, sessionIdParam(req, res)))
+      const id = sessionIdParam(req, res)
+      // An OAuth2 session with a refresh token first gets a fresh provider access token; if
+      // the provider refuses, the session is left exactly as it was.
+      await accounts.oauth2.refreshSession(await accounts.sessions.get(me.id, id))
+      const session = await accounts.sessions.extend(me.id, id)
       const isCurrent = session.id === currentSessionId(res)
       // The browser would drop the cookie at its old expiry: renew it with the session.
       const value = callerOf(res).value
