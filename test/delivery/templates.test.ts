@@ -102,7 +102,7 @@ describe('email templates', () => {
   })
 
   it('has a template for every email kind', () => {
-    assert.deepEqual(Object.keys(defaultEmailTemplates).sort(), ['email-otp', 'email-verification', 'magic-url', 'recovery'])
+    assert.deepEqual(Object.keys(defaultEmailTemplates).sort(), ['email-otp', 'email-verification', 'magic-url', 'mfa-challenge', 'recovery'])
   })
 })
 
@@ -120,6 +120,17 @@ describe('SMS templates', () => {
 
   it('uses an override', () => {
     assert.equal(renderSms('phone-otp', ctx({ code: '1' }), { sms: { 'phone-otp': (c) => `code=${c.code}` } }), 'code=1')
-    assert.deepEqual(Object.keys(defaultSmsTemplates).sort(), ['phone-otp', 'phone-verification'])
+    assert.deepEqual(Object.keys(defaultSmsTemplates).sort(), ['mfa-challenge', 'phone-otp', 'phone-verification'])
+  })
+})
+
+describe('MFA challenge templates', () => {
+  it('carry the code, the expiry and a warning not to share it', () => {
+    const mail = renderEmail('mfa-challenge', ctx({ kind: 'mfa-challenge', code: '654321' }))
+    assert.match(mail.text, /654321/)
+    assert.match(mail.html, /654321/)
+    assert.match(mail.text, /15 minutes/)
+    assert.match(mail.subject, /Demo/)
+    assert.equal(renderSms('mfa-challenge', ctx({ kind: 'mfa-challenge', code: '654321' })), "Your Demo sign-in verification code is 654321. It expires in 15 minutes. Don't share it.")
   })
 })
