@@ -22,6 +22,7 @@ import {
 } from './config.js'
 import { deliveryFromEnv } from './delivery.js'
 import { homePage, magicPage } from './pages.js'
+import { mfaRouter } from './mfa.js'
 
 export { ExampleConfigError, DEFAULT_PROJECT, type ExampleEnv }
 
@@ -100,6 +101,8 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
     res.type('html').send(magicPage(project))
   })
+  // Two-step sign-in: enrolment page and challenge form at /mfa (example/mfa.ts).
+  app.use(mfaRouter(accounts, project))
 
   return {
     app,

@@ -92,9 +92,13 @@ export class Mfa {
   async createAuthenticator(account: AccountRecord): Promise<{ secret: string; uri: string }> {
     if (account.totp?.verified) throw new AccountsError('user_authenticator_already_verified')
     const secret = new Secret({ size: 20 })
+    let activated = false
     await this.#accounts.update(account.id, (a) => {
-      a.totp = { secret: this.#box.seal(secret.base32, a.id), verified: false, lastStep: 0 }
+      // Re-checked inside the compare-and-set: an activation racing this request wins.
+      activated = a.totp?.verified === true
+      if (!activated) a.totp = { secret: this.#box.seal(secret.base32, a.id), verified: false, lastStep: 0 }
     })
+    if (activated) throw new AccountsError('user_authenticator_already_verified')
     return { secret: secret.base32, uri: this.#totp(account, secret.base32).toString() }
   }
 
@@ -120,18 +124,20 @@ export class Mfa {
 
   // ── recovery codes ─────────────────────────────────────────────────────────
 
+  // A set whose codes have all been used counts as none (as in Appwrite): it can be created
+  // afresh, and there is nothing to show or regenerate.
   async createRecoveryCodes(account: AccountRecord): Promise<string[]> {
-    if (account.recoveryCodes) throw new AccountsError('user_recovery_codes_already_exists')
+    if (this.factors(account).recoveryCode) throw new AccountsError('user_recovery_codes_already_exists')
     return this.#writeRecoveryCodes(account.id)
   }
 
   async regenerateRecoveryCodes(account: AccountRecord): Promise<string[]> {
-    if (!account.recoveryCodes) throw new AccountsError('user_recovery_codes_not_found')
+    if (!this.factors(account).recoveryCode) throw new AccountsError('user_recovery_codes_not_found')
     return this.#writeRecoveryCodes(account.id)
   }
 
   getRecoveryCodes(account: AccountRecord): string[] {
-    const sealed = account.recoveryCodes?.sealed
+    const sealed = this.factors(account).recoveryCode ? account.recoveryCodes?.sealed : undefined
     const opened = sealed ? this.#box.open(sealed, account.id) : null
     if (!opened) throw new AccountsError('user_recovery_codes_not_found')
     return JSON.parse(opened) as string[]
@@ -139,8 +145,10 @@ export class Mfa {
 
   // ── challenges ─────────────────────────────────────────────────────────────
 
-  async createChallenge(account: AccountRecord, factor: unknown): Promise<TokenRecord> {
-    if (factor === undefined) v.requireString('factor', factor)
+  async createChallenge(account: AccountRecord, requested: unknown): Promise<TokenRecord> {
+    if (requested === undefined) v.requireString('factor', requested)
+    // node-appwrite's `AuthenticationFactor.Recoverycode` sends 'recoverycode'.
+    const factor = requested === 'recoverycode' ? 'recoveryCode' : requested
     if (!MFA_FACTORS.includes(factor as MfaFactor)) throw invalidParam('factor', `Value must be one of (${MFA_FACTORS.join(', ')})`)
     const f = factor as MfaFactor
     const id = newId()
