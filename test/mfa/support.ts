@@ -13,10 +13,9 @@ import type { AddressInfo } from 'node:net'
 import express, { type Request, type Response } from 'express'
 import { AuthenticatorType, ID, type Account, type AuthenticationFactor, type Models } from 'node-appwrite'
 import { Secret, TOTP } from 'otpauth'
-import { createAccounts, RedisStore, SmtpMailer, WebhookSmsSender, type ExpressAccounts } from '../../lib/index.js'
+import { createAccounts, SmtpMailer, WebhookSmsSender, type ExpressAccounts } from '../../lib/index.js'
 import type { AccountsOptions } from '../../lib/index.js'
-import { API_KEY, MEMORY, PASSWORD, PROJECT, nodeClients, uniqueEmail, type StoreCase } from '../sdk/helpers.js'
-import { connectedClient, deleteByPrefix, requireRedisOrSkip, uniquePrefix } from '../support/redis.js'
+import { API_KEY, MEMORY, PASSWORD, PROJECT, nodeClients, uniqueEmail, type StoreCase, redisCase as sharedRedisCase } from '../sdk/helpers.js'
 import { startSmsReceiver, type SmsReceiver } from '../support/sms-receiver.js'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
 
@@ -59,30 +58,7 @@ export function wrongCode(base32: string | null, ms: number, avoid: string[] = [
 }
 
 /** A RedisStore case whose key prefix the test knows (to scan or inspect its keys). */
-export function redisCase(): StoreCase & { prefix: string } {
-  const prefix = uniquePrefix('mfa')
-  return {
-    name: 'RedisStore',
-    prefix,
-    available(ctx) {
-      requireRedisOrSkip(ctx)
-    },
-    create() {
-      const url = process.env.REDIS_URL as string
-      return {
-        store: new RedisStore({ url, prefix }),
-        async cleanup() {
-          const client = await connectedClient(url)
-          try {
-            await deleteByPrefix(client, prefix)
-          } finally {
-            await client.quit()
-          }
-        },
-      }
-    },
-  }
-}
+export const redisCase = (): ReturnType<typeof sharedRedisCase> => sharedRedisCase('mfa')
 
 export interface MfaServer {
   endpoint: string

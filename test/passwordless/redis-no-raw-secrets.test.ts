@@ -8,32 +8,14 @@
  */
 import assert from 'node:assert/strict'
 import { decodeSessionValue } from '../sdk/helpers.js'
-import { connectedClient, keysByPrefix, type TestRedisClient } from '../support/redis.js'
+import { connectedClient, dumpByPrefix, type TestRedisClient } from '../support/redis.js'
 import {
   APP_ORIGIN, PASSWORD, freshPhone, mailedCode, mailedLink, passwordUser, redisCase, startHarness, textedCode, uniqueEmail,
   type Harness,
 } from './support.js'
 
-interface Dump {
-  keys: string[]
-  /** Every value read: string bodies, hash fields and values, members, scores, list items. */
-  values: string[]
-}
-
-async function dump(client: TestRedisClient, prefix: string): Promise<Dump> {
-  const keys = await keysByPrefix(client, prefix)
-  const values: string[] = []
-  for (const key of keys) {
-    const type = await client.type(key)
-    if (type === 'string') values.push((await client.get(key)) ?? '')
-    else if (type === 'hash') for (const [f, v] of Object.entries(await client.hGetAll(key))) values.push(f, v)
-    else if (type === 'set') values.push(...(await client.sMembers(key)))
-    else if (type === 'list') values.push(...(await client.lRange(key, 0, -1)))
-    else if (type === 'zset') for (const m of await client.zRangeWithScores(key, 0, -1)) values.push(m.value, String(m.score))
-    else assert.fail(`unexpected key type ${type} at ${key}`)
-  }
-  return { keys, values }
-}
+type Dump = Awaited<ReturnType<typeof dumpByPrefix>>
+const dump = dumpByPrefix
 
 /** Every scalar inside a value: the value itself, and when it is JSON, each string/number in it. */
 function scalars(value: string): string[] {

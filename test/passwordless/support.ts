@@ -8,10 +8,9 @@
  */
 import assert from 'node:assert/strict'
 import { randomBytes, randomInt } from 'node:crypto'
-import { RedisStore, SmtpMailer, WebhookSmsSender } from '../../lib/index.js'
+import { SmtpMailer, WebhookSmsSender } from '../../lib/index.js'
 import type { AccountsOptions } from '../../lib/index.js'
-import { API_KEY, DATETIME, MEMORY, startServer, type StoreCase, type TestServer } from '../sdk/helpers.js'
-import { connectedClient, deleteByPrefix, requireRedisOrSkip, uniquePrefix } from '../support/redis.js'
+import { API_KEY, DATETIME, MEMORY, startServer, type StoreCase, type TestServer, redisCase as sharedRedisCase } from '../sdk/helpers.js'
 import { startSmsReceiver, type SmsReceiver } from '../support/sms-receiver.js'
 import { extractCode, extractLink, startSmtpCapture, type CapturedMail, type SmtpCapture } from '../support/smtp-capture.js'
 
@@ -100,31 +99,8 @@ function counted<M>(inner: { send(m: M): Promise<void> }, inFlight: { count: num
   }
 }
 
-/** A Redis store case whose prefix the test knows (to scan its keys). */
-export function redisCase(): StoreCase & { prefix: string } {
-  const prefix = uniquePrefix('pwless')
-  return {
-    name: 'RedisStore',
-    prefix,
-    available(ctx) {
-      requireRedisOrSkip(ctx)
-    },
-    create() {
-      const url = process.env.REDIS_URL as string
-      return {
-        store: new RedisStore({ url, prefix }),
-        async cleanup() {
-          const client = await connectedClient(url)
-          try {
-            await deleteByPrefix(client, prefix)
-          } finally {
-            await client.quit()
-          }
-        },
-      }
-    },
-  }
-}
+/** A RedisStore case whose key prefix the test knows (to scan or inspect its keys). */
+export const redisCase = (): ReturnType<typeof sharedRedisCase> => sharedRedisCase('pwless')
 
 /** A user id that no other test uses. */
 export function freshId(tag = 'u'): string {

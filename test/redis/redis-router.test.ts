@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import request from 'supertest'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { API_KEY, PROJECT, freshEmail, makeApp, signIn, signUpAndIn } from '../support/app.js'
-import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, redisUrl, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { connectedClient, deleteByPrefix, describeRedis, dumpByPrefix, redisUrl, uniquePrefix, type TestRedisClient } from '../support/redis.js'
 
 /** Commands the server executed, by name, from `INFO commandstats`. */
 async function commandStats(client: TestRedisClient): Promise<Map<string, number>> {
@@ -102,17 +102,9 @@ describeRedis('router on RedisStore', () => {
       const { secret } = JSON.parse(Buffer.from(value, 'base64').toString()) as { secret: string }
       return [value, secret]
     })
-    const keys = await keysByPrefix(client, prefix)
+    const { keys, values } = await dumpByPrefix(client, prefix)
     assert.ok(keys.length > 5)
-    let dump = keys.join('\n')
-    for (const key of keys) {
-      const type = await client.type(key)
-      if (type === 'string') dump += `\n${await client.get(key)}`
-      else if (type === 'hash') dump += `\n${JSON.stringify(await client.hGetAll(key))}`
-      else if (type === 'zset') dump += `\n${JSON.stringify(await client.zRange(key, 0, -1))}`
-      else if (type === 'set') dump += `\n${JSON.stringify(await client.sMembers(key))}`
-      else if (type === 'list') dump += `\n${JSON.stringify(await client.lRange(key, 0, -1))}`
-    }
+    const dump = [...keys, ...values].join('\n')
     assert.ok(!dump.includes(password), 'password found in Redis')
     for (const s of secrets) assert.ok(!dump.includes(s), 'session secret found in Redis')
   })

@@ -80,27 +80,37 @@ export const MEMORY: StoreCase = {
   create: () => ({ store: new MemoryStore(), cleanup: async () => {} }),
 }
 
+/** A RedisStore case under a key prefix the test knows (to scan or inspect its keys). */
+export function redisCase(label = 'sdk'): StoreCase & { prefix: string } {
+  const prefix = uniquePrefix(label)
+  return {
+    name: 'RedisStore',
+    prefix,
+    available(ctx) {
+      requireRedisOrSkip(ctx)
+    },
+    create() {
+      const url = process.env.REDIS_URL as string
+      return {
+        store: new RedisStore({ url, prefix }),
+        async cleanup() {
+          const client = await connectedClient(url)
+          try {
+            await deleteByPrefix(client, prefix)
+          } finally {
+            await client.quit()
+          }
+        },
+      }
+    },
+  }
+}
+
+/** RedisStore with a random prefix per scenario: scenarios never see each other's keys or counters. */
 export const REDIS: StoreCase = {
   name: 'RedisStore',
-  available(ctx) {
-    requireRedisOrSkip(ctx)
-  },
-  // A random prefix per scenario: scenarios never see each other's keys or counters.
-  create() {
-    const url = process.env.REDIS_URL as string
-    const prefix = uniquePrefix('sdk')
-    return {
-      store: new RedisStore({ url, prefix }),
-      async cleanup() {
-        const client = await connectedClient(url)
-        try {
-          await deleteByPrefix(client, prefix)
-        } finally {
-          await client.quit()
-        }
-      },
-    }
-  },
+  available: (ctx) => requireRedisOrSkip(ctx),
+  create: () => redisCase('sdk').create(),
 }
 
 // ── server ──────────────────────────────────────────────────────────────────

@@ -52,6 +52,22 @@ export async function keysByPrefix(client: TestRedisClient, prefix: string): Pro
   return keys
 }
 
+/** Every key under `prefix` and every value they hold (strings, hash fields and values, set, list and sorted-set members with scores). */
+export async function dumpByPrefix(client: TestRedisClient, prefix: string): Promise<{ keys: string[]; values: string[] }> {
+  const keys = await keysByPrefix(client, prefix)
+  const values: string[] = []
+  for (const key of keys) {
+    const type = await client.type(key)
+    if (type === 'string') values.push((await client.get(key)) ?? '')
+    else if (type === 'hash') for (const [f, v] of Object.entries(await client.hGetAll(key))) values.push(f, v)
+    else if (type === 'set') values.push(...(await client.sMembers(key)))
+    else if (type === 'list') values.push(...(await client.lRange(key, 0, -1)))
+    else if (type === 'zset') for (const m of await client.zRangeWithScores(key, 0, -1)) values.push(m.value, String(m.score))
+    else throw new Error(`unexpected key type ${type} at ${key}`)
+  }
+  return { keys, values }
+}
+
 export async function deleteByPrefix(client: TestRedisClient, prefix: string): Promise<number> {
   const keys = await keysByPrefix(client, prefix)
   for (const key of keys) await client.unlink(key) // one by one: keys may sit in different slots
