@@ -1,8 +1,9 @@
 /**
  * The example app: the Appwrite-compatible Account API at `/v1`, a `requireSession()`-guarded
- * `GET /api/me`, a start page at `/` (SDK setup, and a form that mails a sign-in link) and the
- * magic-URL landing page at `/magic`. `example/server.ts` makes it listen (`npm start`); tests
- * import `createExampleApp()`.
+ * `GET /api/me`, a start page at `/` (SDK setup, a form that mails a sign-in link, and a
+ * "Sign in with <provider>" link per `OAUTH2_PROVIDERS` entry) and the magic-URL landing page
+ * at `/magic`. `example/server.ts` makes it listen (`npm start`); tests import
+ * `createExampleApp()`.
  *
  * Your own app imports from `'express-accounts'`; the example imports the source so that
  * `npm start` always runs the code in this folder, built or not.
@@ -23,8 +24,9 @@ import {
 import { deliveryFromEnv } from './delivery.js'
 import { homePage, magicPage } from './pages.js'
 import { mfaRouter } from './mfa.js'
+import { oauth2CallbackUrl, oauth2Links, oauth2Setting } from './oauth2.js'
 
-export { ExampleConfigError, DEFAULT_PROJECT, type ExampleEnv }
+export { ExampleConfigError, DEFAULT_PROJECT, oauth2CallbackUrl, type ExampleEnv }
 
 /** Path of the page magic links land on. */
 export const MAGIC_PATH = '/magic'
@@ -45,6 +47,10 @@ export interface Example {
   delivery: { email: 'console' | 'smtp'; sms: 'console' | 'webhook' }
   /** `<public origin>/magic`, the default target of magic links; null when the origin is unknown (`PORT=0`, no `PUBLIC_URL`). */
   magicUrl: string | null
+  /** `PUBLIC_URL`, else `http://localhost:<PORT>`; null when unknown (`PORT=0`, no `PUBLIC_URL`). */
+  publicOrigin: string | null
+  /** The OAuth2 providers `OAUTH2_PROVIDERS` configures, in its order. */
+  oauth2Providers: string[]
   /** Closes the store and the delivery adapters (after the server stopped taking requests). */
   close(): Promise<void>
 }
@@ -61,6 +67,7 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
   const redirectOrigins = redirectOriginsSetting(env)
   if (publicOrigin !== null && !redirectOrigins.includes(publicOrigin)) redirectOrigins.push(publicOrigin)
   const magicUrl = publicOrigin === null ? null : `${publicOrigin}${MAGIC_PATH}`
+  const oauth2 = oauth2Setting(env, publicOrigin, warn)
   const delivery = deliveryFromEnv(env, project, log)
   const secret = secretSetting(env, warn)
   const redisUrl = setting(env.REDIS_URL)
@@ -77,6 +84,7 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
       sms: delivery.sms,
       allowedRedirectOrigins: redirectOrigins,
       magicUrl: magicUrl ?? undefined,
+      oauth2: oauth2.options,
     })
   } catch (err) {
     // Don't leave a Redis connection behind a configuration error.
@@ -93,8 +101,16 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
     res.json(req.account)
   })
   app.get('/', (req: Request, res: Response) => {
-    const endpoint = `${req.protocol}://${req.get('host') ?? 'localhost'}/v1`
-    res.type('html').send(homePage({ endpoint, project, hasKey: apiKey !== undefined, consoleEmail: delivery.email === 'console' }))
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`
+    res.type('html').send(
+      homePage({
+        endpoint: `${origin}/v1`,
+        project,
+        hasKey: apiKey !== undefined,
+        consoleEmail: delivery.email === 'console',
+        oauth2: oauth2Links(oauth2.providers, { project, pageOrigin: origin, publicOrigin }),
+      }),
+    )
   })
   app.get(MAGIC_PATH, (_req: Request, res: Response) => {
     // The URL carries a live secret: no caching, and no Referer to the links on the page.
@@ -110,6 +126,8 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
     storeName: redisUrl === undefined ? 'MemoryStore' : 'RedisStore',
     delivery: { email: delivery.email, sms: delivery.smsName },
     magicUrl,
+    publicOrigin,
+    oauth2Providers: oauth2.providers,
     async close() {
       await Promise.all([delivery.mailer.close?.(), delivery.sms.close?.()])
       await store.close()

@@ -27,6 +27,11 @@ export interface ExampleEnv {
   SMTP_FROM?: string
   /** `http(s)://` URL → SMS are POSTed there as `{to, body}` JSON (`WebhookSmsSender`). Unset → printed to the console. */
   SMS_WEBHOOK_URL?: string
+  /**
+   * Comma-separated OAuth2 provider names (`github,google`, or a name of your own). Each reads
+   * `OAUTH2_<NAME>_CLIENT_ID`, `_CLIENT_SECRET`, `_ISSUER` and `_SCOPES` (see `example/oauth2.ts`).
+   */
+  OAUTH2_PROVIDERS?: string
   NODE_ENV?: string
   [name: string]: string | undefined
 }
@@ -136,9 +141,18 @@ function originOf(value: string): string | null {
   return url.origin
 }
 
+/** `github` → `OAUTH2_GITHUB`, `my-idp` → `OAUTH2_MY_IDP`: the prefix of a provider's variables. */
+export function oauth2EnvPrefix(provider: string): string {
+  return `OAUTH2_${provider.toUpperCase().replace(/-/g, '_')}`
+}
+
+const OAUTH2_SUFFIXES: Record<string, string> = { clientId: 'CLIENT_ID', clientSecret: 'CLIENT_SECRET', issuer: 'ISSUER', scopes: 'SCOPES' }
+
 /** Rewrites the library's `options.x` wording into the environment variable that feeds it. */
 export function inEnvTerms(message: string): string {
   return message
+    .replace(/options\.oauth2\.([a-z0-9_-]+)\.(clientId|clientSecret|issuer|scopes)\b/, (_, name: string, key: string) => `${oauth2EnvPrefix(name)}_${OAUTH2_SUFFIXES[key]}`)
+    .replace(/options\.oauth2\.(\S+?):/, 'OAUTH2_PROVIDERS ($1):')
     .replace('options.project', 'ACCOUNTS_PROJECT')
     .replace('options.apiKeys', 'ACCOUNTS_API_KEY')
     .replace('options.secret', 'ACCOUNTS_SECRET')

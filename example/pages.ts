@@ -1,11 +1,14 @@
 /**
- * The example's two HTML pages: `/` (how to point an SDK here, and a form that mails a
- * sign-in link) and `/magic` (where that link lands; it finishes the sign-in).
+ * The example's two HTML pages: `/` (how to point an SDK here, a form that mails a sign-in
+ * link, and the "Sign in with <provider>" links) and `/magic` (where that link lands; it
+ * finishes the sign-in).
  *
  * Server-rendered values are HTML-escaped; values handed to an inline script go through
- * `scriptJson()`. The link's `userId` and `secret` are never rendered by the server: the
- * `/magic` script reads them from `location` and only ever writes text with `textContent`.
+ * `scriptJson()`. Nothing from the query is rendered by the server: the scripts read the
+ * magic link's `userId` and `secret`, and an OAuth2 failure's `error`, from `location`, and
+ * only ever write text with `textContent`.
  */
+import type { OAuth2Link } from './oauth2.js'
 
 export interface HomePageInput {
   /** SDK endpoint, e.g. `http://localhost:3000/v1`. */
@@ -14,11 +17,14 @@ export interface HomePageInput {
   hasKey: boolean
   /** Email goes to the server console (no `SMTP_URL`). */
   consoleEmail: boolean
+  /** One per configured OAuth2 provider (`OAUTH2_PROVIDERS`). */
+  oauth2: OAuth2Link[]
 }
 
 const STYLE =
   'body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}' +
-  'pre{background:#f4f4f4;padding:.75rem;overflow:auto}dt{font-weight:600}dd{margin:0 0 .5rem}'
+  'pre{background:#f4f4f4;padding:.75rem;overflow:auto}dt{font-weight:600}dd{margin:0 0 .5rem}' +
+  'a.button{display:inline-block;padding:.3rem .8rem;border:1px solid #888;border-radius:4px;text-decoration:none}'
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -50,6 +56,7 @@ export function homePage(input: HomePageInput): string {
 </head>
 <body>
 <h1>express-accounts example</h1>
+<p id="page-status" role="status" hidden></p>
 <p>This server speaks Appwrite's Account API. Point an Appwrite SDK at it with
 endpoint <code>${endpoint}</code> and project id <code>${project}</code>.</p>
 
@@ -87,6 +94,33 @@ ${deliveryNote}
   })
 })()
 </script>
+${oauth2Section(input.oauth2)}
+<script>
+(() => {
+  // Back from a provider: ?oauth2-error=1&error=<JSON> after a failure, else maybe signed in.
+  const project = ${scriptJson(input.project)}
+  const status = document.getElementById('page-status')
+  const show = (text) => { status.textContent = text; status.hidden = false }
+  const query = new URLSearchParams(location.search)
+  if (query.has('oauth2-error')) {
+    let message = 'the sign-in did not complete.'
+    try {
+      const error = JSON.parse(query.get('error') || '{}')
+      if (typeof error.message === 'string' && error.message !== '') message = error.message.slice(0, 300)
+    } catch {}
+    history.replaceState(null, '', location.pathname)
+    show('Sign-in with a provider failed: ' + message)
+    return
+  }
+  fetch('/v1/account', { headers: { 'x-appwrite-project': project }, credentials: 'same-origin' })
+    .then(async (res) => {
+      if (!res.ok) return
+      const account = await res.json()
+      show('Signed in as ' + (account.email || account.name || account.$id) + '.')
+    })
+    .catch(() => {})
+})()
+</script>
 
 <h2>Web SDK (<code>appwrite</code>), from a page on this origin</h2>
 <pre>import { Client, Account, ID } from 'appwrite'
@@ -114,6 +148,25 @@ the signed-in account, or <code>401</code> without a session cookie.</p>
 </body>
 </html>
 `
+}
+
+function oauth2Section(links: OAuth2Link[]): string {
+  if (links.length === 0) {
+    return `<h2>Sign in with a provider</h2>
+<p>No OAuth2 provider is configured. Set <code>OAUTH2_PROVIDERS=github</code> with <code>OAUTH2_GITHUB_CLIENT_ID</code> and
+<code>OAUTH2_GITHUB_CLIENT_SECRET</code> (or google, gitlab, discord, microsoft, or a name of your own with its
+<code>OAUTH2_&lt;NAME&gt;_ISSUER</code>) and restart to offer "Sign in with github".</p>`
+  }
+  const items = links.map(
+    (l) => `<li><a class="button" href="${escapeHtml(l.href)}">Sign in with ${escapeHtml(l.provider)}</a>
+callback URL to register at ${escapeHtml(l.provider)}: <code>${escapeHtml(l.callbackUrl)}</code></li>`,
+  )
+  return `<h2>Sign in with a provider</h2>
+<ul id="oauth2-providers">
+${items.join('\n')}
+</ul>
+<p>Each button starts the OAuth2 session flow and comes back to this page, signed in. Register the callback URL in the
+provider's app settings exactly as shown.</p>`
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Serves the example app (`npm start`). PORT (default 3000; 0 = any free port) and the
- * variables `example/config.ts` lists configure it. SIGINT / SIGTERM close the server, then
- * the store and the delivery adapters.
+ * variables `example/config.ts` lists configure it. The banner names the store, the delivery
+ * adapters, where magic links land and each OAuth2 provider's callback URL. SIGINT / SIGTERM
+ * close the server, then the store and the delivery adapters.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -27,7 +28,7 @@ function portFromEnv(): number {
 const port = portFromEnv()
 
 // Imported dynamically so that a configuration error prints one clear line, not a stack trace.
-const { example } = await import('./app.js').catch((err: unknown) => {
+const { example, oauth2CallbackUrl } = await import('./app.js').catch((err: unknown) => {
   if (err instanceof Error && err.name === 'ExampleConfigError') fail(err.message)
   throw err
 })
@@ -52,6 +53,14 @@ server.listen(port, () => {
   console.log(`  sms                ${delivery.sms === 'webhook' ? 'webhook (SMS_WEBHOOK_URL)' : 'console: codes are printed here (set SMS_WEBHOOK_URL to send SMS)'}`)
   const landing = example.magicUrl ?? `no default (PORT=0 and no PUBLIC_URL): requests must name a url, e.g. ${origin}/magic`
   console.log(`  magic links        ${landing}`)
+  const providers = example.oauth2Providers
+  if (providers.length === 0) {
+    console.log('  oauth2             none (set OAUTH2_PROVIDERS, e.g. github, with OAUTH2_GITHUB_CLIENT_ID and OAUTH2_GITHUB_CLIENT_SECRET)')
+  } else {
+    // The URL each provider must have registered; the example sends exactly this one.
+    console.log(`  oauth2             ${providers.join(', ')}; callback URLs to register at the providers:`)
+    for (const name of providers) console.log(`    ${name.padEnd(16)} ${oauth2CallbackUrl(example.publicOrigin ?? origin, name)}`)
+  }
 })
 
 let closing = false

@@ -610,9 +610,29 @@ describe('npm start (npx tsx example/server.ts)', function () {
     assert.match(output, /email +console: codes and links are printed here/)
     assert.match(output, /sms +console/)
     assert.match(output, /magic links +no default \(PORT=0 and no PUBLIC_URL\)/)
+    assert.match(output, /oauth2 +none \(set OAUTH2_PROVIDERS/)
     const log = await stop()
     assert.match(log, /SIGTERM received, closing/)
     assert.match(log, /example: closed/)
+  })
+
+  it('OAUTH2_PROVIDERS: the banner lists each provider and the callback URL to register', async function () {
+    const origin = await start({
+      PUBLIC_URL: 'https://shop.example.com',
+      OAUTH2_PROVIDERS: 'github,corp-sso',
+      OAUTH2_GITHUB_CLIENT_ID: 'gh-id',
+      OAUTH2_GITHUB_CLIENT_SECRET: 'gh-secret-value',
+      OAUTH2_CORP_SSO_CLIENT_ID: 'corp-id',
+      OAUTH2_CORP_SSO_CLIENT_SECRET: 'corp-secret-value',
+      // Discovery waits for the first sign-in: nothing is fetched at boot.
+      OAUTH2_CORP_SSO_ISSUER: 'https://sso.corp.example',
+    })
+    assert.match(output, /oauth2 +github, corp-sso; callback URLs to register at the providers:/)
+    assert.match(output, /\n {4}github +https:\/\/shop\.example\.com\/v1\/account\/sessions\/oauth2\/callback\/github\n/)
+    assert.match(output, /\n {4}corp-sso +https:\/\/shop\.example\.com\/v1\/account\/sessions\/oauth2\/callback\/corp-sso\n/)
+    assert.ok(!output.includes('secret-value'), 'no client secret in the banner')
+    const page = await (await fetch(`${origin}/`)).text()
+    assert.match(page, />Sign in with corp-sso</)
   })
 
   it('with REDIS_URL it runs on RedisStore', async function () {
