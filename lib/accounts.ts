@@ -25,6 +25,9 @@ export interface CreateAccountInput {
 }
 
 const MAX_CAS_RETRIES = 8
+/** Tokens bound to an address: an address change voids them. */
+const EMAIL_TOKEN_KINDS = ['email-otp', 'magic-url', 'recovery', 'email-verification']
+const PHONE_TOKEN_KINDS = ['phone-otp', 'phone-verification']
 const ACCESS_REFRESH_MS = 24 * 3600 * 1000
 
 /**
@@ -165,7 +168,8 @@ export class Accounts {
   async updateEmail(accountId: string, email: string, password: string): Promise<AccountRecord> {
     const address = v.email('email', email)
     const newHash = await this.#checkOrSetPassword(accountId, password)
-    return this.update(accountId, (a) => {
+    const before = (await this.#mustGet(accountId)).email
+    const updated = await this.update(accountId, (a) => {
       if (a.email !== address) a.emailVerification = false
       a.email = address
       if (newHash !== null && a.passwordHash === null) {
@@ -173,13 +177,17 @@ export class Accounts {
         a.passwordUpdatedAt = this.#now()
       }
     })
+    // Codes and links already sent to the old address must not keep working.
+    if (before !== address) await this.store.deleteTokens(accountId, EMAIL_TOKEN_KINDS)
+    return updated
   }
 
   /** Changes the phone (E.164), with the same password rule as `updateEmail`. */
   async updatePhone(accountId: string, phone: string, password: string): Promise<AccountRecord> {
     const number = validPhone('phone', phone)
     const newHash = await this.#checkOrSetPassword(accountId, password)
-    return this.update(accountId, (a) => {
+    const before = (await this.#mustGet(accountId)).phone
+    const updated = await this.update(accountId, (a) => {
       if (a.phone !== number) a.phoneVerification = false
       a.phone = number
       if (newHash !== null && a.passwordHash === null) {
@@ -187,6 +195,8 @@ export class Accounts {
         a.passwordUpdatedAt = this.#now()
       }
     })
+    if (before !== number) await this.store.deleteTokens(accountId, PHONE_TOKEN_KINDS)
+    return updated
   }
 
   /** Replaces the whole prefs object (Appwrite semantics: no merge). */
@@ -271,14 +281,27 @@ export class Accounts {
     }
     if (!(await verifyPassword(password, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
     if (!account.status) throw new AccountsError('user_blocked')
+    const verifiedHash = account.passwordHash
     let signedIn = account
-    if (needsRehash(account.passwordHash, this.options.bcryptCost)) {
+    let rehashed: string | null = null
+    if (needsRehash(verifiedHash, this.options.bcryptCost)) {
       const hash = await hashPassword(password, this.options.bcryptCost)
-      signedIn = await this.update(account.id, (a) => {
-        a.passwordHash = hash
-      })
+      rehashed = hash
+      signedIn = await this.#write(account.id, (a) => {
+        // Only the hash that was checked is replaced: a reset or password change that landed
+        // meanwhile must not be undone by this sign-in's rehash.
+        if (a.passwordHash === verifiedHash) a.passwordHash = hash
+      }, false)
     }
-    return this.sessions.create(signedIn, { provider: 'email', providerUid: email, factors: ['password'] }, client)
+    const signIn = await this.sessions.create(signedIn, { provider: 'email', providerUid: email, factors: ['password'] }, client)
+    // The password was checked before the bcrypt wait; if it changed (recovery, password
+    // change) or the account was blocked meanwhile, this session must not outlive that.
+    const now = await this.store.getAccount(account.id)
+    if (!now || !now.status || (now.passwordHash !== verifiedHash && now.passwordHash !== rehashed)) {
+      await this.sessions.delete(account.id, signIn.session.id).catch(() => undefined)
+      throw new AccountsError(now && !now.status ? 'user_blocked' : 'user_invalid_credentials')
+    }
+    return signIn
   }
 
   /** Creates an anonymous account and signs it in. */

@@ -52,6 +52,7 @@ const DEFAULTS = {
   user_authenticator_already_verified: [409, 'This authenticator is already verified on the current user.'],
   user_recovery_codes_not_found: [404, 'Recovery codes could not be found on the current user.'],
   user_recovery_codes_already_exists: [409, 'Recovery codes already exist on the current user.'],
+  user_auth_method_unsupported: [501, 'This authentication method is not supported for this project.'],
   user_anonymous_console_prohibited: [401, 'Anonymous users cannot be created for the console project.'],
 } as const satisfies Record<string, readonly [number, string]>
 

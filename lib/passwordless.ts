@@ -95,16 +95,38 @@ export class Passwordless {
     const token = await this.#tokens.redeem(userId, SIGN_IN_KINDS, secret)
     const account = token ? await this.#accounts.getAccount(userId) : null
     if (!token || !account) throw new AccountsError('user_invalid_token')
+    // A code or link sent to an address the account no longer has is void.
+    const sentTo = token.data.email ?? token.data.phone
+    if (typeof sentTo === 'string' && sentTo !== (token.data.email !== undefined ? account.email : account.phone)) {
+      throw new AccountsError('user_invalid_token')
+    }
     if (!account.status) throw new AccountsError('user_blocked')
     const verifiedEmail = (token.kind === 'email-otp' || token.kind === 'magic-url') && token.data.email === account.email
     const verifiedPhone = token.kind === 'phone-otp' && token.data.phone === account.phone
+    // First proof that this person controls the address. If the account already had a
+    // password, whoever set it never proved the address: someone may have registered the
+    // victim's address in advance (pre-account hijacking). The proven owner takes the account
+    // over: that password is cleared and every other session ends (a new one can be set by
+    // recovery). An account that had verified the address is left alone.
+    const firstProof = (verifiedEmail && !account.emailVerification) || (verifiedPhone && !account.phoneVerification)
+    const takeOver = firstProof && account.passwordHash !== null
     let signedIn = account
-    if ((verifiedEmail && !account.emailVerification) || (verifiedPhone && !account.phoneVerification)) {
+    if (firstProof) {
       signedIn = await this.#accounts.update(account.id, (a) => {
         if (verifiedEmail && a.email === token.data.email) a.emailVerification = true
         if (verifiedPhone && a.phone === token.data.phone) a.phoneVerification = true
+        if (takeOver) {
+          a.passwordHash = null
+          a.passwordUpdatedAt = null
+        }
       })
     }
+    const signIn = await this.#createSession(signedIn, token, client)
+    if (takeOver) await this.#accounts.sessions.deleteAll(account.id, signIn.session.id)
+    return signIn
+  }
+
+  #createSession(signedIn: AccountRecord, token: TokenRecord, client: ClientContext): Promise<SignIn> {
     if (token.kind === 'oauth2') return this.#accounts.sessions.create(signedIn, oauth2Origin(token.data), client)
     const shape = SESSION_SHAPE[token.kind] ?? SESSION_SHAPE.server
     const providerUid = typeof token.data.email === 'string' ? token.data.email : typeof token.data.phone === 'string' ? token.data.phone : ''

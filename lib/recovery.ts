@@ -53,6 +53,8 @@ export class Recovery {
     const hash = await hashPassword(password, this.#accounts.options.bcryptCost)
     const token = await this.#tokens.redeem(userId, ['recovery'], secret)
     if (!token) throw new AccountsError('user_invalid_token')
+    // A link mailed to an address the account no longer has is void.
+    if ((await this.#accounts.getAccount(userId))?.email !== token.data.email) throw new AccountsError('user_invalid_token')
     const now = this.#accounts.options.clock.now()
     try {
       await this.#accounts.update(userId, (a) => {

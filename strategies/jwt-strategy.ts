@@ -40,6 +40,11 @@ export class JwtStrategy extends AccountsStrategy {
     const auth = await this.accounts.jwts.resolve(token)
     if (!auth) return unauthorized('The session this JWT was created from no longer exists.')
     if (!auth.account.status) return { kind: 'fail', status: 403, info: failure(new AccountsError('user_blocked')) }
+    // The same MFA gate as the router and requireSession(): a JWT minted from a session that
+    // has since come to owe a second factor (MFA switched on) does not pass.
+    if (this.accounts.mfa.needsMoreFactors(auth.account, auth.session)) {
+      return { kind: 'fail', status: 401, info: failure(new AccountsError('user_more_factors_required')) }
+    }
     const account = toAccountModel(auth.account)
     if (this.verifyJwtAccount && !(await this.verifyJwtAccount(account, req))) {
       return { kind: 'fail', status: 401, info: failure(new AccountsError('user_unauthorized')) }

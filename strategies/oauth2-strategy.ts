@@ -53,10 +53,9 @@ export class OAuth2Strategy extends AccountsStrategy {
   override authenticate(req: Request): void {
     const query = (req.query ?? {}) as Record<string, unknown>
     const callbackUrl = new URL(this.callbackUrl, `${req.protocol}://${req.host || 'localhost'}`).href
+    const session = (req as Request & { session?: Record<string, unknown> }).session
     if (query.code === undefined && query.error === undefined) {
-      const user = req.user as { $id?: unknown } | undefined
-      const context = { provider: this.provider, mode: 'strategy' as const, success: '', failure: '', linkAccountId: typeof user?.$id === 'string' ? user.$id : null }
-      this.accounts.oauth2.authorizationUrl(this.provider, context, { scopes: this.scopes, callbackUrl }).then(
+      this.begin(req, session, callbackUrl).then(
         (url) => this.redirect(url),
         (err: unknown) => (err instanceof AccountsError && err.code < 500 ? this.fail(failure(err), err.code) : this.error(err as Error)),
       )
@@ -64,7 +63,28 @@ export class OAuth2Strategy extends AccountsStrategy {
     }
     this.settle(req, async (): Promise<Outcome> => {
       const { grant, context } = await this.accounts.oauth2.complete(this.provider, query, callbackUrl, 'strategy')
+      const nonce = session?.[BINDING_KEY]
+      if (session) delete session[BINDING_KEY]
+      this.accounts.oauth2.checkBinding(context, nonce)
       return { kind: 'success', signIn: await this.accounts.oauth2.signIn(grant, context, clientOf(req)) }
     })
   }
+
+  /**
+   * The provider URL. A passport user already signed in links the identity to their account
+   * (not while they still owe a second factor). The flow is bound to this browser through
+   * express-session when the app has it.
+   */
+  private async begin(req: Request, session: Record<string, unknown> | undefined, callbackUrl: string): Promise<string> {
+    const ref = (session?.passport as { user?: { accountId?: unknown; sessionId?: unknown } } | undefined)?.user
+    const auth = typeof ref?.accountId === 'string' && typeof ref.sessionId === 'string' ? await this.accounts.sessions.resolveById(ref.accountId, ref.sessionId) : null
+    const linkAccountId = this.accounts.oauth2.linkIntent(auth)
+    const binding = session ? this.accounts.oauth2.newBinding() : null
+    if (session && binding) session[BINDING_KEY] = binding.nonce
+    const context = { provider: this.provider, mode: 'strategy' as const, success: '', failure: '', linkAccountId, binding: binding?.hash ?? null }
+    return this.accounts.oauth2.authorizationUrl(this.provider, context, { scopes: this.scopes, callbackUrl })
+  }
 }
+
+/** Where the binding nonce waits in express-session between the redirect and the callback. */
+const BINDING_KEY = 'expressAccountsOAuth2'

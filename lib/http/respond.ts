@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
-import { toTokenModel } from '../models.js'
+import { toSessionModel, toTokenModel } from '../models.js'
 import type { TokenIssue } from '../passwordless.js'
-import type { ClientContext } from '../sessions.js'
+import type { ClientContext, SignIn } from '../sessions.js'
 import { callerOf } from './caller.js'
 import { single } from './carriers.js'
-import type { CookieSettings } from './session-cookies.js'
+import { setSessionCookies, type CookieSettings } from './session-cookies.js'
 
 /** JSON with the content type the SDKs look for (they parse only `application/json`). */
 export function sendJson(res: Response, status: number, body: unknown): void {
@@ -37,4 +37,10 @@ export function sendToken(res: Response, status: number, issue: TokenIssue, hide
   const model = toTokenModel(issue.token, { secret: isKey ? issue.secret : '', phrase: issue.phrase })
   if (hideUserId && !isKey) model.userId = ''
   sendJson(res, status, model)
+}
+
+/** A new session: sets the carriers and answers 201; only API-key callers see the session value. */
+export function sendSignIn(req: Request, res: Response, accounts: Accounts, s: SignIn): void {
+  setSessionCookies(req, res, cookieSettings(accounts), s.value, s.session.expiresAt)
+  sendJson(res, 201, toSessionModel(s.session, { current: true, secret: callerOf(res).isKey ? s.value : '' }))
 }

@@ -23,7 +23,10 @@ export function setSessionCookies(req: Request, res: Response, s: CookieSettings
   // SameSite=None is only honoured with Secure; on plain http fall back to Lax.
   const sameSite = s.sameSite === 'none' && !req.secure ? 'lax' : s.sameSite
   res.cookie(name, value, { ...baseOptions(req, expires), sameSite })
-  res.cookie(`${name}_legacy`, value, baseOptions(req, expires))
+  // The legacy twin exists for old browsers that reject `SameSite=None`; it goes without the
+  // attribute only then. With Lax or Strict configured it carries the same attribute, or a
+  // cookie without SameSite would reopen the cross-site requests the setting closes.
+  res.cookie(`${name}_legacy`, value, sameSite === 'none' ? baseOptions(req, expires) : { ...baseOptions(req, expires), sameSite })
   if (!isDomainVerified(req)) res.set('X-Fallback-Cookies', JSON.stringify({ [name]: value }))
 }
 

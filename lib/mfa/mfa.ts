@@ -149,6 +149,8 @@ export class Mfa {
     if (requested === undefined) v.requireString('factor', requested)
     // node-appwrite's `AuthenticationFactor.Recoverycode` sends 'recoverycode'.
     const factor = requested === 'recoverycode' ? 'recoveryCode' : requested
+    // Appwrite's `custom` factor is off unless a project enables it; there is no way to here.
+    if (factor === 'custom') throw new AccountsError('user_auth_method_unsupported', 'The custom MFA factor is not supported.')
     if (!MFA_FACTORS.includes(factor as MfaFactor)) throw invalidParam('factor', `Value must be one of (${MFA_FACTORS.join(', ')})`)
     const f = factor as MfaFactor
     const id = newId()

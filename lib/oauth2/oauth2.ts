@@ -1,6 +1,8 @@
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
-import type { ClientContext, SignIn } from '../sessions.js'
+import { randomBytes } from 'node:crypto'
+import { safeEqual, sha256Hex } from '../secrets.js'
+import type { Authenticated, ClientContext, SignIn } from '../sessions.js'
 import type { SessionRecord } from '../store/store.js'
 import { linkGrant, type Linked } from './link.js'
 import { createProviderStrategy, type OAuth2Grant, type ProviderStrategy } from './provider-strategy.js'
@@ -60,6 +62,34 @@ export class OAuth2 {
       this.#providers.set(name, entry)
     }
     return entry
+  }
+
+  /**
+   * Which account a flow started by this caller links to. A session that still owes its
+   * second factor may not link anything: a linked provider login would then sign in without
+   * that factor (an MFA bypass for anyone holding only the password).
+   */
+  linkIntent(auth: Authenticated | null): string | null {
+    if (!auth) return null
+    if (this.#accounts.mfa.needsMoreFactors(auth.account, auth.session)) throw new AccountsError('user_more_factors_required')
+    return auth.account.id
+  }
+
+  /** A fresh browser-binding nonce and the hash the context keeps of it. */
+  newBinding(): { nonce: string; hash: string } {
+    const nonce = randomBytes(24).toString('base64url')
+    return { nonce, hash: sha256Hex(nonce) }
+  }
+
+  bindingMatches(context: OAuth2Context, nonce: unknown): boolean {
+    return context.binding === null || (typeof nonce === 'string' && safeEqual(sha256Hex(nonce), context.binding))
+  }
+
+  /** Throws unless the callback came from the browser that started the flow. */
+  checkBinding(context: OAuth2Context, nonce: unknown): void {
+    if (!this.bindingMatches(context, nonce)) {
+      throw new AccountsError('user_oauth2_bad_request', 'This sign-in was started in another browser. Start it again here.')
+    }
   }
 
   /** The provider URL to send the browser to; the context is kept single-use in the store. */

@@ -10,6 +10,13 @@ export interface OAuth2Context {
   failure: string
   /** The signed-in account that started the flow: the identity is attached to it. */
   linkAccountId: string | null
+  /**
+   * SHA-256 of a nonce the starting browser holds (cookie, or express-session for
+   * OAuth2Strategy). The callback must come from that browser, so nobody can complete their
+   * own flow in someone else's browser (login CSRF) or have a victim's provider account
+   * linked to theirs. Null only for guest token flows, which a server starts for a browser.
+   */
+  binding: string | null
 }
 
 interface Saved {

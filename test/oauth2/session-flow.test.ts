@@ -241,7 +241,9 @@ describeRedis('OAuth2 session flow on RedisStore (state in Redis)', () => {
     const ttl = await client.pTTL(key)
     assert.ok(ttl > 590_000 && ttl <= 600_000, `PTTL ≈ 600 s (${ttl})`)
     const saved = JSON.parse((await client.get(key))!) as { verifier: string; context: Record<string, unknown> }
-    assert.deepEqual(saved.context, { provider: 'mock', mode: 'session', success: SUCCESS, failure: FAILURE, linkAccountId: null })
+    const { binding, ...rest } = saved.context as { binding: unknown }
+    assert.deepEqual(rest, { provider: 'mock', mode: 'session', success: SUCCESS, failure: FAILURE, linkAccountId: null })
+    assert.match(String(binding), /^[0-9a-f]{64}$/, 'a hash of the browser-binding nonce, never the nonce')
 
     const callback = location(await get(authorize.href))
     const final = await get(callback.href)

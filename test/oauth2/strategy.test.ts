@@ -10,7 +10,7 @@ import { makePassportApp } from '../support/passport-app.js'
 import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
 import { signUp } from '../support/app.js'
 import {
-  api, APP_ORIGIN, CLIENT_ID, get, listen, location, MockProvider, providerOptions, providerUser, setCookie, signInFlow, type RunningApp,
+  api, APP_ORIGIN, CLIENT_ID, get, listen, location, MockProvider, otherBrowser, providerOptions, providerUser, setCookie, signInFlow, type RunningApp,
 } from './support.js'
 
 interface MeBody { user: { $id: string; email: string; emailVerification: boolean }; session: { $id: string; provider: string; providerUid: string; providerAccessToken: string; factors: string[] } }
@@ -65,9 +65,11 @@ describeRedis('OAuth2Strategy in a plain passport app (real provider on loopback
 
   /** /auth/<name> → provider → callback; returns the callback's response. */
   async function strategyFlow(name = 'mock', headers: Record<string, string> = {}) {
+    otherBrowser() // a fresh browser per flow; a signed-in one passes its cookie in `headers`
     const authorize = location(await get(`${t.origin}/auth/${name}`, headers))
     const callback = location(await get(authorize.href))
-    const final = await get(callback.href)
+    // The same browser comes back: with the cookie it was given, if any.
+    const final = await get(callback.href, headers)
     return { authorize, callback, final }
   }
 

@@ -187,9 +187,41 @@ export async function listen(app: Express, accounts: ExpressAccounts): Promise<R
   }
 }
 
-/** GET without following redirects. */
-export function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { redirect: 'manual', headers })
+// The browser's cookie jar: the start route sets a binding cookie (`a_oauth2_<project>_*`, or
+// the passport app's express-session `sid`), the callback must bring it back (login-CSRF
+// defence). Account session cookies (`a_session_*`) are passed explicitly by the tests.
+const jar = new Map<string, Map<string, string>>()
+
+/** Forget the binding cookies: the next requests come from another browser. */
+export function otherBrowser(): void {
+  jar.clear()
+}
+
+/** GET without following redirects, as one browser (binding cookies kept per host). */
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  // Cookies are per host name, whatever the port (as in a browser).
+  const host = new URL(url).hostname
+  const kept = jar.get(host)
+  const sent = { ...headers }
+  if (kept && kept.size > 0) {
+    const extra = [...kept].map(([k, v]) => `${k}=${v}`).join('; ')
+    const key = Object.keys(sent).find((k) => k.toLowerCase() === 'cookie')
+    if (key) sent[key] = `${sent[key]}; ${extra}`
+    else sent.Cookie = extra
+  }
+  const res = await fetch(url, { redirect: 'manual', headers: sent })
+  for (const line of res.headers.getSetCookie()) {
+    const [pair, ...attrs] = line.split(';')
+    const i = pair!.indexOf('=')
+    const name = pair!.slice(0, i).trim()
+    if (name.startsWith('a_session_')) continue
+    const cookies = jar.get(host) ?? new Map<string, string>()
+    jar.set(host, cookies)
+    const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || pair!.slice(i + 1) === ''
+    if (expired) cookies.delete(name)
+    else cookies.set(name, pair!.slice(i + 1))
+  }
+  return res
 }
 
 /** The Location of a 302 (asserts the status). */

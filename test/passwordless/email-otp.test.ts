@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { ID, type Models } from 'node-appwrite'
 import {
-  FROM, MIN, assertError, assertSessionShape, assertTokenShape, expectError, fmt, freshId, mailedCode, me, nodeClients,
+  APP_ORIGIN, FROM, MIN, assertError, mailedLink, assertSessionShape, assertTokenShape, expectError, fmt, freshId, mailedCode, me, nodeClients,
   plain, startHarness, uniqueEmail, type Harness,
 } from './support.js'
 
@@ -123,15 +123,32 @@ describe('passwordless: email OTP through node-appwrite (MemoryStore)', function
       const r = await h.call('POST', '/account/tokens/email', { body: { userId: 'unique()', email: uniqueEmail(), phrase: 'yes' } })
       assertError(r, 400, 'general_argument_invalid')
     })
-    it('a password account signing in by code verifies its email and keeps its password', async () => {
+    it('a password account that never verified its email: the first code sign-in verifies it, clears that unproven password and ends other sessions (pre-hijack defence)', async () => {
       const email = uniqueEmail('pw')
       const created = await sdk.guest.create({ userId: ID.unique(), email, password: 'correct horse battery' })
       assert.equal(created.emailVerification, false)
+      const earlier = await sdk.key.createEmailPasswordSession({ email, password: 'correct horse battery' })
       const t = await sdk.guest.createEmailToken({ userId: ID.unique(), email })
       assert.equal(t.userId, created.$id)
       const s = await sdk.key.createSession({ userId: created.$id, secret: await mailedCode(h, email) })
       const a = await me(h, s.secret)
-      assert.deepEqual([a.emailVerification, a.passwordUpdate], [true, created.passwordUpdate])
+      assert.deepEqual([a.emailVerification, a.passwordUpdate], [true, ''])
+      await expectError(sdk.guest.createEmailPasswordSession({ email, password: 'correct horse battery' }), 401, 'user_invalid_credentials')
+      assert.equal((await h.call('GET', '/account', { session: earlier.secret })).status, 401, 'the session made with the unproven password has ended')
+    })
+
+    it('a password account whose email is verified keeps its password when signing in by code', async () => {
+      const email = uniqueEmail('pwv')
+      const created = await sdk.guest.create({ userId: ID.unique(), email, password: 'correct horse battery' })
+      // Verify the email through the verification flow first.
+      const first = await sdk.key.createEmailPasswordSession({ email, password: 'correct horse battery' })
+      assert.equal((await h.call('POST', '/account/verifications/email', { session: first.secret, body: { url: `${APP_ORIGIN}/verify` } })).status, 201)
+      const link = await mailedLink(h, email)
+      const verified = await h.call('PUT', '/account/verifications/email', { body: { userId: link.searchParams.get('userId'), secret: link.searchParams.get('secret') } })
+      assert.equal(verified.status, 200)
+      await sdk.guest.createEmailToken({ userId: ID.unique(), email })
+      const s = await sdk.key.createSession({ userId: created.$id, secret: await mailedCode(h, email) })
+      assert.equal((await me(h, s.secret)).passwordUpdate, created.passwordUpdate)
       await sdk.guest.createEmailPasswordSession({ email, password: 'correct horse battery' })
     })
   })

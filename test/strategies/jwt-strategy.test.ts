@@ -107,6 +107,16 @@ describeRedis('JwtStrategy in a plain passport + express-session + connect-redis
     assert.equal(res.body.info.type, 'user_blocked')
   })
 
+  it('fails with 401 user_more_factors_required when MFA was switched on and the JWT\'s session owes a factor', async () => {
+    const { account, jwt } = await minted()
+    await t.accounts.update(account.id, (a) => {
+      a.mfa = true
+      a.emailVerification = true // a second factor exists
+    })
+    const res = await request(t.app).get('/api/check').set('X-Appwrite-JWT', jwt).expect(401)
+    assert.equal(res.body.info.type, 'user_more_factors_required')
+  })
+
   it('fails with 401 user_unauthorized when verify() refuses, and keeps the session', async () => {
     const strict = jwtApp({ verify: (a) => a.labels.includes('staff') })
     const { account, session, jwt } = await minted(strict)

@@ -1,8 +1,10 @@
-import type { NextFunction, Request, Response, Router } from 'express'
+import type { CookieOptions, NextFunction, Request, Response, Router } from 'express'
+import { randomBytes } from 'node:crypto'
+import { parse as parseCookies } from 'cookie'
 import type { Accounts } from '../../accounts.js'
 import { AccountsError, invalidParam } from '../../errors.js'
 import { toIdentityModel } from '../../models.js'
-import { discardState, failureFromState, type OAuth2Context } from '../../oauth2/state-store.js'
+import { discardState, failureFromState, STATE_TTL, type OAuth2Context } from '../../oauth2/state-store.js'
 import { checkRedirectUrl, withParams } from '../../redirect-url.js'
 import { callerOf } from '../caller.js'
 import { authOf, needAccount } from '../guards.js'
@@ -26,8 +28,16 @@ export function oauth2Routes(r: Router, accounts: Accounts): void {
     const fallback = `${req.protocol}://${req.host || 'localhost'}/`
     const success = redirectParam(accounts, 'success', p.success ?? fallback, 'project_invalid_success_url')
     const failure = redirectParam(accounts, 'failure', p.failure ?? fallback, 'project_invalid_failure_url')
-    const context: OAuth2Context = { provider: name, mode, success, failure, linkAccountId: callerOf(res).auth?.account.id ?? null }
+    const linkAccountId = accounts.oauth2.linkIntent(callerOf(res).auth)
+    // Bind the flow to this browser with a cookie the callback must bring back. Only a guest
+    // token flow goes unbound: a server (node-appwrite createOAuth2Token) starts it on behalf
+    // of a browser that never saw this response.
+    const bound = mode === 'session' || linkAccountId !== null
+    const binding = bound ? accounts.oauth2.newBinding() : null
+    const context: OAuth2Context = { provider: name, mode, success, failure, linkAccountId, binding: binding?.hash ?? null }
     const url = await accounts.oauth2.authorizationUrl(name, context, { scopes: scopesParam(p.scopes), callbackUrl: callbackUrl(req, name) })
+    // One cookie per flow (random suffix), so two sign-ins started in two tabs both work.
+    if (binding) res.cookie(`${bindingPrefix(accounts)}${randomBytes(4).toString('hex')}`, binding.nonce, bindingCookieOptions(req, STATE_TTL * 1000))
     res.redirect(302, url)
   }
   r.get('/sessions/oauth2/callback/:provider', limit('GET /account/sessions/oauth2/callback'), async (req: Request, res: Response) => {
@@ -38,6 +48,7 @@ export function oauth2Routes(r: Router, accounts: Accounts): void {
       if (typeof query.error === 'string') await discardState(accounts.store, query.state)
       const done = await accounts.oauth2.complete(name, query, callbackUrl(req, name), 'router')
       context = done.context
+      checkBrowser(req, res, accounts, context)
       if (context.mode === 'token') {
         const { userId, secret } = await accounts.oauth2.issueToken(done.grant, context)
         return res.redirect(302, withParams(new URL(context.success), { userId, secret }))
@@ -69,6 +80,35 @@ export function oauth2Routes(r: Router, accounts: Accounts): void {
     await accounts.deleteIdentity(authOf(res).account.id, String(req.params.identityId))
     res.status(204).end()
   })
+}
+
+/** Cookies holding browser-binding nonces between a start and its callback. */
+function bindingPrefix(accounts: Accounts): string {
+  return `a_oauth2_${accounts.options.project}_`
+}
+
+/** The callback must bring back the cookie its start set (see `OAuth2Context.binding`). */
+function checkBrowser(req: Request, res: Response, accounts: Accounts, context: OAuth2Context): void {
+  if (context.binding === null) return
+  const prefix = bindingPrefix(accounts)
+  const match = Object.entries(readCookies(req)).find(([name, nonce]) => name.startsWith(prefix) && accounts.oauth2.bindingMatches(context, nonce))
+  if (match) res.clearCookie(match[0], bindingCookieOptions(req))
+  accounts.oauth2.checkBinding(context, match?.[1])
+}
+
+/** HttpOnly, Lax (sent on the provider's top-level redirect back), only to the OAuth2 routes. */
+function bindingCookieOptions(req: Request, maxAge?: number): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: `${req.baseUrl}/sessions/oauth2`, ...(maxAge ? { maxAge } : {}) }
+}
+
+function readCookies(req: Request): Record<string, string | undefined> {
+  const header = req.headers.cookie
+  if (!header) return {}
+  try {
+    return parseCookies(header)
+  } catch {
+    return {}
+  }
 }
 
 /** Where the provider sends the browser back: `<origin><mount>/account/sessions/oauth2/callback/<provider>`. */
@@ -114,6 +154,7 @@ function identityQuery(p: Record<string, unknown>): { limit: number; offset: num
     } catch {
       throw new AccountsError('general_query_invalid', 'Invalid query: not JSON.')
     }
+    if (typeof q !== 'object' || q === null) throw new AccountsError('general_query_invalid', 'Invalid query: expected a JSON object.')
     const n = Array.isArray(q.values) ? q.values[0] : undefined
     const valid = typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 5000
     if (q.method === 'limit' && valid) limit = n as number

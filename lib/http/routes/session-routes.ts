@@ -10,18 +10,14 @@ import { authOf, currentSessionId, needAccount, needNoSession } from '../guards.
 import { params } from '../params.js'
 import { rateLimit } from '../rate-limit.js'
 import { clearSessionCookies, setSessionCookies } from '../session-cookies.js'
-import { clientContext, cookieSettings, sendJson } from '../respond.js'
+import { clientContext, cookieSettings, sendJson, sendSignIn } from '../respond.js'
 
 /** `/account/sessions/*`: sign-in, list, read, extend, revoke. */
 export function sessionRoutes(r: Router, accounts: Accounts): void {
   const account = needAccount(accounts)
   const settings = cookieSettings(accounts)
 
-  /** Sets the carriers and answers 201 with the new session; only key callers see `secret`. */
-  function signedIn(req: Request, res: Response, s: SignIn): void {
-    setSessionCookies(req, res, settings, s.value, s.session.expiresAt)
-    sendJson(res, 201, toSessionModel(s.session, { current: true, secret: callerOf(res).isKey ? s.value : '' }))
-  }
+  const signedIn = (req: Request, res: Response, s: SignIn) => sendSignIn(req, res, accounts, s)
 
   const emailLimit = rateLimit(accounts, {
     route: 'POST /account/sessions/email',

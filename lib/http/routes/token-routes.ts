@@ -1,12 +1,9 @@
 import type { Request, Response, Router } from 'express'
 import type { Accounts } from '../../accounts.js'
-import { toSessionModel } from '../../models.js'
-import { callerOf } from '../caller.js'
 import { needNoSession } from '../guards.js'
 import { params } from '../params.js'
 import { rateLimit } from '../rate-limit.js'
-import { setSessionCookies } from '../session-cookies.js'
-import { clientContext, cookieSettings, sendJson, sendToken } from '../respond.js'
+import { clientContext, sendSignIn, sendToken } from '../respond.js'
 
 /** Passwordless sign-in: `/account/tokens/*` issue, `/account/sessions/{token,magic-url,phone}` redeem. */
 export function tokenRoutes(r: Router, accounts: Accounts): void {
@@ -37,9 +34,7 @@ export function tokenRoutes(r: Router, accounts: Accounts): void {
   /** Token → session: sets the carriers; only key callers see the session value. */
   const redeem = async (req: Request, res: Response) => {
     const p = params(req)
-    const signIn = await passwordless.signInWithToken({ userId: p.userId, secret: p.secret }, clientContext(req, res))
-    setSessionCookies(req, res, cookieSettings(accounts), signIn.value, signIn.session.expiresAt)
-    sendJson(res, 201, toSessionModel(signIn.session, { current: true, secret: callerOf(res).isKey ? signIn.value : '' }))
+    sendSignIn(req, res, accounts, await passwordless.signInWithToken({ userId: p.userId, secret: p.secret }, clientContext(req, res)))
   }
   const redeemLimit = (route: string, resetOn201: boolean) =>
     rateLimit(accounts, { route, limit: 10, window: 3600, keys: ['ip+param:userId'], resetOn201 })

@@ -1,0 +1,122 @@
+/**
+ * Defences added after review: stale links after an address change, pre-registered
+ * addresses taken over by their proven owner, sign-ins racing a password reset, the legacy
+ * cookie's SameSite, and malformed identity queries.
+ */
+import assert from 'node:assert/strict'
+import request from 'supertest'
+import type { MailMessage, Mailer } from '../../lib/delivery/delivery.js'
+import { MemoryStore } from '../../lib/store/memory-store.js'
+import { API_KEY, PROJECT, freshEmail, makeApp, signIn, signUp, signUpAndIn } from '../support/app.js'
+
+/** Keeps what would have been mailed (an adapter of our own Mailer interface, not a fake store). */
+class InboxMailer implements Mailer {
+  readonly sent: MailMessage[] = []
+  async send(message: MailMessage): Promise<void> {
+    this.sent.push(message)
+  }
+  async next(to: string): Promise<MailMessage> {
+    for (let i = 0; i < 100; i++) {
+      const found = this.sent.findIndex((m) => m.to === to)
+      if (found >= 0) return this.sent.splice(found, 1)[0]!
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    throw new Error(`no mail to ${to}`)
+  }
+}
+
+const linkOf = (m: MailMessage) => new URL(/https?:\/\/\S+/.exec(m.text)![0])
+
+describe('hardening', () => {
+  const inbox = new InboxMailer()
+  const { app } = makeApp({ mailer: inbox, allowedRedirectOrigins: ['https://app.example.com'] })
+
+  it('voids magic links and recovery links sent to an address the account no longer has', async () => {
+    const user = await signUpAndIn(app)
+    await request(app).post('/v1/account/tokens/magic-url').send({ userId: 'unique()', email: user.email, url: 'https://app.example.com/m' }).expect(201)
+    const magic = linkOf(await inbox.next(user.email))
+    await request(app).post('/v1/account/recovery').send({ email: user.email, url: 'https://app.example.com/r' }).expect(201)
+    const reset = linkOf(await inbox.next(user.email))
+    await request(app).patch('/v1/account/email').set('X-Appwrite-Session', user.value).send({ email: freshEmail(), password: user.password }).expect(200)
+    const q = (u: URL) => ({ userId: u.searchParams.get('userId'), secret: u.searchParams.get('secret') })
+    const stale = await request(app).put('/v1/account/sessions/magic-url').send(q(magic)).expect(401)
+    assert.equal(stale.body.type, 'user_invalid_token')
+    await request(app).put('/v1/account/recovery').send({ ...q(reset), password: 'hijacked-password' }).expect(401)
+    await request(app).get('/v1/account').set('X-Appwrite-Session', user.value).expect(200)
+  })
+
+  it('lets the proven owner of a pre-registered address take the account over: the squatter\'s password and sessions end', async () => {
+    const email = freshEmail('victim')
+    const squatter = await signUp(app, email, 'squatter-password')
+    const squatterSession = await signIn(app, email, 'squatter-password')
+    await request(app).post('/v1/account/tokens/magic-url').send({ userId: 'unique()', email, url: 'https://app.example.com/m' }).expect(201)
+    const link = linkOf(await inbox.next(email))
+    const s = await request(app).put('/v1/account/sessions/magic-url').set('X-Appwrite-Key', API_KEY).send({ userId: link.searchParams.get('userId'), secret: link.searchParams.get('secret') }).expect(201)
+    assert.equal(s.body.userId, squatter.id)
+    await request(app).get('/v1/account').set('X-Appwrite-Session', squatterSession.value).expect(401)
+    await request(app).post('/v1/account/sessions/email').send({ email, password: 'squatter-password' }).expect(401)
+    const me = await request(app).get('/v1/account').set('X-Appwrite-Session', s.body.secret).expect(200)
+    assert.equal(me.body.emailVerification, true)
+    assert.equal(me.body.passwordUpdate, '')
+  })
+
+  it('does not keep a sign-in session whose password was reset while it was being checked', async () => {
+    const store = new MemoryStore()
+    const { app: raced, accounts: core } = makeApp({ store })
+    const user = await signUp(raced)
+    const createSession = store.createSession.bind(store)
+    // Interleave: the reset lands after the password check, before the session is stored.
+    store.createSession = async (session, opts) => {
+      store.createSession = createSession
+      await core.updatePassword(user.id, 'the-new-password', user.password)
+      return createSession(session, opts)
+    }
+    const res = await request(raced).post('/v1/account/sessions/email').send({ email: user.email, password: user.password }).expect(401)
+    assert.equal(res.body.type, 'user_invalid_credentials')
+    assert.deepEqual(await core.sessions.list(user.id), [])
+    await request(raced).post('/v1/account/sessions/email').send({ email: user.email, password: 'the-new-password' }).expect(201)
+  })
+
+  it('never lets a sign-in\'s rehash undo a password change that landed meanwhile', async () => {
+    const store = new MemoryStore()
+    const { app: low } = makeApp({ store, bcryptCost: 4 })
+    const user = await signUp(low)
+    const { app: high, accounts: core } = makeApp({ store, bcryptCost: 5 })
+    const replace = store.replaceAccount.bind(store)
+    let once = true
+    store.replaceAccount = async (next, rev) => {
+      if (once) {
+        once = false
+        store.replaceAccount = replace
+        await core.updatePassword(user.id, 'changed-meanwhile', user.password)
+        return replace(next, rev)
+      }
+      return replace(next, rev)
+    }
+    await request(high).post('/v1/account/sessions/email').send({ email: user.email, password: user.password }).expect(401)
+    await request(high).post('/v1/account/sessions/email').send({ email: user.email, password: user.password }).expect(401)
+    await request(high).post('/v1/account/sessions/email').send({ email: user.email, password: 'changed-meanwhile' }).expect(201)
+  })
+
+  it('gives the legacy cookie the configured SameSite (dropped only for SameSite=None)', async () => {
+    const { app: strict } = makeApp({ cookieSameSite: 'strict' })
+    const user = await signUp(strict)
+    const res = await request(strict).post('/v1/account/sessions/email').send({ email: user.email, password: user.password }).expect(201)
+    const legacy = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`a_session_${PROJECT}_legacy=`))
+    assert.match(legacy ?? '', /SameSite=Strict/)
+  })
+
+  it('answers a malformed identities query with 400 general_query_invalid, not 500', async () => {
+    const user = await signUpAndIn(app)
+    for (const q of ['null', '5', '"x"', '{"method":"equal"}']) {
+      const res = await request(app).get(`/v1/account/identities?queries[0]=${encodeURIComponent(q)}`).set('X-Appwrite-Session', user.value).expect(400)
+      assert.equal(res.body.type, 'general_query_invalid')
+    }
+  })
+
+  it('answers the custom MFA factor with 501 user_auth_method_unsupported', async () => {
+    const user = await signUpAndIn(app)
+    const res = await request(app).post('/v1/account/mfa/challenges').set('X-Appwrite-Session', user.value).send({ factor: 'custom' }).expect(501)
+    assert.equal(res.body.type, 'user_auth_method_unsupported')
+  })
+})
