@@ -69,8 +69,7 @@ export class Tokens {
       failures: 0,
       data: opts.data ?? {},
     }
-    await this.#options.store.deleteTokens(accountId, [kind])
-    await this.#options.store.putToken(token, opts.ttl * 1000)
+    await this.#options.store.putToken(token, opts.ttl * 1000, { replaceSameKind: true })
     return { token, secret }
   }
 

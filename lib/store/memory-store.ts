@@ -158,12 +158,15 @@ export class MemoryStore implements Store {
     return deleted
   }
 
-  async putToken(token: TokenRecord, ttlMs: number): Promise<void> {
+  async putToken(token: TokenRecord, ttlMs: number, options: { replaceSameKind?: boolean } = {}): Promise<void> {
     this.#wrote()
     const bag = this.#tokenBag(token.accountId, true)
     // Mirrors RedisStore: the bag lives until its latest token's ttl; expired tokens go on write.
     bag.expiresAtMs = Math.max(bag.expiresAtMs, deadline(ttlMs))
     pruneExpired(bag, token.createdAt)
+    if (options.replaceSameKind) {
+      for (const [id, t] of bag.tokens) if ((JSON.parse(t.json) as TokenRecord).kind === token.kind) bag.tokens.delete(id)
+    }
     bag.tokens.set(token.id, { json: JSON.stringify(token), failures: token.failures })
   }
 

@@ -138,8 +138,12 @@ return 1`
 export const PUT_TOKEN = `
 local h = redis.call('HGETALL', KEYS[1])
 for i = 1, #h, 2 do
-  if string.sub(h[i], 1, 2) == 't:' and cjson.decode(h[i + 1]).expiresAt <= tonumber(ARGV[5]) then
-    redis.call('HDEL', KEYS[1], h[i], 'f:' .. string.sub(h[i], 3))
+  if string.sub(h[i], 1, 2) == 't:' then
+    local t = cjson.decode(h[i + 1])
+    -- ARGV[6] = kind to replace ('' = keep others): expired tokens always go.
+    if t.expiresAt <= tonumber(ARGV[5]) or (ARGV[6] ~= '' and t.kind == ARGV[6]) then
+      redis.call('HDEL', KEYS[1], h[i], 'f:' .. string.sub(h[i], 3))
+    end
   end
 end
 redis.call('HSET', KEYS[1], 't:' .. ARGV[1], ARGV[2], 'f:' .. ARGV[1], ARGV[3])

@@ -164,8 +164,8 @@ export class RedisStore implements Store {
   }
 
   // ── tokens ──────────────────────────────────────────────────────────────
-  async putToken(token: TokenRecord, ttlMs: number): Promise<void> {
-    const args = [token.id, JSON.stringify(token), String(token.failures), ms(ttlMs), String(token.createdAt)]
+  async putToken(token: TokenRecord, ttlMs: number, options: { replaceSameKind?: boolean } = {}): Promise<void> {
+    const args = [token.id, JSON.stringify(token), String(token.failures), ms(ttlMs), String(token.createdAt), options.replaceSameKind ? token.kind : '']
     await this.#conn.run(lua.PUT_TOKEN, [this.#key(token.accountId, 'tokens')], args)
   }
 

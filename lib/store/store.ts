@@ -190,7 +190,12 @@ export interface Store {
   deleteSessions(accountId: string, exceptId?: string): Promise<string[]>
 
   // ── single-use tokens ────────────────────────────────────────────────────
-  putToken(token: TokenRecord, ttlMs: number): Promise<void>
+  /**
+   * Stores a token. With `replaceSameKind`, the account's other tokens of the same kind are
+   * deleted in the same atomic step (only the latest code or link of a kind works, even when
+   * two requests race).
+   */
+  putToken(token: TokenRecord, ttlMs: number, options?: { replaceSameKind?: boolean }): Promise<void>
   /** Atomically finds, deletes and returns a matching live token (see `ConsumeQuery`). */
   consumeToken(accountId: string, query: ConsumeQuery): Promise<TokenRecord | null>
   /** Deletes the account's tokens of these kinds (all kinds when omitted); returns how many. */

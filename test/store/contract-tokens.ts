@@ -16,6 +16,18 @@ export function tokenTests(h: StoreHandle): void {
     assert.equal(await h.store.consumeToken(uid(), q(t)), null)
   })
 
+  it('replaces the same kind atomically with replaceSameKind, even under 10 concurrent puts', async () => {
+    const accountId = uid()
+    const other = makeToken(accountId, { kind: 'recovery', secretHash: 'keep' })
+    await h.store.putToken(other, TTL)
+    const racing = Array.from({ length: 10 }, (_, i) => makeToken(accountId, { secretHash: `s${i}` }))
+    await Promise.all(racing.map((t) => h.store.putToken(t, TTL, { replaceSameKind: true })))
+    const live = []
+    for (const t of racing) if (await h.store.consumeToken(accountId, { kinds: ['email-otp'], secretHash: t.secretHash, maxFailures: 0, now: T0 + 1000 })) live.push(t.id)
+    assert.equal(live.length, 1, 'exactly one email-otp token is left')
+    assert.ok(await h.store.consumeToken(accountId, { kinds: ['recovery'], secretHash: 'keep', maxFailures: 0, now: T0 + 1000 }), 'other kinds are kept')
+  })
+
   it('gives a token to exactly one of 20 concurrent consumers', async () => {
     const t = makeToken(uid())
     await h.store.putToken(t, TTL)
