@@ -166,36 +166,28 @@ export class Accounts {
    * upgraded in place and keeps its `$id`.
    */
   async updateEmail(accountId: string, email: string, password: string): Promise<AccountRecord> {
-    const address = v.email('email', email)
+    return this.#updateContact(accountId, 'email', v.email('email', email), password)
+  }
+
+  /** Changes the phone (E.164), with the same password rule as `updateEmail`. */
+  async updatePhone(accountId: string, phone: string, password: string): Promise<AccountRecord> {
+    return this.#updateContact(accountId, 'phone', validPhone('phone', phone), password)
+  }
+
+  async #updateContact(accountId: string, field: 'email' | 'phone', value: string, password: string): Promise<AccountRecord> {
+    const verified = field === 'email' ? 'emailVerification' : 'phoneVerification'
     const newHash = await this.#checkOrSetPassword(accountId, password)
-    const before = (await this.#mustGet(accountId)).email
+    const before = (await this.#mustGet(accountId))[field]
     const updated = await this.update(accountId, (a) => {
-      if (a.email !== address) a.emailVerification = false
-      a.email = address
+      if (a[field] !== value) a[verified] = false
+      a[field] = value
       if (newHash !== null && a.passwordHash === null) {
         a.passwordHash = newHash
         a.passwordUpdatedAt = this.#now()
       }
     })
     // Codes and links already sent to the old address must not keep working.
-    if (before !== address) await this.store.deleteTokens(accountId, EMAIL_TOKEN_KINDS)
-    return updated
-  }
-
-  /** Changes the phone (E.164), with the same password rule as `updateEmail`. */
-  async updatePhone(accountId: string, phone: string, password: string): Promise<AccountRecord> {
-    const number = validPhone('phone', phone)
-    const newHash = await this.#checkOrSetPassword(accountId, password)
-    const before = (await this.#mustGet(accountId)).phone
-    const updated = await this.update(accountId, (a) => {
-      if (a.phone !== number) a.phoneVerification = false
-      a.phone = number
-      if (newHash !== null && a.passwordHash === null) {
-        a.passwordHash = newHash
-        a.passwordUpdatedAt = this.#now()
-      }
-    })
-    if (before !== number) await this.store.deleteTokens(accountId, PHONE_TOKEN_KINDS)
+    if (before !== value) await this.store.deleteTokens(accountId, field === 'email' ? EMAIL_TOKEN_KINDS : PHONE_TOKEN_KINDS)
     return updated
   }
 

@@ -2,7 +2,7 @@ import type { Request } from 'express'
 import { AccountsError } from '../lib/errors.js'
 import { checkRedirectUrl } from '../lib/redirect-url.js'
 import { AccountsStrategy, checkFieldName, clientOf, field, missing, type AccountsStrategyOptions } from './accounts-strategy.js'
-import { actionOf, type PhaseAuthenticateOptions } from './email-otp-strategy.js'
+import { actionOf, type PhaseAuthenticateOptions } from './phases.js'
 
 export interface MagicLinkStrategyOptions extends AccountsStrategyOptions {
   /**

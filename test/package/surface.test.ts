@@ -83,7 +83,7 @@ console.log(JSON.stringify({ email: account.email, sessionUser: signIn.session.a
     assert.deepEqual(JSON.parse(stdout.trim()), {
       email: 'ada@example.com',
       sessionUser: true,
-      strategies: ['AccountsStrategy', 'AnonymousStrategy', 'EmailOtpStrategy', 'JwtStrategy', 'MagicLinkStrategy', 'OAuth2Strategy', 'PasswordStrategy', 'PhoneOtpStrategy'],
+      strategies: ['AccountsStrategy', 'AnonymousStrategy', 'EmailOtpStrategy', 'JwtStrategy', 'MagicLinkStrategy', 'OAuth2Strategy', 'OtpStrategy', 'PasswordStrategy', 'PhoneOtpStrategy'],
     })
   })
 
