@@ -273,23 +273,29 @@ export class Accounts {
     }
     if (!(await verifyPassword(password, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
     if (!account.status) throw new AccountsError('user_blocked')
-    const verifiedHash = account.passwordHash
-    let signedIn = account
+    const checkedHash = account.passwordHash
     let rehashed: string | null = null
-    if (needsRehash(verifiedHash, this.options.bcryptCost)) {
+    let signedIn = account
+    if (needsRehash(checkedHash, this.options.bcryptCost)) {
       const hash = await hashPassword(password, this.options.bcryptCost)
       rehashed = hash
       signedIn = await this.#write(account.id, (a) => {
         // Only the hash that was checked is replaced: a reset or password change that landed
         // meanwhile must not be undone by this sign-in's rehash.
-        if (a.passwordHash === verifiedHash) a.passwordHash = hash
+        if (a.passwordHash === checkedHash) a.passwordHash = hash
       }, false)
     }
     const signIn = await this.sessions.create(signedIn, { provider: 'email', providerUid: email, factors: ['password'] }, client)
     // The password was checked before the bcrypt wait; if it changed (recovery, password
-    // change) or the account was blocked meanwhile, this session must not outlive that.
+    // change) or the account was blocked meanwhile, this session must not outlive that. A
+    // different hash can also be another sign-in's rehash of the same password: only then is
+    // the (rare) second bcrypt check spent.
     const now = await this.store.getAccount(account.id)
-    if (!now || !now.status || (now.passwordHash !== verifiedHash && now.passwordHash !== rehashed)) {
+    const samePassword =
+      now !== null &&
+      now.passwordHash !== null &&
+      (now.passwordHash === checkedHash || now.passwordHash === rehashed || (await verifyPassword(password, now.passwordHash)))
+    if (!now || !now.status || !samePassword) {
       await this.sessions.delete(account.id, signIn.session.id).catch(() => undefined)
       throw new AccountsError(now && !now.status ? 'user_blocked' : 'user_invalid_credentials')
     }

@@ -120,3 +120,16 @@ describe('hardening', () => {
     assert.equal(res.body.type, 'user_auth_method_unsupported')
   })
 })
+
+describe('hardening: parallel sign-ins while hashes are upgraded', () => {
+  it('lets every correct sign-in through when several rehash the same password at once', async () => {
+    const store = new MemoryStore()
+    const { app: low } = makeApp({ store, bcryptCost: 4 })
+    const user = await signUp(low)
+    const { app: high } = makeApp({ store, bcryptCost: 5 })
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => request(high).post('/v1/account/sessions/email').send({ email: user.email, password: user.password })),
+    )
+    assert.deepEqual(results.map((r) => r.status), [201, 201, 201, 201])
+  })
+})
