@@ -103,13 +103,18 @@ export class Passwordless {
     if (!account.status) throw new AccountsError('user_blocked')
     const verifiedEmail = (token.kind === 'email-otp' || token.kind === 'magic-url') && token.data.email === account.email
     const verifiedPhone = token.kind === 'phone-otp' && token.data.phone === account.phone
-    // First proof that this person controls the address. If the account already had a
-    // password, whoever set it never proved the address: someone may have registered the
-    // victim's address in advance (pre-account hijacking). The proven owner takes the account
-    // over: that password is cleared and every other session ends (a new one can be set by
-    // recovery). An account that had verified the address is left alone.
+    // First proof of any address on this account. If it already had a way in — a password,
+    // a linked provider login, an authenticator — whoever set that up never proved an
+    // address: someone may have registered the victim's address in advance (pre-account
+    // hijacking). The proven owner takes the account over: those ways in are removed (the
+    // password, identities, TOTP, recovery codes, the MFA switch and the other, unproven
+    // address) and every other session ends; a password can be set again by recovery. An
+    // account that had already proven an address is left alone.
     const firstProof = (verifiedEmail && !account.emailVerification) || (verifiedPhone && !account.phoneVerification)
-    const takeOver = firstProof && account.passwordHash !== null
+    const noneProven = !account.emailVerification && !account.phoneVerification
+    const identities = firstProof && noneProven ? await this.#accounts.listIdentities(account.id) : []
+    const otherAddress = verifiedEmail ? account.phone : account.email
+    const takeOver = firstProof && noneProven && (account.passwordHash !== null || identities.length > 0 || Boolean(account.totp) || otherAddress !== '')
     let signedIn = account
     if (firstProof) {
       signedIn = await this.#accounts.update(account.id, (a) => {
@@ -118,11 +123,19 @@ export class Passwordless {
         if (takeOver) {
           a.passwordHash = null
           a.passwordUpdatedAt = null
+          a.totp = null
+          a.recoveryCodes = null
+          a.mfa = false
+          if (verifiedEmail && !a.phoneVerification) a.phone = ''
+          if (verifiedPhone && !a.emailVerification) a.email = ''
         }
       })
     }
     const signIn = await this.#createSession(signedIn, token, client)
-    if (takeOver) await this.#accounts.sessions.deleteAll(account.id, signIn.session.id)
+    if (takeOver) {
+      for (const identity of identities) await this.#accounts.store.deleteIdentity(account.id, identity.id)
+      await this.#accounts.sessions.deleteAll(account.id, signIn.session.id)
+    }
     return signIn
   }
 

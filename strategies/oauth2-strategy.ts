@@ -63,9 +63,14 @@ export class OAuth2Strategy extends AccountsStrategy {
     }
     this.settle(req, async (): Promise<Outcome> => {
       const { grant, context } = await this.accounts.oauth2.complete(this.provider, query, callbackUrl, 'strategy')
-      const nonce = session?.[BINDING_KEY]
-      if (session) delete session[BINDING_KEY]
+      // Only this flow's nonce is used up: a callback from elsewhere leaves pending flows alone.
+      const kept = session ? pending(session) : {}
+      const nonce = typeof context.binding === 'string' ? kept[context.binding] : undefined
       this.accounts.oauth2.checkBinding(context, nonce)
+      if (session && typeof context.binding === 'string') {
+        delete kept[context.binding]
+        session[BINDING_KEY] = kept
+      }
       return { kind: 'success', signIn: await this.accounts.oauth2.signIn(grant, context, clientOf(req)) }
     })
   }
@@ -76,14 +81,27 @@ export class OAuth2Strategy extends AccountsStrategy {
    * express-session when the app has it.
    */
   private async begin(req: Request, session: Record<string, unknown> | undefined, callbackUrl: string): Promise<string> {
-    const ref = (session?.passport as { user?: { accountId?: unknown; sessionId?: unknown } } | undefined)?.user
-    const auth = typeof ref?.accountId === 'string' && typeof ref.sessionId === 'string' ? await this.accounts.sessions.resolveById(ref.accountId, ref.sessionId) : null
-    const linkAccountId = this.accounts.oauth2.linkIntent(auth)
+    const linkAccountId = this.accounts.oauth2.linkIntent(await this.signedIn(req, session))
     const binding = session ? this.accounts.oauth2.newBinding() : null
-    if (session && binding) session[BINDING_KEY] = binding.nonce
+    // Several pending flows (tabs) per browser: nonces kept by hash, at most a few.
+    if (session && binding) session[BINDING_KEY] = { ...pending(session), [binding.hash]: binding.nonce }
     const context = { provider: this.provider, mode: 'strategy' as const, success: '', failure: '', linkAccountId, binding: binding?.hash ?? null }
     return this.accounts.oauth2.authorizationUrl(this.provider, context, { scopes: this.scopes, callbackUrl })
   }
+
+  /** Who is signed in: passport's express-session login, else what requireSession() resolved. */
+  private async signedIn(req: Request, session: Record<string, unknown> | undefined) {
+    const ref = (session?.passport as { user?: { accountId?: unknown; sessionId?: unknown } } | undefined)?.user
+    if (typeof ref?.accountId === 'string' && typeof ref.sessionId === 'string') return this.accounts.sessions.resolveById(ref.accountId, ref.sessionId)
+    const current = req.accountSession
+    return current ? this.accounts.sessions.resolveById(current.userId, current.$id) : null
+  }
+}
+
+function pending(session: Record<string, unknown>): Record<string, string> {
+  const kept = session[BINDING_KEY]
+  const entries = kept && typeof kept === 'object' ? Object.entries(kept as Record<string, string>) : []
+  return Object.fromEntries(entries.slice(-4))
 }
 
 /** Where the binding nonce waits in express-session between the redirect and the callback. */

@@ -82,7 +82,9 @@ export class OAuth2 {
   }
 
   bindingMatches(context: OAuth2Context, nonce: unknown): boolean {
-    return context.binding === null || (typeof nonce === 'string' && safeEqual(sha256Hex(nonce), context.binding))
+    // A state saved before binding existed has no `binding` field: treated as unbound.
+    if (typeof context.binding !== 'string') return true
+    return typeof nonce === 'string' && safeEqual(sha256Hex(nonce), context.binding)
   }
 
   /** Throws unless the callback came from the browser that started the flow. */

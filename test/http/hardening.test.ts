@@ -133,3 +133,48 @@ describe('hardening: parallel sign-ins while hashes are upgraded', () => {
     assert.deepEqual(results.map((r) => r.status), [201, 201, 201, 201])
   })
 })
+
+describe('hardening: who takes an account over on the first proof of an address', () => {
+  const inbox = new InboxMailer()
+  const texts: string[] = []
+  const { app, accounts } = makeApp({
+    mailer: inbox,
+    sms: { send: async (m) => void texts.push(m.body) },
+    allowedRedirectOrigins: ['https://app.example.com'],
+  })
+  const code = (text: string) => /\d{6}/.exec(text)![0]
+
+  it('leaves a proven owner alone: a verified-email account adding a phone keeps its password at its first SMS sign-in', async () => {
+    const user = await signUpAndIn(app)
+    await accounts.update(user.id, (a) => {
+      a.emailVerification = true
+    })
+    await request(app).patch('/v1/account/phone').set('X-Appwrite-Session', user.value).send({ phone: '+14155552671', password: user.password }).expect(200)
+    await request(app).post('/v1/account/tokens/phone').send({ userId: 'unique()', phone: '+14155552671' }).expect(201)
+    await new Promise((r) => setTimeout(r, 20))
+    await request(app).put('/v1/account/sessions/phone').send({ userId: user.id, secret: code(texts.pop()!) }).expect(201)
+    await request(app).get('/v1/account').set('X-Appwrite-Session', user.value).expect(200)
+    await request(app).post('/v1/account/sessions/email').send({ email: user.email, password: user.password }).expect(201)
+  })
+
+  it('removes every way in a pre-registrant set up: password, linked identity, TOTP, the unproven phone', async () => {
+    const email = freshEmail('squatted')
+    const account = await accounts.createAccount({ email, password: 'squatter-password' })
+    await accounts.store.insertIdentity({
+      id: 'squatter-identity', accountId: account.id, createdAt: Date.now(), updatedAt: Date.now(), provider: 'github', providerUid: 'squatter-gh',
+      providerEmail: email, providerAccessToken: '', providerAccessTokenExpiry: null, providerRefreshToken: '',
+    })
+    await accounts.update(account.id, (a) => {
+      a.phone = '+14155552672'
+      a.totp = { secret: 'sealed', verified: true, lastStep: 0 }
+      a.mfa = true
+    })
+    await request(app).post('/v1/account/tokens/email').send({ userId: 'unique()', email }).expect(201)
+    const mail = await inbox.next(email)
+    await request(app).post('/v1/account/sessions/token').send({ userId: account.id, secret: code(mail.text) }).expect(201)
+    const after = (await accounts.getAccount(account.id))!
+    assert.deepEqual([after.passwordHash, after.totp, after.mfa, after.phone, after.emailVerification], [null, null, false, '', true])
+    assert.deepEqual(await accounts.listIdentities(account.id), [])
+    assert.equal(await accounts.store.findIdentityOwner('github', 'squatter-gh'), null)
+  })
+})

@@ -89,16 +89,19 @@ function bindingPrefix(accounts: Accounts): string {
 
 /** The callback must bring back the cookie its start set (see `OAuth2Context.binding`). */
 function checkBrowser(req: Request, res: Response, accounts: Accounts, context: OAuth2Context): void {
-  if (context.binding === null) return
+  if (typeof context.binding !== 'string') return
   const prefix = bindingPrefix(accounts)
   const match = Object.entries(readCookies(req)).find(([name, nonce]) => name.startsWith(prefix) && accounts.oauth2.bindingMatches(context, nonce))
   if (match) res.clearCookie(match[0], bindingCookieOptions(req))
   accounts.oauth2.checkBinding(context, match?.[1])
 }
 
-/** HttpOnly, Lax (sent on the provider's top-level redirect back), only to the OAuth2 routes. */
+/**
+ * HttpOnly, Lax (sent on the provider's top-level redirect back). Path `/`: the callback the
+ * browser reaches may be a `callbackUrl` behind a proxy that rewrites the path.
+ */
 function bindingCookieOptions(req: Request, maxAge?: number): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: `${req.baseUrl}/sessions/oauth2`, ...(maxAge ? { maxAge } : {}) }
+  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', ...(maxAge ? { maxAge } : {}) }
 }
 
 function readCookies(req: Request): Record<string, string | undefined> {
