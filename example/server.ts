@@ -45,22 +45,25 @@ server.on('error', (err: NodeJS.ErrnoException) => {
 server.listen(port, () => {
   const { port: actual } = server.address() as AddressInfo
   const origin = `http://localhost:${actual}`
-  console.log(`express-accounts example listening on ${origin}`)
-  console.log(`  Appwrite endpoint  ${origin}/v1   project ${accounts.options.project}`)
-  console.log(`  store              ${storeName}${storeName === 'MemoryStore' ? ' (lost on restart; set REDIS_URL to use Redis)' : ''}`)
-  console.log(`  server key         ${accounts.options.apiKeys.length > 0 ? 'set (ACCOUNTS_API_KEY)' : 'none (set ACCOUNTS_API_KEY to enable X-Appwrite-Key)'}`)
-  console.log(`  email              ${delivery.email === 'smtp' ? 'SMTP (SMTP_URL)' : 'console: codes and links are printed here (set SMTP_URL to send mail)'}`)
-  console.log(`  sms                ${delivery.sms === 'webhook' ? 'webhook (SMS_WEBHOOK_URL)' : 'console: codes are printed here (set SMS_WEBHOOK_URL to send SMS)'}`)
+  // One write for the whole banner, so whoever reads the first line has all of it.
+  const lines: string[] = []
+  lines.push(`express-accounts example listening on ${origin}`)
+  lines.push(`  Appwrite endpoint  ${origin}/v1   project ${accounts.options.project}`)
+  lines.push(`  store              ${storeName}${storeName === 'MemoryStore' ? ' (lost on restart; set REDIS_URL to use Redis)' : ''}`)
+  lines.push(`  server key         ${accounts.options.apiKeys.length > 0 ? 'set (ACCOUNTS_API_KEY)' : 'none (set ACCOUNTS_API_KEY to enable X-Appwrite-Key)'}`)
+  lines.push(`  email              ${delivery.email === 'smtp' ? 'SMTP (SMTP_URL)' : 'console: codes and links are printed here (set SMTP_URL to send mail)'}`)
+  lines.push(`  sms                ${delivery.sms === 'webhook' ? 'webhook (SMS_WEBHOOK_URL)' : 'console: codes are printed here (set SMS_WEBHOOK_URL to send SMS)'}`)
   const landing = example.magicUrl ?? `no default (PORT=0 and no PUBLIC_URL): requests must name a url, e.g. ${origin}/magic`
-  console.log(`  magic links        ${landing}`)
+  lines.push(`  magic links        ${landing}`)
   const providers = example.oauth2Providers
   if (providers.length === 0) {
-    console.log('  oauth2             none (set OAUTH2_PROVIDERS, e.g. github, with OAUTH2_GITHUB_CLIENT_ID and OAUTH2_GITHUB_CLIENT_SECRET)')
+    lines.push('  oauth2             none (set OAUTH2_PROVIDERS, e.g. github, with OAUTH2_GITHUB_CLIENT_ID and OAUTH2_GITHUB_CLIENT_SECRET)')
   } else {
     // The URL each provider must have registered; the example sends exactly this one.
-    console.log(`  oauth2             ${providers.join(', ')}; callback URLs to register at the providers:`)
-    for (const name of providers) console.log(`    ${name.padEnd(16)} ${oauth2CallbackUrl(example.publicOrigin ?? origin, name)}`)
+    lines.push(`  oauth2             ${providers.join(', ')}; callback URLs to register at the providers:`)
+    for (const name of providers) lines.push(`    ${name.padEnd(16)} ${oauth2CallbackUrl(example.publicOrigin ?? origin, name)}`)
   }
+  console.log(lines.join('\n'))
 })
 
 let closing = false

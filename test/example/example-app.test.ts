@@ -568,7 +568,8 @@ describe('npm start (npx tsx example/server.ts)', function () {
     const deadline = Date.now() + 45_000
     while (Date.now() < deadline) {
       const m = /listening on (http:\/\/localhost:\d+)/.exec(output)
-      if (m) return m[1]
+      // The banner ends with the oauth2 line(s); it is written at once, but wait for it anyway.
+      if (m && /\n {2}oauth2 /.test(output)) return m[1]
       if (proc.exitCode !== null) break
       await new Promise((r) => setTimeout(r, 50))
     }
