@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import { AccountsError } from '../lib/errors.js'
+import { passportRef } from '../lib/http/passport-session.js'
 import { AccountsStrategy, clientOf, failure, type AccountsStrategyOptions, type Outcome } from './accounts-strategy.js'
 
 export interface OAuth2StrategyOptions extends AccountsStrategyOptions {
@@ -81,7 +82,7 @@ export class OAuth2Strategy extends AccountsStrategy {
    * express-session when the app has it.
    */
   private async begin(req: Request, session: Record<string, unknown> | undefined, callbackUrl: string): Promise<string> {
-    const linkAccountId = this.accounts.oauth2.linkIntent(await this.signedIn(req, session))
+    const linkAccountId = this.accounts.oauth2.linkIntent(await this.signedIn(req))
     const binding = session ? this.accounts.oauth2.newBinding() : null
     // Several pending flows (tabs) per browser: nonces kept by hash, at most a few.
     if (session && binding) session[BINDING_KEY] = { ...pending(session), [binding.hash]: binding.nonce }
@@ -90,9 +91,9 @@ export class OAuth2Strategy extends AccountsStrategy {
   }
 
   /** Who is signed in: passport's express-session login, else what requireSession() resolved. */
-  private async signedIn(req: Request, session: Record<string, unknown> | undefined) {
-    const ref = (session?.passport as { user?: { accountId?: unknown; sessionId?: unknown } } | undefined)?.user
-    if (typeof ref?.accountId === 'string' && typeof ref.sessionId === 'string') return this.accounts.sessions.resolveById(ref.accountId, ref.sessionId)
+  private async signedIn(req: Request) {
+    const ref = passportRef(req)
+    if (ref) return this.accounts.sessions.resolveById(ref.accountId, ref.sessionId)
     const current = req.accountSession
     return current ? this.accounts.sessions.resolveById(current.userId, current.$id) : null
   }

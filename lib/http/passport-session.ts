@@ -74,8 +74,8 @@ export function deserializer(accounts: Accounts) {
  * clears it from express-session). Safe to call when nobody is signed in.
  */
 export async function logOut(accounts: Accounts, req: Request): Promise<void> {
-  const ref = (req as Request & { session?: { passport?: { user?: unknown } } }).session?.passport?.user
-  if (isRef(ref)) {
+  const ref = passportRef(req)
+  if (ref) {
     await accounts.sessions.delete(ref.accountId, ref.sessionId).catch((err: unknown) => {
       // Already gone (revoked elsewhere, evicted): signing out still succeeds.
       if ((err as { type?: string })?.type !== 'user_session_not_found') throw err
@@ -84,6 +84,12 @@ export async function logOut(accounts: Accounts, req: Request): Promise<void> {
   const logout = (req as Request & { logout?: (cb: (err?: unknown) => void) => void }).logout
   if (typeof logout !== 'function') return
   await new Promise<void>((resolve, reject) => logout.call(req, (err) => (err ? reject(err) : resolve())))
+}
+
+/** The Session reference a passport login keeps in express-session, or null. */
+export function passportRef(req: Request): PassportSessionRef | null {
+  const ref = (req as Request & { session?: { passport?: { user?: unknown } } }).session?.passport?.user
+  return isRef(ref) ? ref : null
 }
 
 function isRef(value: unknown): value is PassportSessionRef {

@@ -4,6 +4,7 @@ import { AccountsError } from '../errors.js'
 import { toAccountModel, toSessionModel } from '../models.js'
 import type { Authenticated } from '../sessions.js'
 import { authenticate } from './caller.js'
+import { passportRef } from './passport-session.js'
 import { sendError } from './render-error.js'
 
 export interface RequireSessionOptions {
@@ -66,9 +67,6 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
 
 /** The Session a passport login (`req.session.passport.user`, see passport-session.ts) refers to. */
 async function fromPassportSession(req: Request, accounts: Accounts): Promise<Authenticated | null> {
-  const ref = (req as Request & { session?: { passport?: { user?: unknown } } }).session?.passport?.user
-  if (!ref || typeof ref !== 'object') return null
-  const { accountId, sessionId } = ref as Record<string, unknown>
-  if (typeof accountId !== 'string' || typeof sessionId !== 'string') return null
-  return accounts.sessions.resolveById(accountId, sessionId)
+  const ref = passportRef(req)
+  return ref ? accounts.sessions.resolveById(ref.accountId, ref.sessionId) : null
 }
