@@ -166,8 +166,8 @@ export class Passwordless {
 
   /**
    * The account a token goes to: the owner of the address, or a new password-less account
-   * with it. Null when nothing may be sent (sign-up off, or the account is blocked); the
-   * caller then answers with a decoy so the response does not tell.
+   * with it. Null when nothing may be sent (sign-up off, the account is blocked, or the
+   * requested id is taken); the caller then answers with a decoy so the response does not tell.
    */
   async #accountFor(field: 'email' | 'phone', value: string, requestedId: string | null): Promise<AccountRecord | null> {
     const existing = field === 'email' ? await this.#accounts.findAccountByEmail(value) : await this.#accounts.findAccountByPhone(value)
@@ -176,11 +176,13 @@ export class Passwordless {
     try {
       return await this.#accounts.createPasswordlessAccount({ id: requestedId ?? undefined, [field]: value })
     } catch (err) {
-      // Someone claimed the address in between: the token goes to that account.
       if (!(err instanceof AccountsError) || err.type !== 'user_already_exists') throw err
+      // Someone claimed the address in between: the token goes to that account.
       const owner = field === 'email' ? await this.#accounts.findAccountByEmail(value) : await this.#accounts.findAccountByPhone(value)
-      if (!owner) throw err
-      return owner.status ? owner : null
+      if (owner) return owner.status ? owner : null
+      // Otherwise the requested id belongs to another account. A 409 here would tell anyone
+      // which ids exist (a known address answers 201): answer the same decoy, send nothing.
+      return null
     }
   }
 
