@@ -24,6 +24,11 @@ export interface CreateAccountInput {
   name?: string
 }
 
+export interface UpdatePasswordOptions {
+  /** The session that stays signed in (the caller's own); every other one ends. Default: none. */
+  keepSessionId?: string
+}
+
 const MAX_CAS_RETRIES = 8
 /** Tokens bound to an address: an address change voids them. */
 const EMAIL_TOKEN_KINDS = ['email-otp', 'magic-url', 'recovery', 'email-verification']
@@ -144,8 +149,13 @@ export class Accounts {
     })
   }
 
-  /** `oldPassword` is required, and checked, only when the account already has a password. */
-  async updatePassword(accountId: string, password: string, oldPassword?: string): Promise<AccountRecord> {
+  /**
+   * `oldPassword` is required, and checked, only when the account already has a password.
+   * Unless `invalidateSessionsOnPasswordChange` is off, every session of the account ends but
+   * `keepSessionId` (the caller's current one; omitted = none is kept), and their JWTs with
+   * them: whoever knew the old password must not stay signed in (OWASP ASVS; Appwrite's default).
+   */
+  async updatePassword(accountId: string, password: string, oldPassword?: string, options: UpdatePasswordOptions = {}): Promise<AccountRecord> {
     const next = v.password('password', password)
     const account = await this.#mustGet(accountId)
     if (account.passwordHash !== null) {
@@ -154,10 +164,12 @@ export class Accounts {
       }
     }
     const hash = await hashPassword(next, this.options.bcryptCost)
-    return this.update(accountId, (a) => {
+    const updated = await this.update(accountId, (a) => {
       a.passwordHash = hash
       a.passwordUpdatedAt = this.#now()
     })
+    if (this.options.invalidateSessionsOnPasswordChange) await this.sessions.deleteAll(accountId, options.keepSessionId)
+    return updated
   }
 
   /**

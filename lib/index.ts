@@ -1,7 +1,7 @@
 export { createAccounts, ExpressAccounts, type PassportLike } from './express-accounts.js'
 export type { PassportSessionRef } from './http/passport-session.js'
 export { Jwts, type JwtClaims } from './jwt.js'
-export { Accounts, type CreateAccountInput } from './accounts.js'
+export { Accounts, type CreateAccountInput, type UpdatePasswordOptions } from './accounts.js'
 export { AccountsError, type AccountsErrorType } from './errors.js'
 export type { AccountsOptions, ResolvedOptions, Clock, SameSite } from './options.js'
 export type { AccountsEvents, AccountsEventName, Listener } from './hooks.js'

@@ -61,8 +61,18 @@ export interface AccountsOptions {
   magicUrl?: string
   /** Token lifetimes, seconds. Defaults: see `TokenLifetimes`. */
   tokenLifetimes?: Partial<TokenLifetimes>
-  /** Wrong secrets a single token survives; it is deleted at this many. Default 5. */
+  /**
+   * Wrong codes a single 6-digit code token (email OTP, phone OTP, phone verification, MFA
+   * challenge) survives; it is deleted at this many. Links (256-bit secrets) never count
+   * misses. Default 5.
+   */
   maxTokenFailures?: number
+  /**
+   * A password change (`PATCH /account/password`, `accounts.updatePassword`) ends the
+   * account's other sessions, and so their JWTs; the caller's current session stays. `false`
+   * keeps them. Default `true`.
+   */
+  invalidateSessionsOnPasswordChange?: boolean
   /**
    * Extra JWT claims, computed when a JWT is minted. `userId`, `sessionId`, `exp` and `iat`
    * are always ours and cannot be overridden. Default: none.
@@ -126,6 +136,7 @@ export interface ResolvedOptions {
   magicUrl: string | null
   tokenLifetimes: TokenLifetimes
   maxTokenFailures: number
+  invalidateSessionsOnPasswordChange: boolean
   createJwtPayload: AccountsOptions['createJwtPayload'] | null
   oauth2: Record<string, OAuth2ProviderOptions>
 }
@@ -213,9 +224,16 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     magicUrl: o.magicUrl ?? null,
     tokenLifetimes,
     maxTokenFailures: integer('maxTokenFailures', o.maxTokenFailures, 5, 1, 100),
+    invalidateSessionsOnPasswordChange: boolean('invalidateSessionsOnPasswordChange', o.invalidateSessionsOnPasswordChange, true),
     createJwtPayload: o.createJwtPayload ?? null,
     oauth2: { ...(o.oauth2 ?? {}) },
   }
+}
+
+function boolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new TypeError(`options.${name} must be a boolean`)
+  return value
 }
 
 function checkTemplates(templates: Templates): void {

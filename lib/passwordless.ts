@@ -87,7 +87,8 @@ export class Passwordless {
   /**
    * Trades `userId` + a token secret for a session. Unknown account, wrong, used or expired
    * secret all answer `401 user_invalid_token` (no hint which). The address the token was
-   * sent to is marked verified, if the account still has it.
+   * sent to is marked verified, if the account still has it; a first proof of it either takes
+   * the account over or is refused (`401 user_unauthorized`), see `#firstProof`.
    */
   async signInWithToken(input: { userId: unknown; secret: unknown }, client: ClientContext = {}): Promise<SignIn> {
     const userId = v.text('userId', input.userId, 36)
@@ -95,48 +96,66 @@ export class Passwordless {
     const token = await this.#tokens.redeem(userId, SIGN_IN_KINDS, secret)
     const account = token ? await this.#accounts.getAccount(userId) : null
     if (!token || !account) throw new AccountsError('user_invalid_token')
+    const proof = provenAddress(token)
     // A code or link sent to an address the account no longer has is void.
-    const sentTo = token.data.email ?? token.data.phone
-    if (typeof sentTo === 'string' && sentTo !== (token.data.email !== undefined ? account.email : account.phone)) {
-      throw new AccountsError('user_invalid_token')
-    }
+    if (proof && account[proof.field] !== proof.value) throw new AccountsError('user_invalid_token')
     if (!account.status) throw new AccountsError('user_blocked')
-    const verifiedEmail = (token.kind === 'email-otp' || token.kind === 'magic-url') && token.data.email === account.email
-    const verifiedPhone = token.kind === 'phone-otp' && token.data.phone === account.phone
-    // First proof of any address on this account. If it already had a way in — a password,
-    // a linked provider login, an authenticator — whoever set that up never proved an
-    // address: someone may have registered the victim's address in advance (pre-account
-    // hijacking). The proven owner takes the account over: those ways in are removed (the
-    // password, identities, TOTP, recovery codes, the MFA switch and the other, unproven
-    // address) and every other session ends; a password can be set again by recovery. An
-    // account that had already proven an address is left alone.
-    const firstProof = (verifiedEmail && !account.emailVerification) || (verifiedPhone && !account.phoneVerification)
-    const noneProven = !account.emailVerification && !account.phoneVerification
-    const identities = firstProof && noneProven ? await this.#accounts.listIdentities(account.id) : []
-    const otherAddress = verifiedEmail ? account.phone : account.email
-    const takeOver = firstProof && noneProven && (account.passwordHash !== null || identities.length > 0 || Boolean(account.totp) || otherAddress !== '')
-    let signedIn = account
-    if (firstProof) {
-      signedIn = await this.#accounts.update(account.id, (a) => {
-        if (verifiedEmail && a.email === token.data.email) a.emailVerification = true
-        if (verifiedPhone && a.phone === token.data.phone) a.phoneVerification = true
-        if (takeOver) {
-          a.passwordHash = null
-          a.passwordUpdatedAt = null
-          a.totp = null
-          a.recoveryCodes = null
-          a.mfa = false
-          if (verifiedEmail && !a.phoneVerification) a.phone = ''
-          if (verifiedPhone && !a.emailVerification) a.email = ''
-        }
-      })
-    }
-    const signIn = await this.#createSession(signedIn, token, client)
-    if (takeOver) {
-      for (const identity of identities) await this.#accounts.store.deleteIdentity(account.id, identity.id)
-      await this.#accounts.sessions.deleteAll(account.id, signIn.session.id)
-    }
+    if (!proof || account[VERIFIED[proof.field]]) return this.#createSession(account, token, client)
+    const owner = await this.#firstProof(account.id, proof)
+    if (!owner.tookOver) return this.#createSession(owner.account, token, client)
+    for (const identity of await this.#accounts.listIdentities(account.id)) await this.#accounts.store.deleteIdentity(account.id, identity.id)
+    // Tokens the previous holder may still have must not sign them back in: an OAuth2 sign-in
+    // token from their provider login, codes and links sent to the address just removed.
+    await this.#accounts.store.deleteTokens(account.id, ['oauth2', ...ADDRESS_TOKEN_KINDS[proof.field === 'email' ? 'phone' : 'email']])
+    // Created before the others end: a session made by a racing sign-in before this point is
+    // ended too, and after it no other way in is left.
+    const signIn = await this.#createSession(owner.account, token, client)
+    await this.#accounts.sessions.deleteAll(account.id, signIn.session.id)
     return signIn
+  }
+
+  /**
+   * The first proof of an address: redeeming a code or link sent to an address the account
+   * holds unverified. Whoever set the account up may not own that address (someone can sign
+   * up with a victim's email in advance: pre-account hijacking), so the prover either takes
+   * the account over or is refused:
+   * - refused (`401 user_unauthorized`, nothing changes) when the account already has another
+   *   proven address, or MFA on with an enrolled second factor (a verified TOTP or unused
+   *   recovery codes): someone proved more than this prover, and a second factor is never
+   *   removed by proof of the first. The user signs in another way and verifies the address.
+   * - otherwise taken over: the address is verified, and every way in the previous holder set
+   *   up goes (password, the other, unproven address, TOTP, recovery codes, the MFA switch;
+   *   the caller then removes identities and ends the other sessions).
+   * Decided inside the compare-and-set on the fresh record, so a proof or factor added
+   * meanwhile is seen.
+   */
+  async #firstProof(accountId: string, proof: AddressProof): Promise<{ account: AccountRecord; tookOver: boolean }> {
+    const other = proof.field === 'email' ? 'phone' : 'email'
+    let tookOver = false
+    const account = await this.#accounts.update(accountId, (a) => {
+      tookOver = false
+      if (a[proof.field] !== proof.value) throw new AccountsError('user_invalid_token')
+      if (a[VERIFIED[proof.field]]) return // proven meanwhile: no longer a first proof
+      const secondFactor = a.mfa && (a.totp?.verified === true || (a.recoveryCodes?.hashes.length ?? 0) > 0)
+      if ((a[other] !== '' && a[VERIFIED[other]]) || secondFactor) {
+        throw new AccountsError(
+          'user_unauthorized',
+          `This ${proof.field} is not verified on this account, which already has another verified address or a second factor. Sign in another way and verify the ${proof.field} first.`,
+        )
+      }
+      a[VERIFIED[proof.field]] = true
+      a.passwordHash = null
+      a.passwordUpdatedAt = null
+      a[other] = ''
+      a[VERIFIED[other]] = false
+      // With MFA on and an enrolled factor the sign-in was refused above, so any TOTP left
+      // here guards nothing: an unverified one, or a verified one with MFA off.
+      a.totp = null
+      a.recoveryCodes = null
+      a.mfa = false
+      tookOver = true
+    })
+    return { account, tookOver }
   }
 
   #createSession(signedIn: AccountRecord, token: TokenRecord, client: ClientContext): Promise<SignIn> {
@@ -166,8 +185,8 @@ export class Passwordless {
 
   /**
    * The account a token goes to: the owner of the address, or a new password-less account
-   * with it. Null when nothing may be sent (sign-up off, or the account is blocked); the
-   * caller then answers with a decoy so the response does not tell.
+   * with it. Null when nothing may be sent (sign-up off, the account is blocked, or the
+   * requested id is taken); the caller then answers with a decoy so the response does not tell.
    */
   async #accountFor(field: 'email' | 'phone', value: string, requestedId: string | null): Promise<AccountRecord | null> {
     const existing = field === 'email' ? await this.#accounts.findAccountByEmail(value) : await this.#accounts.findAccountByPhone(value)
@@ -176,17 +195,34 @@ export class Passwordless {
     try {
       return await this.#accounts.createPasswordlessAccount({ id: requestedId ?? undefined, [field]: value })
     } catch (err) {
-      // Someone claimed the address in between: the token goes to that account.
       if (!(err instanceof AccountsError) || err.type !== 'user_already_exists') throw err
+      // Someone claimed the address in between: the token goes to that account.
       const owner = field === 'email' ? await this.#accounts.findAccountByEmail(value) : await this.#accounts.findAccountByPhone(value)
-      if (!owner) throw err
-      return owner.status ? owner : null
+      if (owner) return owner.status ? owner : null
+      // Otherwise the requested id belongs to another account. A 409 here would tell anyone
+      // which ids exist (a known address answers 201): answer the same decoy, send nothing.
+      return null
     }
   }
 
   #decoy(requestedId: string | null, ttl: number, phrase: string): TokenIssue {
     return { token: this.#tokens.decoy(requestedId ?? newId(), ttl), secret: '', phrase }
   }
+}
+
+interface AddressProof {
+  field: 'email' | 'phone'
+  value: string
+}
+
+const VERIFIED = { email: 'emailVerification', phone: 'phoneVerification' } as const
+const ADDRESS_TOKEN_KINDS = { email: ['email-otp', 'magic-url', 'recovery', 'email-verification'], phone: ['phone-otp', 'phone-verification'] }
+
+/** The address a sign-in token was sent to (email OTP, magic URL, phone OTP), or null. */
+function provenAddress(token: TokenRecord): AddressProof | null {
+  if ((token.kind === 'email-otp' || token.kind === 'magic-url') && typeof token.data.email === 'string') return { field: 'email', value: token.data.email }
+  if (token.kind === 'phone-otp' && typeof token.data.phone === 'string') return { field: 'phone', value: token.data.phone }
+  return null
 }
 
 /** An OAuth2 token carries its provider session fields (set by `GET /account/tokens/oauth2/*`). */

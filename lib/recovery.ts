@@ -44,6 +44,12 @@ export class Recovery {
    * Sets the new password and signs the account out everywhere except `keepSessionId` (the
    * caller's own session, when it belongs to the same account). Proving control of the
    * mailbox also verifies the email, as in Appwrite.
+   *
+   * When the email was unverified, this is its first proof (see `Passwordless`): refused
+   * (`401 user_invalid_token`, nothing changes) if the phone is proven, since someone proved
+   * more than this link does; otherwise linked identities and the unproven phone go too.
+   * Second factors (TOTP, recovery codes, the MFA switch) always stay: a second factor is
+   * never removed by proof of the first. Decided inside the compare-and-set on the fresh record.
    */
   async complete(input: { userId: unknown; secret: unknown; password: unknown }, keepSessionId?: string): Promise<TokenRecord> {
     const userId = v.text('userId', input.userId, 36)
@@ -53,18 +59,36 @@ export class Recovery {
     const hash = await hashPassword(password, this.#accounts.options.bcryptCost)
     const token = await this.#tokens.redeem(userId, ['recovery'], secret)
     if (!token) throw new AccountsError('user_invalid_token')
-    // A link mailed to an address the account no longer has is void.
-    if ((await this.#accounts.getAccount(userId))?.email !== token.data.email) throw new AccountsError('user_invalid_token')
     const now = this.#accounts.options.clock.now()
+    let firstProof = false
     try {
       await this.#accounts.update(userId, (a) => {
+        // A link mailed to an address the account no longer has is void.
+        if (a.email !== token.data.email) throw new AccountsError('user_invalid_token')
+        firstProof = !a.emailVerification
+        if (firstProof && a.phone !== '' && a.phoneVerification) {
+          throw new AccountsError(
+            'user_invalid_token',
+            'The email of this account is not verified but its phone is: sign in with the phone and verify the email first, then reset the password.',
+          )
+        }
         a.passwordHash = hash
         a.passwordUpdatedAt = now
-        if (a.email === token.data.email) a.emailVerification = true
+        a.emailVerification = true
+        if (firstProof) {
+          a.phone = ''
+          a.phoneVerification = false
+        }
       })
     } catch (err) {
       if (err instanceof AccountsError && err.type === 'user_not_found') throw new AccountsError('user_invalid_token')
       throw err
+    }
+    if (firstProof) {
+      for (const identity of await this.#accounts.listIdentities(userId)) await this.#accounts.store.deleteIdentity(userId, identity.id)
+      // Tokens the previous holder may still have: an OAuth2 sign-in token from their provider
+      // login, a code sent to the phone just removed.
+      await this.#accounts.store.deleteTokens(userId, ['oauth2', 'phone-otp', 'phone-verification'])
     }
     await this.#accounts.sessions.deleteAll(userId, keepSessionId)
     return token

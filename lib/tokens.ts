@@ -28,6 +28,12 @@ export interface IssueOptions {
   id?: string
   /** A secret chosen by the caller instead of a generated one. */
   secret?: string
+  /**
+   * Wrong secrets the token survives (`0` = misses are not counted). Default: a `code` gets
+   * `options.maxTokenFailures`; a `secret` (256 bits) gets `0`, because no guess against it can
+   * succeed and counting strangers' misses would only let them void the owner's link.
+   */
+  maxFailures?: number
 }
 
 export interface IssuedToken {
@@ -67,6 +73,7 @@ export class Tokens {
       createdAt: now,
       expiresAt: now + opts.ttl * 1000,
       failures: 0,
+      maxFailures: opts.maxFailures ?? (opts.format === 'code' ? this.#options.maxTokenFailures : 0),
       data: opts.data ?? {},
     }
     await this.#options.store.putToken(token, opts.ttl * 1000, { replaceSameKind: true })
@@ -75,15 +82,14 @@ export class Tokens {
 
   /**
    * Consumes a live token of one of `kinds` whose secret matches, atomically: of concurrent
-   * redemptions exactly one gets the token. A miss counts against every live candidate,
-   * which dies after `maxTokenFailures` misses even if the right secret follows.
+   * redemptions exactly one gets the token. A miss counts against every live candidate that
+   * counts misses (codes), which dies at its `maxFailures` even if the right secret follows.
    */
   async redeem(accountId: string, kinds: readonly TokenKind[], secret: string, id?: string): Promise<TokenRecord | null> {
     return this.#options.store.consumeToken(accountId, {
       id,
       kinds: [...kinds],
       secretHash: this.hash(secret),
-      maxFailures: this.#options.maxTokenFailures,
       now: this.#options.clock.now(),
     })
   }
@@ -91,6 +97,6 @@ export class Tokens {
   /** A token-shaped answer for a request that must not reveal that nothing was issued. */
   decoy(userId: string, ttl: number): TokenRecord {
     const now = this.#options.clock.now()
-    return { id: newId(), accountId: userId, kind: 'decoy', secretHash: '', createdAt: now, expiresAt: now + ttl * 1000, failures: 0, data: {} }
+    return { id: newId(), accountId: userId, kind: 'decoy', secretHash: '', createdAt: now, expiresAt: now + ttl * 1000, failures: 0, maxFailures: 0, data: {} }
   }
 }

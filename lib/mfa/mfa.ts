@@ -172,8 +172,14 @@ export class Mfa {
     if (f === 'totp' && !account.totp?.verified) throw new AccountsError('user_authenticator_not_found')
     if (f === 'recoveryCode' && !account.recoveryCodes?.hashes.length) throw new AccountsError('user_recovery_codes_not_found')
     // Answered with the authenticator or a recovery code; the token's own secret is derived
-    // from its id so a correct answer can consume it atomically (see `verifyChallenge`).
-    const { token } = await this.#tokens.issue(account.id, 'mfa-challenge', { ...common, format: 'secret', secret: challengeSecret(id) })
+    // from its id so a correct answer can consume it atomically (see `verifyChallenge`). The
+    // answer is a guessable 6-digit TOTP, not that secret: wrong answers count as for a code.
+    const { token } = await this.#tokens.issue(account.id, 'mfa-challenge', {
+      ...common,
+      format: 'secret',
+      secret: challengeSecret(id),
+      maxFailures: this.#accounts.options.maxTokenFailures,
+    })
     return token
   }
 

@@ -175,23 +175,24 @@ export class MemoryStore implements Store {
     const bag = this.#tokenBag(accountId, false)
     if (!bag) return null
     const kinds = new Set(q.kinds)
-    const candidates: string[] = []
+    // Only tokens that count misses (6-digit codes) are candidates for a failure.
+    const candidates: Array<{ id: string; max: number }> = []
     for (const [id, stored] of bag.tokens) {
       const t = JSON.parse(stored.json) as TokenRecord
-      if (t.expiresAt <= q.now || (q.maxFailures > 0 && stored.failures >= q.maxFailures)) {
+      if (t.expiresAt <= q.now || (t.maxFailures > 0 && stored.failures >= t.maxFailures)) {
         bag.tokens.delete(id)
       } else if (matches(id, t.kind, q, kinds)) {
         if (t.secretHash === q.secretHash) {
           bag.tokens.delete(id)
           return { ...t, failures: stored.failures }
         }
-        candidates.push(id)
+        if (t.maxFailures > 0) candidates.push({ id, max: t.maxFailures })
       }
     }
-    for (const id of candidates) {
+    for (const { id, max } of candidates) {
       const stored = bag.tokens.get(id)!
       stored.failures++
-      if (q.maxFailures > 0 && stored.failures >= q.maxFailures) bag.tokens.delete(id)
+      if (stored.failures >= max) bag.tokens.delete(id)
     }
     return null
   }

@@ -150,14 +150,15 @@ redis.call('HSET', KEYS[1], 't:' .. ARGV[1], ARGV[2], 'f:' .. ARGV[1], ARGV[3])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end`
 
 /**
- * KEYS: tokens. ARGV: id ('' = any), secretHash, maxFailures (<= 0: no limit), now, kinds...
+ * KEYS: tokens. ARGV: id ('' = any), secretHash, now, kinds...
  * Returns {json, failures} of the one token it consumed, or nil. Because the match and the
- * HDEL happen in one script, two concurrent redemptions can never both win.
+ * HDEL happen in one script, two concurrent redemptions can never both win. Each token's own
+ * `maxFailures` (0 or absent: misses not counted) decides whether a miss counts against it.
  */
 export const CONSUME_TOKEN = `
-local want, secret, max, now = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local want, secret, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local kinds, nkinds = {}, 0
-for i = 5, #ARGV do kinds[ARGV[i]] = true; nkinds = nkinds + 1 end
+for i = 4, #ARGV do kinds[ARGV[i]] = true; nkinds = nkinds + 1 end
 local h = redis.call('HGETALL', KEYS[1])
 local fails = {}
 for i = 1, #h, 2 do
@@ -169,6 +170,7 @@ for i = 1, #h, 2 do
     local id = string.sub(h[i], 3)
     local t = cjson.decode(h[i + 1])
     local n = fails[id] or 0
+    local max = tonumber(t.maxFailures) or 0
     if t.expiresAt <= now or (max > 0 and n >= max) then
       redis.call('HDEL', KEYS[1], h[i], 'f:' .. id)
     elseif (want == '' or id == want) and (kinds[t.kind] or (want ~= '' and nkinds == 0)) then
@@ -176,13 +178,13 @@ for i = 1, #h, 2 do
         redis.call('HDEL', KEYS[1], h[i], 'f:' .. id)
         return {h[i + 1], n}
       end
-      candidates[#candidates + 1] = id
+      if max > 0 then candidates[#candidates + 1] = {id, max} end
     end
   end
 end
-for _, id in ipairs(candidates) do
-  if redis.call('HINCRBY', KEYS[1], 'f:' .. id, 1) >= max and max > 0 then
-    redis.call('HDEL', KEYS[1], 't:' .. id, 'f:' .. id)
+for _, c in ipairs(candidates) do
+  if redis.call('HINCRBY', KEYS[1], 'f:' .. c[1], 1) >= c[2] then
+    redis.call('HDEL', KEYS[1], 't:' .. c[1], 'f:' .. c[1])
   end
 end
 return false`

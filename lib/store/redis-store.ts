@@ -170,7 +170,7 @@ export class RedisStore implements Store {
   }
 
   async consumeToken(accountId: string, q: ConsumeQuery): Promise<TokenRecord | null> {
-    const args = [q.id ?? '', q.secretHash, String(q.maxFailures), String(q.now), ...q.kinds]
+    const args = [q.id ?? '', q.secretHash, String(q.now), ...q.kinds]
     const r = (await this.#conn.run(lua.CONSUME_TOKEN, [this.#key(accountId, 'tokens')], args)) as unknown[] | null
     return r ? { ...parse<TokenRecord>(r[0])!, failures: Number(r[1]) } : null
   }

@@ -14,7 +14,8 @@
  * - `createSession`: the new session and the eviction of the oldest ones beyond
  *   `maxSessions` happen together.
  * - `consumeToken`: a matching token is returned to exactly one caller and deleted in
- *   the same step; a mismatch counts a failure and kills the token at `maxFailures`.
+ *   the same step; a mismatch counts a failure against each candidate that counts them
+ *   (its own `maxFailures` > 0) and kills it at that many.
  * - `hit`: a fixed-window counter shared by every process using the store.
  *
  * Cluster layout: everything that belongs to one account lives under the hash tag
@@ -108,6 +109,13 @@ export interface TokenRecord {
   expiresAt: number
   /** Wrong secrets tried against this token so far. */
   failures: number
+  /**
+   * Wrong secrets this token survives: at this many it is deleted, even if the right secret
+   * follows. `0` = misses are not counted at all. The core gives 6-digit codes
+   * `maxTokenFailures` and 256-bit link secrets `0`: a guess against 256 bits never succeeds,
+   * so counting strangers' misses would only let them void the owner's valid link.
+   */
+  maxFailures: number
   /** Anything the flow needs back on redemption (JSON-serialisable). */
   data: Record<string, unknown>
 }
@@ -141,8 +149,6 @@ export interface ConsumeQuery {
   id?: string
   kinds: string[]
   secretHash: string
-  /** A token that has seen this many wrong secrets is deleted. */
-  maxFailures: number
   /** Core clock, epoch ms: tokens with `expiresAt <= now` never match. */
   now: number
 }

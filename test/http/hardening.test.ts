@@ -144,7 +144,7 @@ describe('hardening: who takes an account over on the first proof of an address'
   })
   const code = (text: string) => /\d{6}/.exec(text)![0]
 
-  it('leaves a proven owner alone: a verified-email account adding a phone keeps its password at its first SMS sign-in', async () => {
+  it('never wrecks a proven owner: a verified-email account\'s first SMS sign-in to its unverified phone is refused, nothing changes', async () => {
     const user = await signUpAndIn(app)
     await accounts.update(user.id, (a) => {
       a.emailVerification = true
@@ -152,9 +152,12 @@ describe('hardening: who takes an account over on the first proof of an address'
     await request(app).patch('/v1/account/phone').set('X-Appwrite-Session', user.value).send({ phone: '+14155552671', password: user.password }).expect(200)
     await request(app).post('/v1/account/tokens/phone').send({ userId: 'unique()', phone: '+14155552671' }).expect(201)
     await new Promise((r) => setTimeout(r, 20))
-    await request(app).put('/v1/account/sessions/phone').send({ userId: user.id, secret: code(texts.pop()!) }).expect(201)
+    const refused = await request(app).put('/v1/account/sessions/phone').send({ userId: user.id, secret: code(texts.pop()!) }).expect(401)
+    assert.equal(refused.body.type, 'user_unauthorized')
     await request(app).get('/v1/account').set('X-Appwrite-Session', user.value).expect(200)
     await request(app).post('/v1/account/sessions/email').send({ email: user.email, password: user.password }).expect(201)
+    const after = (await accounts.getAccount(user.id))!
+    assert.deepEqual([after.phone, after.phoneVerification, after.emailVerification], ['+14155552671', false, true])
   })
 
   it('removes every way in a pre-registrant set up: password, linked identity, TOTP, the unproven phone', async () => {
@@ -166,15 +169,34 @@ describe('hardening: who takes an account over on the first proof of an address'
     })
     await accounts.update(account.id, (a) => {
       a.phone = '+14155552672'
+      // MFA off: an authenticator then guards nothing, and the takeover removes it.
       a.totp = { secret: 'sealed', verified: true, lastStep: 0 }
-      a.mfa = true
+      a.recoveryCodes = { hashes: ['h'], sealed: 'sealed' }
     })
     await request(app).post('/v1/account/tokens/email').send({ userId: 'unique()', email }).expect(201)
     const mail = await inbox.next(email)
     await request(app).post('/v1/account/sessions/token').send({ userId: account.id, secret: code(mail.text) }).expect(201)
     const after = (await accounts.getAccount(account.id))!
-    assert.deepEqual([after.passwordHash, after.totp, after.mfa, after.phone, after.emailVerification], [null, null, false, '', true])
+    assert.deepEqual(
+      [after.passwordHash, after.totp, after.recoveryCodes, after.mfa, after.phone, after.emailVerification],
+      [null, null, null, false, '', true],
+    )
     assert.deepEqual(await accounts.listIdentities(account.id), [])
     assert.equal(await accounts.store.findIdentityOwner('github', 'squatter-gh'), null)
+  })
+
+  it('refuses the first proof on an account with MFA on and an enrolled factor: nothing is removed', async () => {
+    const email = freshEmail('mfa-on')
+    const account = await accounts.createAccount({ email, password: 'owner-password' })
+    await accounts.update(account.id, (a) => {
+      a.totp = { secret: 'sealed', verified: true, lastStep: 0 }
+      a.mfa = true
+    })
+    await request(app).post('/v1/account/tokens/email').send({ userId: 'unique()', email }).expect(201)
+    const mail = await inbox.next(email)
+    const refused = await request(app).post('/v1/account/sessions/token').send({ userId: account.id, secret: code(mail.text) }).expect(401)
+    assert.equal(refused.body.type, 'user_unauthorized')
+    const after = (await accounts.getAccount(account.id))!
+    assert.deepEqual([after.totp, after.mfa, after.emailVerification, after.passwordHash], [{ secret: 'sealed', verified: true, lastStep: 0 }, true, false, account.passwordHash])
   })
 })

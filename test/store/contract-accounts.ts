@@ -138,7 +138,7 @@ export function accountTests(h: StoreHandle): void {
     assert.equal(await h.store.getAccount(a.id), null)
     assert.equal(await h.store.getSession(a.id, s.id), null)
     assert.deepEqual(await h.store.listSessions(a.id), [])
-    assert.equal(await h.store.consumeToken(a.id, { kinds: [t.kind], secretHash: t.secretHash, maxFailures: 5, now: t.createdAt }), null)
+    assert.equal(await h.store.consumeToken(a.id, { kinds: [t.kind], secretHash: t.secretHash, now: t.createdAt }), null)
     assert.equal(await h.store.findAccountId('email', a.email), null)
     assert.equal(await h.store.findAccountId('phone', a.phone), null)
     assert.deepEqual(await h.store.insertAccount(makeAccount({ email: a.email, phone: a.phone })), { ok: true })

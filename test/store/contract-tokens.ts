@@ -5,7 +5,7 @@ import type { StoreHandle } from './fixtures.js'
 
 const TTL = 60_000
 const q = (t: TokenRecord, over: Partial<ConsumeQuery> = {}): ConsumeQuery =>
-  ({ kinds: [t.kind], secretHash: 'right', maxFailures: 3, now: T0 + 1000, ...over })
+  ({ kinds: [t.kind], secretHash: 'right', now: T0 + 1000, ...over })
 
 export function tokenTests(h: StoreHandle): void {
   it('returns a matching token once and deletes it', async () => {
@@ -20,12 +20,13 @@ export function tokenTests(h: StoreHandle): void {
     const accountId = uid()
     const other = makeToken(accountId, { kind: 'recovery', secretHash: 'keep' })
     await h.store.putToken(other, TTL)
-    const racing = Array.from({ length: 10 }, (_, i) => makeToken(accountId, { secretHash: `s${i}` }))
+    // maxFailures 0: the probing misses below must not kill the survivor.
+    const racing = Array.from({ length: 10 }, (_, i) => makeToken(accountId, { secretHash: `s${i}`, maxFailures: 0 }))
     await Promise.all(racing.map((t) => h.store.putToken(t, TTL, { replaceSameKind: true })))
     const live = []
-    for (const t of racing) if (await h.store.consumeToken(accountId, { kinds: ['email-otp'], secretHash: t.secretHash, maxFailures: 0, now: T0 + 1000 })) live.push(t.id)
+    for (const t of racing) if (await h.store.consumeToken(accountId, { kinds: ['email-otp'], secretHash: t.secretHash, now: T0 + 1000 })) live.push(t.id)
     assert.equal(live.length, 1, 'exactly one email-otp token is left')
-    assert.ok(await h.store.consumeToken(accountId, { kinds: ['recovery'], secretHash: 'keep', maxFailures: 0, now: T0 + 1000 }), 'other kinds are kept')
+    assert.ok(await h.store.consumeToken(accountId, { kinds: ['recovery'], secretHash: 'keep', now: T0 + 1000 }), 'other kinds are kept')
   })
 
   it('gives a token to exactly one of 20 concurrent consumers', async () => {
@@ -51,6 +52,30 @@ export function tokenTests(h: StoreHandle): void {
     for (let i = 0; i < 3; i++) assert.equal(await h.store.consumeToken(a, q(t, { secretHash: 'wrong' })), null)
     assert.equal(await h.store.consumeToken(a, q(t)), null)
     assert.equal(await h.store.consumeToken(a, q(t, { secretHash: 'other' })), null) // every candidate counted
+  })
+
+  it('never counts misses against a token whose maxFailures is 0, while counting them against the others', async () => {
+    const a = uid()
+    const link = makeToken(a, { kind: 'magic-url', secretHash: 'link', maxFailures: 0 })
+    const code = makeToken(a, { kind: 'email-otp', secretHash: 'code', maxFailures: 3 })
+    await h.store.putToken(link, TTL)
+    await h.store.putToken(code, TTL)
+    const kinds = ['magic-url', 'email-otp']
+    for (let i = 0; i < 10; i++) assert.equal(await h.store.consumeToken(a, { kinds, secretHash: `wrong${i}`, now: T0 + 1000 }), null)
+    assert.equal(await h.store.consumeToken(a, { kinds, secretHash: 'code', now: T0 + 1000 }), null, 'the code died at its 3rd miss')
+    assert.deepEqual(await h.store.consumeToken(a, { kinds, secretHash: 'link', now: T0 + 1000 }), link)
+  })
+
+  it('kills each token at its own maxFailures', async () => {
+    const a = uid()
+    const two = makeToken(a, { secretHash: 'two', maxFailures: 2 })
+    const four = makeToken(a, { kind: 'phone-otp', secretHash: 'four', maxFailures: 4 })
+    await h.store.putToken(two, TTL)
+    await h.store.putToken(four, TTL)
+    const kinds = ['email-otp', 'phone-otp']
+    for (let i = 0; i < 3; i++) assert.equal(await h.store.consumeToken(a, { kinds, secretHash: 'wrong', now: T0 + 1000 }), null)
+    assert.deepEqual(await h.store.consumeToken(a, { kinds, secretHash: 'four', now: T0 + 1000 }), { ...four, failures: 3 })
+    assert.equal(await h.store.consumeToken(a, { kinds, secretHash: 'two', now: T0 + 1000 }), null)
   })
 
   it('never matches an expired token (now >= expiresAt)', async () => {

@@ -68,6 +68,7 @@ export function makeToken(accountId: string, over: Partial<TokenRecord> = {}): T
     createdAt: T0,
     expiresAt: T0 + 15 * 60_000,
     failures: 0,
+    maxFailures: 3,
     data: { redirect: 'https://app.example.com/', tags: [], meta: {} },
     ...over,
   }

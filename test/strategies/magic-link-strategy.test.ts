@@ -75,6 +75,19 @@ describeRedis('MagicLinkStrategy in a plain passport + express-session + connect
     assert.equal(res.body.user.email, email)
   })
 
+  it('fails the first proof of an email on an account whose phone is proven with 401 user_unauthorized; nothing changes', async () => {
+    const email = freshEmail('magic-squat')
+    const squatter = await t.accounts.createAccount({ email, password: 'squatter-password' })
+    await t.accounts.update(squatter.id, (a) => {
+      a.phone = '+14155552699'
+      a.phoneVerification = true
+    })
+    const res = await request(t.app).post('/login/magic-link').send(credentials(await mailedLink(email))).expect(401)
+    assert.equal(res.body.info.type, 'user_unauthorized')
+    const after = (await t.accounts.getAccount(squatter.id))!
+    assert.deepEqual([after.emailVerification, after.passwordHash, after.phone], [false, squatter.passwordHash, '+14155552699'])
+  })
+
   it('fails a wrong secret with 401 user_invalid_token', async () => {
     const link = await mailedLink(freshEmail('magic'))
     const res = await request(t.app).post('/login/magic-link').send({ ...credentials(link), secret: 'f'.repeat(64) }).expect(401)

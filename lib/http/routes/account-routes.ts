@@ -2,7 +2,7 @@ import type { Request, Response, Router } from 'express'
 import type { Accounts } from '../../accounts.js'
 import { toAccountModel } from '../../models.js'
 import * as v from '../../validate.js'
-import { authOf, needAccount } from '../guards.js'
+import { authOf, currentSessionId, needAccount } from '../guards.js'
 import { params } from '../params.js'
 import { rateLimit } from '../rate-limit.js'
 import { clearSessionCookies } from '../session-cookies.js'
@@ -46,7 +46,10 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
     rateLimit(accounts, { route: 'PATCH /account/password', limit: 10, window: 3600, keys: ['ip'] }),
     async (req: Request, res: Response) => {
       const p = params(req)
-      const updated = await accounts.updatePassword(authOf(res).account.id, p.password as string, p.oldPassword as string | undefined)
+      // A JWT caller has no current session (as everywhere): then every session ends, the
+      // JWT's own included.
+      const keepSessionId = currentSessionId(res) ?? undefined
+      const updated = await accounts.updatePassword(authOf(res).account.id, p.password as string, p.oldPassword as string | undefined, { keepSessionId })
       sendJson(res, 200, toAccountModel(updated))
     },
   )
