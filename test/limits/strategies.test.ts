@@ -104,16 +104,20 @@ describeRedis('limits: the Passport strategies share the router\'s counters (Del
     const userId = (await t.accounts.findAccountByPhone(phone))!.id
     for (let i = 0; i < 10; i++) await login('phone-otp', { userId, code: '000000' }).expect(401)
     assertLimited(await login('phone-otp', { userId, code: '000000' }))
+    // Redemptions share one per-IP failure count (20): the email and phone tries spent it.
+    assertLimited(await login('email-otp', { userId, code: '000000' }))
     await login('phone-otp', { userId, code: '000000' }, OWNER).expect(401)
   })
 
   it('MagicLinkStrategy: the request shares POST /account/tokens/magic-url\'s 60 per IP and email; the verify phase 10 tries', async function () {
     this.timeout(60_000)
+    // Its own IP: the earlier code tries spent ATTACKER's per-IP failures on redemptions.
+    const ip = '203.0.113.43'
     const email = freshEmail('magic')
-    for (let i = 0; i < 60; i++) await router('/tokens/magic-url', { userId: 'unique()', email, url: 'http://localhost:3000/magic' }).expect(201)
-    assertLimited(await send('magic-link', { email }))
+    for (let i = 0; i < 60; i++) await router('/tokens/magic-url', { userId: 'unique()', email, url: 'http://localhost:3000/magic' }, ip).expect(201)
+    assertLimited(await send('magic-link', { email }, ip))
     const userId = (await t.accounts.findAccountByEmail(email))!.id
-    for (let i = 0; i < 10; i++) await login('magic-link', { userId, secret: 'f'.repeat(64) }).expect(401)
-    assertLimited(await login('magic-link', { userId, secret: 'f'.repeat(64) }))
+    for (let i = 0; i < 10; i++) await login('magic-link', { userId, secret: 'f'.repeat(64) }, ip).expect(401)
+    assertLimited(await login('magic-link', { userId, secret: 'f'.repeat(64) }, ip))
   })
 })
