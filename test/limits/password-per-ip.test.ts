@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { MEMORY, PASSWORD, REDIS, assertError, forEachStore, startLimitsServer, uniqueEmail, type LimitsServer } from './support.js'
+import { redisCase } from '../sdk/helpers.js'
 
 describe('limits: password sign-in per IP and bcrypt work (finding 5)', function () {
   forEachStore([MEMORY, REDIS], (sc) => {
@@ -33,6 +34,31 @@ describe('limits: password sign-in per IP and bcrypt work (finding 5)', function
         const user = await s.user(uniqueEmail('real'))
         assert.equal((await s.call('POST', '/account/sessions/email', { ip: '203.0.113.77', body: { email: user.email, password: PASSWORD } })).status, 201)
       })
+    })
+  })
+
+  describe('counted in Redis: two processes on one store share the per-IP budget', function () {
+    const shared = redisCase('limits-shared')
+    let a: LimitsServer
+    let b: LimitsServer
+    before(async function () {
+      shared.available(this)
+      a = await startLimitsServer(shared)
+      b = await startLimitsServer(shared)
+    })
+    after(async () => {
+      await a?.close()
+      await b?.close()
+    })
+
+    it('10 failures on each, from one IP: the next try on either is 429', async () => {
+      for (const s of [a, b]) {
+        for (let i = 0; i < 10; i++) {
+          assert.equal((await s.call('POST', '/account/sessions/email', { ip: '203.0.113.99', body: { email: uniqueEmail('x'), password: 'wrong password' } })).status, 401)
+        }
+      }
+      assertError(await a.call('POST', '/account/sessions/email', { ip: '203.0.113.99', body: { email: uniqueEmail('y'), password: 'wrong password' } }), 429, 'general_rate_limit_exceeded')
+      assertError(await b.call('POST', '/account/sessions/email', { ip: '203.0.113.99', body: { email: uniqueEmail('z'), password: 'wrong password' } }), 429, 'general_rate_limit_exceeded')
     })
   })
 
@@ -73,19 +99,25 @@ describe('limits: password sign-in per IP and bcrypt work (finding 5)', function
 
     it('beyond the queue, requests from many clients answer 503 general_server_busy with Retry-After', async function () {
       this.timeout(60_000)
-      const replies = await Promise.all(
-        Array.from({ length: 30 }, (_, i) =>
-          s.call('POST', '/account/sessions/email', { ip: `192.0.2.${i + 1}`, body: { email: uniqueEmail(`q${i}`), password: 'wrong password' } }),
-        ),
-      )
-      const busy = replies.filter((r) => r.status === 503)
-      assert.ok(busy.length > 0, replies.map((r) => r.status).join(','))
-      for (const r of busy) {
-        assertError(r, 503, 'general_server_busy')
-        assert.equal(r.headers.get('retry-after'), '1')
+      const small = await startLimitsServer(MEMORY, { rateLimits: false, bcryptCost: 12, bcryptConcurrency: 2, bcryptQueue: 2 })
+      try {
+        const replies = await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            small.call('POST', '/account/sessions/email', { ip: `192.0.2.${i + 1}`, body: { email: uniqueEmail(`q${i}`), password: 'wrong password' } }),
+          ),
+        )
+        const busy = replies.filter((r) => r.status === 503)
+        assert.ok(busy.length > 0, replies.map((r) => r.status).join(','))
+        for (const r of busy) {
+          assertError(r, 503, 'general_server_busy')
+          assert.equal(r.headers.get('retry-after'), '1')
+        }
+        assert.ok(replies.every((r) => r.status === 401 || r.status === 503), replies.map((r) => r.status).join(','))
+        assert.ok(small.accounts.passwords.gate.peakInFlight <= 2)
+        assert.equal(small.accounts.passwords.gate.waiting, 0)
+      } finally {
+        await small.close()
       }
-      assert.ok(replies.every((r) => r.status === 401 || r.status === 503), replies.map((r) => r.status).join(','))
-      assert.ok(s.accounts.passwords.gate.peakInFlight <= 2)
     })
   })
 })
