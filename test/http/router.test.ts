@@ -53,6 +53,8 @@ describe('router: HTTP behaviour', () => {
     assert.match(pre.headers['access-control-allow-headers'], /X-Fallback-Cookies/)
     const res = await request(app).get('/v1/account').set('Origin', 'https://app.example.com').expect(401)
     assert.match(res.headers['access-control-expose-headers'], /X-Fallback-Cookies/)
+    // A browser app can read how long a refusal lasts.
+    assert.match(res.headers['access-control-expose-headers'], /X-RateLimit-Reset, Retry-After/)
   })
 
   it('refuses unknown browser origins (403 general_unknown_origin) but not same-origin or keyed calls', async () => {
