@@ -92,15 +92,17 @@ export abstract class AccountsStrategy extends Strategy {
       const refused = new AccountsError('general_rate_limit_exceeded')
       return { kind: 'fail', status: refused.code, info: { ...failure(refused), retryAfter: attempt.retryAfter } }
     }
+    // As in the router, a store fault while counting does not change the answer: the checks
+    // before the attempt read the same counters, so a store that cannot count refuses there.
     let outcome: Outcome
     try {
       outcome = await work()
     } catch (err) {
-      if (isCredentialFailure(err)) await attempt.failed()
+      if (isCredentialFailure(err)) await attempt.failed().catch(() => undefined)
       throw err
     }
-    if (outcome.kind === 'fail' && isCredentialFailure(outcome.info)) await attempt.failed()
-    if (outcome.kind === 'success') await attempt.succeeded()
+    if (outcome.kind === 'fail' && isCredentialFailure(outcome.info)) await attempt.failed().catch(() => undefined)
+    if (outcome.kind === 'success') await attempt.succeeded().catch(() => undefined)
     return outcome
   }
 

@@ -27,7 +27,11 @@ export function rateLimit(accounts: Accounts, route: LimitedRoute) {
         'X-RateLimit-Reset': String(attempt.shown.resetAt),
       })
     }
-    if (!attempt.allowed) return next(withRetryAfter(new AccountsError('general_rate_limit_exceeded'), attempt.retryAfter))
+    if (!attempt.allowed) {
+      // Set here too, so a route with its own error page (the OAuth2 HTML one) sends it as well.
+      res.set('Retry-After', String(Math.max(1, attempt.retryAfter)))
+      return next(withRetryAfter(new AccountsError('general_rate_limit_exceeded'), attempt.retryAfter))
+    }
     res.locals[ATTEMPT_KEY] = attempt
     res.on('finish', () => {
       if (res.statusCode >= 200 && res.statusCode < 300) attempt.succeeded().catch(() => undefined)
@@ -44,7 +48,8 @@ export function rateLimit(accounts: Accounts, route: LimitedRoute) {
 export async function settleLimits(err: unknown, _req: Request, res: Response, next: NextFunction): Promise<void> {
   const attempt = res.locals[ATTEMPT_KEY] as Attempt | undefined
   if (attempt && isCredentialFailure(err)) {
-    // A store fault while counting must not turn a 401 into something else.
+    // A store fault while counting does not change the answer: the checks before the next
+    // attempt read the same counters, so a store that cannot count refuses there.
     await attempt.failed().catch(() => undefined)
   }
   const wait = retryAfterOf(err)
