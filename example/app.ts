@@ -18,6 +18,7 @@ import {
   redirectOriginsSetting,
   secretSetting,
   setting,
+  trustProxySetting,
   DEFAULT_PROJECT,
   type ExampleEnv,
 } from './config.js'
@@ -70,6 +71,7 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
   const oauth2 = oauth2Setting(env, publicOrigin, warn)
   const delivery = deliveryFromEnv(env, project, log)
   const secret = secretSetting(env, warn)
+  const trustProxy = trustProxySetting(env)
   const redisUrl = setting(env.REDIS_URL)
   const store: Store = redisUrl === undefined ? new MemoryStore() : new RedisStore({ url: redisUrl })
 
@@ -95,6 +97,9 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
 
   const app = express()
   app.disable('x-powered-by')
+  // Behind a reverse proxy, req.ip must be the client's, not the proxy's: per-IP limits count
+  // it, and with the proxy's address every client would share one allowance (TRUST_PROXY).
+  app.set('trust proxy', trustProxy)
   // The SDK endpoint is <origin>/v1: every Account route lives under it.
   app.use('/v1', accounts.router())
   app.get('/api/me', accounts.requireSession(), (req: Request, res: Response) => {

@@ -4,6 +4,7 @@
  * this before the app exists.
  */
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 
 /** What the example reads from the environment. Every variable is optional; empty = unset. */
 export interface ExampleEnv {
@@ -32,6 +33,14 @@ export interface ExampleEnv {
    * `OAUTH2_<NAME>_CLIENT_ID`, `_CLIENT_SECRET`, `_ISSUER` and `_SCOPES` (see `example/oauth2.ts`).
    */
   OAUTH2_PROVIDERS?: string
+  /**
+   * Express' `trust proxy`: which proxies may say who the client is (`X-Forwarded-For`,
+   * `-Proto`, `-Host`). `true` (trust every hop), a hop count (`1` = one proxy in front), or a
+   * comma-separated list of addresses, CIDR subnets and the names `loopback`, `linklocal`,
+   * `uniquelocal`. Unset or `false`: none (clients connect directly). Behind a proxy, leaving it
+   * unset makes every client share the proxy's per-IP limits.
+   */
+  TRUST_PROXY?: string
   NODE_ENV?: string
   [name: string]: string | undefined
 }
@@ -89,6 +98,33 @@ export function secretSetting(env: ExampleEnv, warn: (message: string) => void):
       'working after a restart. Set ACCOUNTS_SECRET (e.g. `openssl rand -base64 48`) to keep them.',
   )
   return randomBytes(MIN_SECRET_BYTES).toString('base64url')
+}
+
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+/** `TRUST_PROXY` → the value for `app.set('trust proxy', …)`; see `ExampleEnv.TRUST_PROXY`. */
+export function trustProxySetting(env: ExampleEnv): boolean | number | string {
+  const raw = setting(env.TRUST_PROXY?.trim())
+  if (raw === undefined || raw === 'false') return false
+  if (raw === 'true') return true
+  if (/^\d{1,3}$/.test(raw)) return Number(raw)
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '')
+  const bad = entries.find((e) => !TRUST_PROXY_NAMES.includes(e) && !isAddressOrSubnet(e))
+  if (bad !== undefined || entries.length === 0) {
+    throw new ExampleConfigError(
+      'TRUST_PROXY must be true, false, a hop count like 1, or a comma-separated list of addresses, CIDR subnets and ' +
+        `${TRUST_PROXY_NAMES.join(' / ')} (e.g. loopback,10.0.0.0/8); ${JSON.stringify((bad ?? raw).slice(0, 100))} is not one`,
+    )
+  }
+  return entries.join(',')
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return false
+  if (bits === undefined) return true
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)
 }
 
 /** `ACCOUNTS_REDIRECT_ORIGINS`: `https://app.example.com,https://admin.example.com` → origins. */

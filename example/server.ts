@@ -53,6 +53,8 @@ server.listen(port, () => {
   lines.push(`  server key         ${accounts.options.apiKeys.length > 0 ? 'set (ACCOUNTS_API_KEY)' : 'none (set ACCOUNTS_API_KEY to enable X-Appwrite-Key)'}`)
   lines.push(`  email              ${delivery.email === 'smtp' ? 'SMTP (SMTP_URL)' : 'console: codes and links are printed here (set SMTP_URL to send mail)'}`)
   lines.push(`  sms                ${delivery.sms === 'webhook' ? 'webhook (SMS_WEBHOOK_URL)' : 'console: codes are printed here (set SMS_WEBHOOK_URL to send SMS)'}`)
+  const trust = app.get('trust proxy') as unknown
+  lines.push(`  trust proxy        ${trust === false ? 'off: req.ip is the connecting address (set TRUST_PROXY behind a reverse proxy)' : `${String(trust)} (TRUST_PROXY)`}`)
   const landing = example.magicUrl ?? `no default (PORT=0 and no PUBLIC_URL): requests must name a url, e.g. ${origin}/magic`
   lines.push(`  magic links        ${landing}`)
   const providers = example.oauth2Providers

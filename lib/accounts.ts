@@ -1,7 +1,8 @@
 import { AccountsError } from './errors.js'
 import { Hooks, type AccountsEventName, type Listener } from './hooks.js'
 import { resolveOptions, type AccountsOptions, type ResolvedOptions } from './options.js'
-import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.js'
+import { Limits } from './limits/limits.js'
+import { Passwords } from './password.js'
 import { Jwts } from './jwt.js'
 import { Mfa } from './mfa/mfa.js'
 import { Messenger } from './messenger.js'
@@ -58,11 +59,17 @@ export class Accounts {
   readonly oauth2: OAuth2
   /** Multi-factor authentication: TOTP, email / phone challenges, recovery codes, the gate. */
   readonly mfa: Mfa
+  /** bcrypt hashing, bounded per process (`passwords.gate` has the gauges). */
+  readonly passwords: Passwords
+  /** The abuse limits the router and the strategies share (counted in the store). */
+  readonly limits: Limits
   readonly #hooks = new Hooks()
 
   constructor(options: AccountsOptions = {}) {
     this.options = resolveOptions(options)
     this.store = this.options.store
+    this.passwords = new Passwords(this.options)
+    this.limits = new Limits(this.options, this.#hooks)
     this.sessions = new Sessions(this.options, this.#hooks)
     this.jwts = new Jwts(this.options, this.sessions)
     this.tokens = new Tokens(this.options)
@@ -90,7 +97,7 @@ export class Accounts {
     const account = blankAccount(id ?? newId(), now)
     account.email = email
     account.name = name
-    account.passwordHash = await hashPassword(password, this.options.bcryptCost)
+    account.passwordHash = await this.passwords.hash(password)
     account.passwordUpdatedAt = now
     return this.insert(account)
   }
@@ -159,11 +166,11 @@ export class Accounts {
     const next = v.password('password', password)
     const account = await this.#mustGet(accountId)
     if (account.passwordHash !== null) {
-      if (typeof oldPassword !== 'string' || !(await verifyPassword(oldPassword, account.passwordHash))) {
+      if (typeof oldPassword !== 'string' || !(await this.passwords.verify(oldPassword, account.passwordHash))) {
         throw new AccountsError('user_invalid_credentials')
       }
     }
-    const hash = await hashPassword(next, this.options.bcryptCost)
+    const hash = await this.passwords.hash(next)
     const updated = await this.update(accountId, (a) => {
       a.passwordHash = hash
       a.passwordUpdatedAt = this.#now()
@@ -279,17 +286,19 @@ export class Accounts {
     const email = v.email('email', input.email)
     const password = v.password('password', input.password)
     const account = await this.findAccountByEmail(email)
+    // The client's share of the bcrypt queue (router and strategies set it; see BcryptGate).
+    const charged = client.limitKey
     if (!account || account.passwordHash === null) {
-      await burnPasswordCheck(password, this.options.bcryptCost)
+      await this.passwords.burn(password, charged)
       throw new AccountsError('user_invalid_credentials')
     }
-    if (!(await verifyPassword(password, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
+    if (!(await this.passwords.verify(password, account.passwordHash, charged))) throw new AccountsError('user_invalid_credentials')
     if (!account.status) throw new AccountsError('user_blocked')
     const checkedHash = account.passwordHash
     let rehashed: string | null = null
     let signedIn = account
-    if (needsRehash(checkedHash, this.options.bcryptCost)) {
-      const hash = await hashPassword(password, this.options.bcryptCost)
+    if (this.passwords.needsRehash(checkedHash)) {
+      const hash = await this.passwords.hash(password, charged)
       rehashed = hash
       signedIn = await this.#write(account.id, (a) => {
         // Only the hash that was checked is replaced: a reset or password change that landed
@@ -306,7 +315,7 @@ export class Accounts {
     const samePassword =
       now !== null &&
       now.passwordHash !== null &&
-      (now.passwordHash === checkedHash || now.passwordHash === rehashed || (await verifyPassword(password, now.passwordHash)))
+      (now.passwordHash === checkedHash || now.passwordHash === rehashed || (await this.passwords.verify(password, now.passwordHash, charged)))
     if (!now || !now.status || !samePassword) {
       await this.sessions.delete(account.id, signIn.session.id).catch(() => undefined)
       throw new AccountsError(now && !now.status ? 'user_blocked' : 'user_invalid_credentials')
@@ -338,8 +347,8 @@ export class Accounts {
   async #checkOrSetPassword(accountId: string, password: string): Promise<string | null> {
     const pw = v.password('password', password)
     const account = await this.#mustGet(accountId)
-    if (account.passwordHash === null) return hashPassword(pw, this.options.bcryptCost)
-    if (!(await verifyPassword(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
+    if (account.passwordHash === null) return this.passwords.hash(pw)
+    if (!(await this.passwords.verify(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
     return null
   }
 

@@ -18,6 +18,7 @@ const DEFAULTS = {
   general_smtp_disabled: [503, 'SMTP disabled'],
   general_phone_disabled: [503, 'Phone provider not configured'],
   general_unknown: [500, 'Server Error'],
+  general_server_busy: [503, 'The server is busy. Please try again in a moment.'],
   project_provider_disabled: [412, 'This provider is disabled. Please enable the provider from your Appwrite console to continue.'],
   project_provider_unsupported: [400, 'The chosen OAuth provider is unsupported.'],
   project_invalid_success_url: [400, 'Invalid redirect URL for OAuth success.'],

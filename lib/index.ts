@@ -31,3 +31,8 @@ export type { OAuth2Profile, OAuth2ProviderOptions } from './oauth2/providers.js
 export { PRESET_NAMES as OAUTH2_PRESETS } from './oauth2/providers.js'
 export type { OAuth2Grant } from './oauth2/provider-strategy.js'
 export type { OAuth2Context } from './oauth2/state-store.js'
+export { Passwords } from './password.js'
+export { BcryptGate, type BcryptGateOptions } from './bcrypt-gate.js'
+export { Limits, isCredentialFailure, type Attempt, type LimitSubject } from './limits/limits.js'
+export { LIMITS, type LimitedRoute, type Counter, type KeyPart, type Target } from './limits/limit-rules.js'
+export { clientKey } from './limits/client-key.js'

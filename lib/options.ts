@@ -39,9 +39,27 @@ export interface AccountsOptions {
   maxSessions?: number
   /** bcrypt cost factor (4–31). Hashes made with another cost are redone at the next sign-in. Default 12. */
   bcryptCost?: number
+  /**
+   * bcrypt operations (hash or check) one account system runs at once. Default: libuv's
+   * thread-pool size minus one (`UV_THREADPOOL_SIZE`, 4 unless set: so 3), leaving a thread
+   * for fs, dns and zlib. Raise `UV_THREADPOOL_SIZE` with it on machines with more cores.
+   */
+  bcryptConcurrency?: number
+  /** bcrypt operations that may wait for a turn; beyond it requests answer `503 general_server_busy` with `Retry-After: 1`. Default 32. */
+  bcryptQueue?: number
+  /**
+   * Places (running or waiting) one client — an IP address, an IPv6 /64 — may hold in that
+   * queue during a sign-in; beyond it its requests answer `429 general_rate_limit_exceeded`
+   * with `Retry-After: 1`. API-key callers and server code are not counted. Default 8.
+   */
+  bcryptPerClient?: number
   /** SameSite of the `a_session_<project>` cookie. Use `'none'` for cross-site SDK use over https. Default `'lax'`. */
   cookieSameSite?: SameSite
-  /** Count requests per Appwrite's rate-limit table in the store. Default `true`. */
+  /**
+   * Abuse limits counted in the store: Appwrite's per-route table, re-keyed so strangers cannot
+   * lock an owner out, plus per-IP and per-account failure limits (README "Security notes").
+   * They apply to the router and the strategies; API-key callers skip them. Default `true`.
+   */
   rateLimits?: boolean
   /** Time source. Default `Date`. */
   clock?: Clock
@@ -126,6 +144,9 @@ export interface ResolvedOptions {
   sessionDuration: number
   maxSessions: number
   bcryptCost: number
+  bcryptConcurrency: number
+  bcryptQueue: number
+  bcryptPerClient: number
   cookieSameSite: SameSite
   rateLimits: boolean
   clock: Clock
@@ -144,6 +165,14 @@ export interface ResolvedOptions {
 const DEFAULT_SESSION_DURATION = 30 * 24 * 3600 // seconds
 const DEFAULT_MAX_SESSIONS = 10
 const DEFAULT_BCRYPT_COST = 12
+const DEFAULT_BCRYPT_QUEUE = 32
+const DEFAULT_BCRYPT_PER_CLIENT = 8
+
+/** libuv's thread-pool size minus one (it is read once, when the pool starts: default 4). */
+function defaultBcryptConcurrency(): number {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE)
+  return Math.max(1, (Number.isInteger(pool) && pool > 0 ? Math.min(pool, 1024) : 4) - 1)
+}
 const PROJECT_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/
 
 let warnedRandomSecret = false
@@ -166,6 +195,9 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
   const sessionDuration = integer('sessionDuration', o.sessionDuration, DEFAULT_SESSION_DURATION, 1, 10 * 365 * 24 * 3600)
   const maxSessions = integer('maxSessions', o.maxSessions, DEFAULT_MAX_SESSIONS, 0, 1000)
   const bcryptCost = integer('bcryptCost', o.bcryptCost, DEFAULT_BCRYPT_COST, 4, 31)
+  const bcryptConcurrency = integer('bcryptConcurrency', o.bcryptConcurrency, defaultBcryptConcurrency(), 1, 1024)
+  const bcryptQueue = integer('bcryptQueue', o.bcryptQueue, DEFAULT_BCRYPT_QUEUE, 0, 100_000)
+  const bcryptPerClient = integer('bcryptPerClient', o.bcryptPerClient, DEFAULT_BCRYPT_PER_CLIENT, 1, 100_000)
   if (o.cookieSameSite !== undefined && !['lax', 'strict', 'none'].includes(o.cookieSameSite)) {
     throw new TypeError("options.cookieSameSite must be 'lax', 'strict' or 'none'")
   }
@@ -214,6 +246,9 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     sessionDuration,
     maxSessions,
     bcryptCost,
+    bcryptConcurrency,
+    bcryptQueue,
+    bcryptPerClient,
     cookieSameSite: o.cookieSameSite ?? 'lax',
     rateLimits: o.rateLimits ?? true,
     clock: o.clock ?? Date,

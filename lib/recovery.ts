@@ -7,7 +7,6 @@ import { checkRedirectUrl, withParams } from './redirect-url.js'
 import type { TokenRecord } from './store/store.js'
 import { newId } from './secrets.js'
 import type { Tokens } from './tokens.js'
-import { hashPassword } from './password.js'
 import * as v from './validate.js'
 
 /** Password recovery: mail a link, then set a new password with its secret. */
@@ -56,7 +55,7 @@ export class Recovery {
     const secret = v.text('secret', input.secret)
     const password = v.password('password', input.password)
     // Hash before consuming: a failure here must not burn the user's only link.
-    const hash = await hashPassword(password, this.#accounts.options.bcryptCost)
+    const hash = await this.#accounts.passwords.hash(password)
     const token = await this.#tokens.redeem(userId, ['recovery'], secret)
     if (!token) throw new AccountsError('user_invalid_token')
     const now = this.#accounts.options.clock.now()

@@ -10,6 +10,12 @@ import type { AccountRecord, SessionRecord } from './store/store.js'
 export interface ClientContext {
   ip?: string
   userAgent?: string
+  /**
+   * Who the sign-in's bcrypt work is charged to (`clientKey(ip)`), for the per-client share
+   * of the bcrypt queue (`bcryptPerClient`). Not recorded. The router sets it for every
+   * caller but API-key ones, the strategies always; absent, only the process-wide bound applies.
+   */
+  limitKey?: string
 }
 
 /** What a sign-in hands back. `value` is what carriers hold; it is never stored. */

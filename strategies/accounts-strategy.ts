@@ -4,6 +4,10 @@ import { Accounts } from '../lib/accounts.js'
 import { AccountsError } from '../lib/errors.js'
 import '../lib/http/express-augment.js'
 import { userFor } from '../lib/http/passport-session.js'
+import { clientKey } from '../lib/limits/client-key.js'
+import { isCredentialFailure, type LimitSubject } from '../lib/limits/limits.js'
+import type { LimitedRoute } from '../lib/limits/limit-rules.js'
+import { retryAfterOf } from '../lib/retry-after.js'
 import { toSessionModel, type AccountModel } from '../lib/models.js'
 import type { SignIn } from '../lib/sessions.js'
 
@@ -25,6 +29,8 @@ export interface AccountsStrategyOptions {
 export interface AccountsFailure {
   message: string
   type: string
+  /** On `429`: seconds until trying again can succeed (send it as `Retry-After`). */
+  retryAfter?: number
 }
 
 /**
@@ -75,6 +81,31 @@ export abstract class AccountsStrategy extends Strategy {
     ).catch((err: unknown) => once(() => this.error(err as Error)))
   }
 
+  /**
+   * Runs one attempt under the abuse limits of the router route doing the same thing (same
+   * store counters, so the router and the strategy share one budget): refused →
+   * `fail(…, 429)`; wrong credentials count as a failure; a success resets what it resets.
+   */
+  protected async limited(route: LimitedRoute, req: Request, params: LimitSubject['params'], work: () => Promise<Outcome>): Promise<Outcome> {
+    const attempt = await this.accounts.limits.begin(route, { ip: req.ip, params })
+    if (!attempt.allowed) {
+      const refused = new AccountsError('general_rate_limit_exceeded')
+      return { kind: 'fail', status: refused.code, info: { ...failure(refused), retryAfter: attempt.retryAfter } }
+    }
+    // As in the router, a store fault while counting does not change the answer: the checks
+    // before the attempt read the same counters, so a store that cannot count refuses there.
+    let outcome: Outcome
+    try {
+      outcome = await work()
+    } catch (err) {
+      if (isCredentialFailure(err)) await attempt.failed().catch(() => undefined)
+      throw err
+    }
+    if (outcome.kind === 'fail' && isCredentialFailure(outcome.info)) await attempt.failed().catch(() => undefined)
+    if (outcome.kind === 'success') await attempt.succeeded().catch(() => undefined)
+    return outcome
+  }
+
   /** Applies `verify`; a refused sign-in leaves no Session record behind. */
   private async accept(req: Request, signIn: Pick<SignIn, 'account' | 'session'>): Promise<AccountModel | null> {
     const user = userFor(signIn)
@@ -92,7 +123,8 @@ export type Outcome =
   | { kind: 'pass' }
 
 export function failure(err: AccountsError): AccountsFailure {
-  return { message: err.message, type: err.type }
+  const retryAfter = retryAfterOf(err)
+  return retryAfter === undefined ? { message: err.message, type: err.type } : { message: err.message, type: err.type, retryAfter }
 }
 
 /** `fail(…, 400)` for input the request did not carry. */
@@ -107,9 +139,10 @@ export function field(req: Request, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-/** The client recorded on the Session record. */
-export function clientOf(req: Request): { ip: string; userAgent: string } {
-  return { ip: req.ip ?? '', userAgent: req.headers['user-agent'] ?? '' }
+/** The client recorded on the Session record, and charged its share of the bcrypt queue. */
+export function clientOf(req: Request): { ip: string; userAgent: string; limitKey: string } {
+  const ip = req.ip ?? ''
+  return { ip, userAgent: req.headers['user-agent'] ?? '', limitKey: clientKey(ip) }
 }
 
 export function checkFieldName(strategy: string, option: string, value: unknown): string | undefined {

@@ -9,9 +9,7 @@ export type AnonymousStrategyOptions = AccountsStrategyOptions
  * account; the user can keep it by adding an email and password later
  * (`accounts.updateEmail`), which upgrades it in place. Refused for the `console` project
  * (`401 user_anonymous_console_prohibited`), as Appwrite does.
- *
- * The router's rate limit (50 per hour per IP) does not apply here: put your own limiter in
- * front of the route if strangers can reach it.
+ * Limited as the route is: 50 per hour per IP (`429 general_rate_limit_exceeded`).
  */
 export class AnonymousStrategy extends AccountsStrategy {
   override readonly name = 'anonymous'
@@ -21,6 +19,8 @@ export class AnonymousStrategy extends AccountsStrategy {
   }
 
   override authenticate(req: Request): void {
-    this.settle(req, async () => ({ kind: 'success', signIn: await this.accounts.signInAnonymously(clientOf(req)) }))
+    this.settle(req, () =>
+      this.limited('POST /account/sessions/anonymous', req, {}, async () => ({ kind: 'success', signIn: await this.accounts.signInAnonymously(clientOf(req)) })),
+    )
   }
 }

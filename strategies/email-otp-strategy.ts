@@ -27,6 +27,9 @@ export class EmailOtpStrategy extends OtpStrategy {
     const { accounts } = this
     this.channel = {
       strategy: 'EmailOtpStrategy',
+      requestRoute: 'POST /account/tokens/email',
+      verifyRoute: 'POST /account/sessions/token',
+      addressParam: 'email',
       addressField: emailField,
       userIdField: checkFieldName('EmailOtpStrategy', 'userIdField', options.userIdField) ?? 'userId',
       codeField: checkFieldName('EmailOtpStrategy', 'codeField', options.codeField) ?? 'code',

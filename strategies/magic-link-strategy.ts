@@ -54,7 +54,10 @@ export class MagicLinkStrategy extends AccountsStrategy {
         if (userId === undefined || secret === undefined) {
           return missing(...[userId === undefined ? this.userIdField : '', secret === undefined ? this.secretField : ''].filter(Boolean))
         }
-        return { kind: 'success', signIn: await this.accounts.passwordless.signInWithToken({ userId, secret }, clientOf(req)) }
+        return this.limited('PUT /account/sessions/magic-url', req, { userId }, async () => ({
+          kind: 'success',
+          signIn: await this.accounts.passwordless.signInWithToken({ userId, secret }, clientOf(req)),
+        }))
       })
     }
     const email = field(req, this.emailField)
@@ -62,8 +65,10 @@ export class MagicLinkStrategy extends AccountsStrategy {
     if (email !== undefined && !this.accounts.options.mailer) return this.error(new AccountsError('general_smtp_disabled'))
     this.settle(req, async () => {
       if (email === undefined) return missing(this.emailField)
-      await this.accounts.passwordless.sendMagicUrl({ userId: 'unique()', email, url: this.url })
-      return { kind: 'pass' }
+      return this.limited('POST /account/tokens/magic-url', req, { email }, async () => {
+        await this.accounts.passwordless.sendMagicUrl({ userId: 'unique()', email, url: this.url })
+        return { kind: 'pass' }
+      })
     })
   }
 }

@@ -7,6 +7,11 @@ import { actionOf, type PhaseAuthenticateOptions } from './phases.js'
 export interface OtpChannel {
   /** Constructor name, for messages. */
   strategy: string
+  /** The router routes whose limits the two phases share. */
+  requestRoute: 'POST /account/tokens/email' | 'POST /account/tokens/phone'
+  verifyRoute: 'POST /account/sessions/token' | 'PUT /account/sessions/phone'
+  /** The parameter the request phase's limits key the address on. */
+  addressParam: 'email' | 'phone'
   /** Request field holding the address. */
   addressField: string
   userIdField: string
@@ -50,8 +55,10 @@ export abstract class OtpStrategy extends AccountsStrategy {
     if (address !== undefined && !c.canSend()) return this.error(new AccountsError(c.disabled))
     this.settle(req, async () => {
       if (address === undefined) return missing(c.addressField)
-      await c.send(address)
-      return { kind: 'pass' }
+      return this.limited(c.requestRoute, req, { [c.addressParam]: address }, async () => {
+        await c.send(address)
+        return { kind: 'pass' }
+      })
     })
   }
 
@@ -62,8 +69,11 @@ export abstract class OtpStrategy extends AccountsStrategy {
       return missing(...fields.filter(Boolean))
     }
     const accountId = userId ?? (await c.accountIdFor(address!))
-    if (accountId === undefined) return { kind: 'fail', status: 401, info: failure(new AccountsError('user_invalid_token')) }
-    const signIn = await this.accounts.passwordless.signInWithToken({ userId: accountId, secret: code }, clientOf(req))
-    return { kind: 'success', signIn }
+    return this.limited(c.verifyRoute, req, { userId: accountId ?? '' }, async () => {
+      // An unknown address fails like a wrong code, and counts like one.
+      if (accountId === undefined) return { kind: 'fail', status: 401, info: failure(new AccountsError('user_invalid_token')) }
+      const signIn = await this.accounts.passwordless.signInWithToken({ userId: accountId, secret: code }, clientOf(req))
+      return { kind: 'success', signIn }
+    })
   }
 }

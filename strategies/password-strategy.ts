@@ -11,7 +11,9 @@ export interface PasswordStrategyOptions extends AccountsStrategyOptions {
 /**
  * `'password'`: email + password, through the same core sign-in as
  * `POST /account/sessions/email` (same Session record, same answers: an unknown email and a
- * wrong password both fail `401 user_invalid_credentials`). Needs a body parser in the app.
+ * wrong password both fail `401 user_invalid_credentials`), under the same limits (10 tries
+ * per IP and email, 20 failures per IP, 30 per account from unknown clients: `429`). Needs a
+ * body parser in the app.
  */
 export class PasswordStrategy extends AccountsStrategy {
   override readonly name = 'password'
@@ -31,8 +33,10 @@ export class PasswordStrategy extends AccountsStrategy {
       if (email === undefined || password === undefined) {
         return missing(...[email === undefined ? this.emailField : '', password === undefined ? this.passwordField : ''].filter(Boolean))
       }
-      const signIn = await this.accounts.signInWithPassword({ email, password }, clientOf(req))
-      return { kind: 'success', signIn }
+      return this.limited('POST /account/sessions/email', req, { email }, async () => ({
+        kind: 'success',
+        signIn: await this.accounts.signInWithPassword({ email, password }, clientOf(req)),
+      }))
     })
   }
 }

@@ -25,6 +25,9 @@ export class PhoneOtpStrategy extends OtpStrategy {
     const { accounts } = this
     this.channel = {
       strategy: 'PhoneOtpStrategy',
+      requestRoute: 'POST /account/tokens/phone',
+      verifyRoute: 'PUT /account/sessions/phone',
+      addressParam: 'phone',
       addressField: phoneField,
       userIdField: checkFieldName('PhoneOtpStrategy', 'userIdField', options.userIdField) ?? 'userId',
       codeField: checkFieldName('PhoneOtpStrategy', 'codeField', options.codeField) ?? 'code',

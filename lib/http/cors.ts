@@ -10,7 +10,7 @@ const ALLOWED_HEADERS = [
   'X-Forwarded-User-Agent', 'X-Fallback-Cookies', 'X-SDK-Name', 'X-SDK-Platform', 'X-SDK-Language', 'X-SDK-Version',
   'Authorization',
 ].join(', ')
-const EXPOSED_HEADERS = 'X-Appwrite-Session, X-Fallback-Cookies, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset'
+const EXPOSED_HEADERS = 'X-Appwrite-Session, X-Fallback-Cookies, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After'
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS'
 
 /**

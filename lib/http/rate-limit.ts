@@ -1,72 +1,58 @@
-import { createHash } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
+import { isCredentialFailure, type Attempt } from '../limits/limits.js'
+import type { LimitedRoute } from '../limits/limit-rules.js'
+import { retryAfterOf, withRetryAfter } from '../retry-after.js'
 import { callerOf } from './caller.js'
 import { params } from './params.js'
 
-/** One row of Appwrite's abuse table (wire reference §2.8). */
-export interface RateLimitRule {
-  /** Names the route in counter keys, e.g. `'POST /account/sessions/email'`. */
-  route: string
-  limit: number
-  /** Window length, seconds. */
-  window: number
-  /**
-   * Each entry is one counter; `+` joins parts into one key (`'ip+param:userId'` counts per
-   * ip-and-userId pair). Any exhausted counter answers 429.
-   */
-  keys: string[]
-  /** Reset the counters when the route answers 201 (successful sign-ins do not add up). */
-  resetOn201?: boolean
-}
+const ATTEMPT_KEY = 'expressAccountsAttempt'
 
 /**
- * Fixed-window limits counted in the store, so every process behind a load balancer shares
- * them. Key values are hashed: counters never hold raw emails or phone numbers.
+ * The route's abuse limits (`lib/limits/limit-rules.ts`), checked where Appwrite checks them:
+ * after the caller is known, before session checks and parameter validation. Sets Appwrite's
+ * `X-RateLimit-Limit` / `-Remaining` / `-Reset` for the most constrained counter; a refusal is
+ * `429 general_rate_limit_exceeded` with `Retry-After`. API-key callers are not limited.
  */
-export function rateLimit(accounts: Accounts, rule: RateLimitRule) {
+export function rateLimit(accounts: Accounts, route: LimitedRoute) {
   return async function rateLimited(req: Request, res: Response, next: NextFunction): Promise<void> {
     const caller = callerOf(res)
-    if (!accounts.options.rateLimits || caller.isKey) return next()
-    const p = params(req)
-    const keys: string[] = []
-    for (const template of rule.keys) {
-      const values: string[] = []
-      for (const part of template.split('+')) {
-        let value: unknown
-        if (part === 'ip') value = req.ip ?? ''
-        else if (part === 'userId') value = caller.auth?.account.id ?? ''
-        else value = p[part.slice('param:'.length)]
-        // Appwrite leaves a `{param-x}` part empty when the param is absent.
-        values.push(typeof value === 'string' ? value.toLowerCase() : '')
-      }
-      keys.push(`${rule.route}|${template}|${digest(values.join('\u0000'))}`)
-    }
-    let tightest = { remaining: rule.limit, resetMs: rule.window * 1000 }
-    let exceeded = false
-    for (const key of keys) {
-      const { count, resetMs } = await accounts.store.hit(key, rule.window)
-      const remaining = Math.max(0, rule.limit - count)
-      if (remaining < tightest.remaining || (remaining === tightest.remaining && keys.length === 1)) tightest = { remaining, resetMs }
-      if (count > rule.limit) exceeded = true
-    }
-    res.set({
-      'X-RateLimit-Limit': String(rule.limit),
-      'X-RateLimit-Remaining': String(tightest.remaining),
-      'X-RateLimit-Reset': String(Math.ceil((Date.now() + tightest.resetMs) / 1000)),
-    })
-    if (exceeded) return next(new AccountsError('general_rate_limit_exceeded'))
-    if (rule.resetOn201) {
-      res.on('finish', () => {
-        if (res.statusCode !== 201) return
-        for (const key of keys) accounts.store.resetHits(key).catch(() => undefined)
+    if (caller.isKey) return next()
+    const attempt = await accounts.limits.begin(route, { ip: req.ip, caller: caller.auth?.account.id, params: params(req) })
+    if (attempt.shown) {
+      res.set({
+        'X-RateLimit-Limit': String(attempt.shown.limit),
+        'X-RateLimit-Remaining': String(attempt.shown.remaining),
+        'X-RateLimit-Reset': String(attempt.shown.resetAt),
       })
     }
+    if (!attempt.allowed) {
+      // Set here too, so a route with its own error page (the OAuth2 HTML one) sends it as well.
+      res.set('Retry-After', String(Math.max(1, attempt.retryAfter)))
+      return next(withRetryAfter(new AccountsError('general_rate_limit_exceeded'), attempt.retryAfter))
+    }
+    res.locals[ATTEMPT_KEY] = attempt
+    res.on('finish', () => {
+      if (res.statusCode >= 200 && res.statusCode < 300) attempt.succeeded().catch(() => undefined)
+    })
     next()
   }
 }
 
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url').slice(0, 22)
+/**
+ * Error middleware, before the renderer: counts wrong credentials on the failure counters
+ * before the answer goes out (so the client's next try already sees them), and sends
+ * `Retry-After` for refusals that carry one (limits, the bcrypt gate).
+ */
+export async function settleLimits(err: unknown, _req: Request, res: Response, next: NextFunction): Promise<void> {
+  const attempt = res.locals[ATTEMPT_KEY] as Attempt | undefined
+  if (attempt && isCredentialFailure(err)) {
+    // A store fault while counting does not change the answer: the checks before the next
+    // attempt read the same counters, so a store that cannot count refuses there.
+    await attempt.failed().catch(() => undefined)
+  }
+  const wait = retryAfterOf(err)
+  if (wait !== undefined && !res.headersSent) res.set('Retry-After', String(wait))
+  next(err)
 }

@@ -3,6 +3,7 @@ import type { Accounts } from '../accounts.js'
 import { toSessionModel, toTokenModel } from '../models.js'
 import type { TokenIssue } from '../passwordless.js'
 import type { ClientContext, SignIn } from '../sessions.js'
+import { clientKey } from '../limits/client-key.js'
 import { callerOf } from './caller.js'
 import { single } from './carriers.js'
 import { setSessionCookies, type CookieSettings } from './session-cookies.js'
@@ -23,8 +24,11 @@ export function cookieSettings(accounts: Accounts): CookieSettings {
  * `X-Forwarded-User-Agent`; from anyone else that header is ignored.
  */
 export function clientContext(req: Request, res: Response): ClientContext {
-  const forwarded = callerOf(res).isKey ? single(req.headers['x-forwarded-user-agent']) : undefined
-  return { ip: req.ip ?? '', userAgent: forwarded ?? single(req.headers['user-agent']) ?? '' }
+  const { isKey } = callerOf(res)
+  const forwarded = isKey ? single(req.headers['x-forwarded-user-agent']) : undefined
+  const ip = req.ip ?? ''
+  // API-key callers relay many users from one server: they are not charged a client's share.
+  return { ip, userAgent: forwarded ?? single(req.headers['user-agent']) ?? '', limitKey: isKey ? undefined : clientKey(ip) }
 }
 
 /**

@@ -4,6 +4,8 @@ import { AccountsError } from '../errors.js'
 import { identify } from './caller.js'
 import { parseBody } from './body.js'
 import { cors } from './cors.js'
+import { settleLimits } from './rate-limit.js'
+import { noStore, warnUntrustedProxy } from './response-policy.js'
 import { errorHandler } from './render-error.js'
 import { accountRoutes } from './routes/account-routes.js'
 import { jwtRoutes } from './routes/jwt-routes.js'
@@ -20,13 +22,14 @@ import { tokenRoutes } from './routes/token-routes.js'
  */
 export function createRouter(accounts: Accounts): Router {
   const account = express.Router()
+  account.use(noStore)
+  account.use(warnUntrustedProxy())
   account.use(cors(accounts))
   account.use(parseBody)
   // Pipeline order follows Appwrite (wire reference §2.3): who is calling and whether the
   // account is blocked come before rate limits, session checks and parameter validation.
   account.use(async function identifyCaller(req: Request, res: Response, next: NextFunction) {
     const caller = await identify(req, res, accounts)
-    res.set('X-Debug-Fallback', String(caller.source === 'fallback-cookies'))
     if (caller.auth && !caller.auth.account.status) throw new AccountsError('user_blocked')
     // At most once a day per account; never delays or fails the request.
     if (caller.auth) accounts.touch(caller.auth.account).catch(() => undefined)
@@ -42,6 +45,7 @@ export function createRouter(accounts: Accounts): Router {
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })
+  account.use(settleLimits)
   account.use(errorHandler)
 
   const router = express.Router()

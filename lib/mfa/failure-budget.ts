@@ -20,7 +20,7 @@ export class FailureBudget {
 
   /** `429` while the account is cooling down. Call before checking an answer. */
   async check(accountId: string): Promise<void> {
-    if ((await this.#store.peekHits(lockKey(accountId))) > 0) {
+    if ((await this.#store.peekHits(lockKey(accountId))).count > 0) {
       throw new AccountsError('general_rate_limit_exceeded', 'Too many wrong second-factor codes. Try again in 15 minutes.')
     }
   }

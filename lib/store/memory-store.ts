@@ -246,9 +246,10 @@ export class MemoryStore implements Store {
     return { count: h.count, resetMs: h.resetAt - now }
   }
 
-  async peekHits(key: string): Promise<number> {
+  async peekHits(key: string): Promise<HitResult> {
     const h = this.#hits.get(key)
-    return h && h.resetAt > Date.now() ? h.count : 0
+    const now = Date.now()
+    return h && h.resetAt > now ? { count: h.count, resetMs: h.resetAt - now } : { count: 0, resetMs: 0 }
   }
 
   async resetHits(key: string): Promise<void> {

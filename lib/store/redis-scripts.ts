@@ -217,3 +217,11 @@ if t < 0 then
   redis.call('PEXPIRE', KEYS[1], t)
 end
 return {c, t}`
+
+/** KEYS: counter. The count and the ms left in its window, in one step (a GET then a PTTL could straddle the expiry). */
+export const PEEK_HITS = `
+local c = redis.call('GET', KEYS[1])
+if not c then return {0, 0} end
+local t = redis.call('PTTL', KEYS[1])
+if t < 0 then return {0, 0} end
+return {tonumber(c), t}`

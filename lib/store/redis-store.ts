@@ -207,8 +207,9 @@ export class RedisStore implements Store {
     await (await this.#conn.cmd()).del(`${this.#prefix}rl:${key}`)
   }
 
-  async peekHits(key: string): Promise<number> {
-    return Number((await (await this.#conn.cmd()).get(`${this.#prefix}rl:${key}`)) ?? 0)
+  async peekHits(key: string): Promise<HitResult> {
+    const [count, resetMs] = (await this.#conn.run(lua.PEEK_HITS, [`${this.#prefix}rl:${key}`], [])) as unknown[]
+    return { count: Number(count), resetMs: Number(resetMs) }
   }
 
   /** Closes the client the store created from `url`; a client you passed in is left to you. */

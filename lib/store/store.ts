@@ -230,11 +230,15 @@ export interface Store {
   takeOnce(key: string): Promise<string | null>
 
   // ── counters ─────────────────────────────────────────────────────────────
-  /** Counts one hit on `key` in a fixed window of `windowSeconds`. */
+  /** Counts one hit on `key` in a fixed window of `windowSeconds` (the first hit starts the window). Atomic. */
   hit(key: string, windowSeconds: number): Promise<HitResult>
   resetHits(key: string): Promise<void>
-  /** Hits counted on `key` in its current window, without adding one (0 when none). */
-  peekHits(key: string): Promise<number>
+  /**
+   * Hits counted on `key` in its current window and the time left in it, without adding one
+   * (`{count: 0, resetMs: 0}` when there is no live window). Failure limits peek before the
+   * attempt and `hit` only when it fails.
+   */
+  peekHits(key: string): Promise<HitResult>
 
   /** Releases connections the store opened itself. */
   close(): Promise<void>

@@ -226,6 +226,16 @@ describe('core: sessions', () => {
     assert.throws(() => new Accounts({ secret: SECRET, project: 'bad project' }), /options\.project/)
     assert.throws(() => new Accounts({ secret: SECRET, allowedOrigins: ['not a url'] }), /options\.allowedOrigins/)
     assert.throws(() => new Accounts({ secret: SECRET, bcryptCost: 2 }), /options\.bcryptCost/)
+    assert.throws(() => new Accounts({ secret: SECRET, bcryptConcurrency: 0 }), /options\.bcryptConcurrency/)
+    assert.throws(() => new Accounts({ secret: SECRET, bcryptQueue: 1.5 }), /options\.bcryptQueue/)
+    assert.throws(() => new Accounts({ secret: SECRET, bcryptPerClient: 0 }), /options\.bcryptPerClient/)
+  })
+
+  it('bounds bcrypt work by default: the thread pool minus one at once, 32 waiting, 8 per client', () => {
+    const { options, passwords } = new Accounts({ secret: SECRET })
+    const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4
+    assert.deepEqual([options.bcryptConcurrency, options.bcryptQueue, options.bcryptPerClient], [Math.max(1, pool - 1), 32, 8])
+    assert.deepEqual([passwords.gate.concurrency, passwords.gate.queueLimit, passwords.gate.perClient], [Math.max(1, pool - 1), 32, 8])
   })
 })
 

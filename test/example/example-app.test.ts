@@ -558,7 +558,7 @@ describe('npm start (npx tsx example/server.ts)', function () {
 
   /** Starts the server on a free port (PORT=0) and resolves with the origin it prints. */
   async function start(extraEnv: Record<string, string>): Promise<string> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ACCOUNTS_PROJECT: '', ACCOUNTS_API_KEY: '', ACCOUNTS_SECRET: SECRET, REDIS_URL: '', ...extraEnv }
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ACCOUNTS_PROJECT: '', ACCOUNTS_API_KEY: '', ACCOUNTS_SECRET: SECRET, REDIS_URL: '', TRUST_PROXY: '', ...extraEnv }
     output = ''
     // Its own process group, so the kill below reaches npx, tsx and the node it starts.
     child = spawn('npx', ['tsx', 'example/server.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -612,6 +612,7 @@ describe('npm start (npx tsx example/server.ts)', function () {
     assert.match(output, /sms +console/)
     assert.match(output, /magic links +no default \(PORT=0 and no PUBLIC_URL\)/)
     assert.match(output, /oauth2 +none \(set OAUTH2_PROVIDERS/)
+    assert.match(output, /trust proxy +off: req\.ip is the connecting address \(set TRUST_PROXY behind a reverse proxy\)/)
     const log = await stop()
     assert.match(log, /SIGTERM received, closing/)
     assert.match(log, /example: closed/)

@@ -31,15 +31,17 @@ export function counterTests(h: StoreHandle): void {
 }
 
 export function peekTests(h: StoreHandle): void {
-  it('peeks at a counter without counting, 0 when absent or expired', async function () {
+  it('peeks at a counter without counting: its count and time left, zeros when absent or expired', async function () {
     this.slow(3000)
     const key = `peek:${uid()}`
-    assert.equal(await h.store.peekHits(key), 0)
+    assert.deepEqual(await h.store.peekHits(key), { count: 0, resetMs: 0 })
+    const first = await h.store.hit(key, 1)
     await h.store.hit(key, 1)
-    await h.store.hit(key, 1)
-    assert.equal(await h.store.peekHits(key), 2)
-    assert.equal(await h.store.peekHits(key), 2)
+    const peeked = await h.store.peekHits(key)
+    assert.equal(peeked.count, 2)
+    assert.ok(peeked.resetMs > 0 && peeked.resetMs <= first.resetMs, `resetMs ${peeked.resetMs}`)
+    assert.equal((await h.store.peekHits(key)).count, 2)
     await sleep(1100)
-    assert.equal(await h.store.peekHits(key), 0)
+    assert.deepEqual(await h.store.peekHits(key), { count: 0, resetMs: 0 })
   })
 }

@@ -13,7 +13,7 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
   const account = needAccount(accounts)
 
   // Sign-up is allowed while signed in (Appwrite does not put it in the `session` group).
-  r.post('/', rateLimit(accounts, { route: 'POST /account', limit: 10, window: 3600, keys: ['ip'] }), async (req: Request, res: Response) => {
+  r.post('/', rateLimit(accounts, 'POST /account'), async (req: Request, res: Response) => {
     const p = params(req)
     const created = await accounts.createAccount({
       // Required on the wire (the SDKs send `ID.unique()`); optional for server-side callers.
@@ -43,7 +43,7 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
   r.patch(
     '/password',
     account,
-    rateLimit(accounts, { route: 'PATCH /account/password', limit: 10, window: 3600, keys: ['ip'] }),
+    rateLimit(accounts, 'PATCH /account/password'),
     async (req: Request, res: Response) => {
       const p = params(req)
       // A JWT caller has no current session (as everywhere): then every session ends, the
@@ -54,13 +54,13 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
     },
   )
 
-  r.patch('/email', account, async (req: Request, res: Response) => {
+  r.patch('/email', account, rateLimit(accounts, 'PATCH /account/email'), async (req: Request, res: Response) => {
     const p = params(req)
     const updated = await accounts.updateEmail(authOf(res).account.id, p.email as string, p.password as string)
     sendJson(res, 200, toAccountModel(updated))
   })
 
-  r.patch('/phone', account, async (req: Request, res: Response) => {
+  r.patch('/phone', account, rateLimit(accounts, 'PATCH /account/phone'), async (req: Request, res: Response) => {
     const p = params(req)
     const updated = await accounts.updatePhone(authOf(res).account.id, p.phone as string, p.password as string)
     sendJson(res, 200, toAccountModel(updated))

@@ -10,7 +10,7 @@ import { sendJson } from '../respond.js'
 
 /** `POST /account/jwts` (+ Appwrite's older `/account/jwt`). */
 export function jwtRoutes(r: Router, accounts: Accounts): void {
-  const limit = rateLimit(accounts, { route: 'POST /account/jwts', limit: 120, window: 60, keys: ['userId'] })
+  const limit = rateLimit(accounts, 'POST /account/jwts')
   const create = async (req: Request, res: Response) => {
     // A JWT minting JWTs would let a leaked short-lived token renew itself forever.
     if (callerOf(res).source === 'jwt') throw new AccountsError('user_jwt_creation_denied')

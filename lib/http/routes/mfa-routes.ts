@@ -40,8 +40,8 @@ export function mfaRoutes(r: Router, accounts: Accounts): void {
     res.status(204).end()
   })
 
-  const challengeLimit = rateLimit(accounts, { route: 'POST /account/mfa/challenges', limit: 10, window: 3600, keys: ['userId'] })
-  const answerLimit = rateLimit(accounts, { route: 'PUT /account/mfa/challenges', limit: 10, window: 3600, keys: ['param:challengeId'] })
+  const challengeLimit = rateLimit(accounts, 'POST /account/mfa/challenges')
+  const answerLimit = rateLimit(accounts, 'PUT /account/mfa/challenges')
   for (const path of ['/mfa/challenges', '/mfa/challenge']) {
     r.post(path, partial, challengeLimit, async (req: Request, res: Response) => {
       sendJson(res, 201, challengeModel(await mfa.createChallenge(authOf(res).account, params(req).factor)))

@@ -9,6 +9,7 @@ import { checkRedirectUrl, withParams } from '../../redirect-url.js'
 import { callerOf } from '../caller.js'
 import { authOf, needAccount } from '../guards.js'
 import { params } from '../params.js'
+import type { LimitedRoute } from '../../limits/limit-rules.js'
 import { rateLimit } from '../rate-limit.js'
 import { APPWRITE_VERSION, toAccountsError } from '../render-error.js'
 import { clientContext, cookieSettings, sendJson } from '../respond.js'
@@ -19,7 +20,7 @@ import { setSessionCookies } from '../session-cookies.js'
  * `/account/sessions/oauth2/callback/:provider`) and identities.
  */
 export function oauth2Routes(r: Router, accounts: Accounts): void {
-  const limit = (route: string) => rateLimit(accounts, { route, limit: 50, window: 3600, keys: ['ip'] })
+  const limit = (route: LimitedRoute) => rateLimit(accounts, route)
 
   const start = (mode: OAuth2Context['mode']) => async (req: Request, res: Response) => {
     const name = String(req.params.provider)

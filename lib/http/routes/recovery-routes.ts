@@ -4,20 +4,21 @@ import { toTokenModel } from '../../models.js'
 import { callerOf } from '../caller.js'
 import { authOf, needAccount } from '../guards.js'
 import { params } from '../params.js'
+import type { LimitedRoute } from '../../limits/limit-rules.js'
 import { rateLimit } from '../rate-limit.js'
 import { sendJson, sendToken } from '../respond.js'
 
 /** `/account/recovery` and `/account/verifications/{email,phone}` (+ Appwrite's older aliases). */
 export function recoveryRoutes(r: Router, accounts: Accounts): void {
   const account = needAccount(accounts)
-  const limit = (route: string, keys: string[]) => rateLimit(accounts, { route, limit: 10, window: 3600, keys })
+  const limit = (route: LimitedRoute) => rateLimit(accounts, route)
 
-  r.post('/recovery', limit('POST /account/recovery', ['param:email', 'ip']), async (req: Request, res: Response) => {
+  r.post('/recovery', limit('POST /account/recovery'), async (req: Request, res: Response) => {
     const p = params(req)
     sendToken(res, 201, await accounts.recovery.request({ email: p.email, url: p.url }), true)
   })
 
-  r.put('/recovery', limit('PUT /account/recovery', ['param:userId']), async (req: Request, res: Response) => {
+  r.put('/recovery', limit('PUT /account/recovery'), async (req: Request, res: Response) => {
     const p = params(req)
     // A signed-in caller recovering its own account keeps its session; every other one ends.
     const auth = callerOf(res).auth
@@ -43,11 +44,11 @@ export function recoveryRoutes(r: Router, accounts: Accounts): void {
   // Canonical paths first, then Appwrite's older aliases (`/verification` alone means email).
   for (const [path, phone] of [['/verifications/email', false], ['/verification', false], ['/verifications/phone', true], ['/verification/phone', true]] as const) {
     if (phone) {
-      r.post(path, account, limit('POST /account/verifications/phone', ['userId', 'ip']), sendPhone)
-      r.put(path, limit('PUT /account/verifications/phone', ['param:userId']), confirmPhone)
+      r.post(path, account, limit('POST /account/verifications/phone'), sendPhone)
+      r.put(path, limit('PUT /account/verifications/phone'), confirmPhone)
     } else {
-      r.post(path, account, limit('POST /account/verifications/email', ['userId']), sendEmail)
-      r.put(path, limit('PUT /account/verifications/email', ['param:userId']), confirmEmail)
+      r.post(path, account, limit('POST /account/verifications/email'), sendEmail)
+      r.put(path, limit('PUT /account/verifications/email'), confirmEmail)
     }
   }
 }

@@ -19,13 +19,7 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
 
   const signedIn = (req: Request, res: Response, s: SignIn) => sendSignIn(req, res, accounts, s)
 
-  const emailLimit = rateLimit(accounts, {
-    route: 'POST /account/sessions/email',
-    limit: 10,
-    window: 3600,
-    keys: ['param:email'],
-    resetOn201: true,
-  })
+  const emailLimit = rateLimit(accounts, 'POST /account/sessions/email')
   const emailSignIn = async (req: Request, res: Response): Promise<void> => {
     const p = params(req)
     signedIn(req, res, await accounts.signInWithPassword({ email: p.email, password: p.password }, clientContext(req, res)))
@@ -35,7 +29,7 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
 
   r.post(
     '/sessions/anonymous',
-    rateLimit(accounts, { route: 'POST /account/sessions/anonymous', limit: 50, window: 3600, keys: ['ip'] }),
+    rateLimit(accounts, 'POST /account/sessions/anonymous'),
     needNoSession,
     async (req: Request, res: Response) => {
       signedIn(req, res, await accounts.signInAnonymously(clientContext(req, res)))
@@ -52,7 +46,7 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
     })
   })
 
-  const deleteLimit = (route: string) => rateLimit(accounts, { route, limit: 100, window: 3600, keys: ['ip'] })
+  const deleteLimit = (route: 'DELETE /account/sessions' | 'DELETE /account/sessions/:sessionId') => rateLimit(accounts, route)
 
   r.delete('/sessions', account, deleteLimit('DELETE /account/sessions'), async (req: Request, res: Response) => {
     await accounts.sessions.deleteAll(authOf(res).account.id)
@@ -78,7 +72,7 @@ export function sessionRoutes(r: Router, accounts: Accounts): void {
   r.patch(
     '/sessions/:sessionId',
     account,
-    rateLimit(accounts, { route: 'PATCH /account/sessions/:sessionId', limit: 10, window: 3600, keys: ['ip'] }),
+    rateLimit(accounts, 'PATCH /account/sessions/:sessionId'),
     async (req: Request, res: Response) => {
       const me = authOf(res).account
       const id = sessionIdParam(req, res)

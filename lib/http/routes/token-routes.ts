@@ -13,9 +13,9 @@ export function tokenRoutes(r: Router, accounts: Accounts): void {
     const p = params(req)
     sendToken(res, 201, await passwordless.sendEmailCode({ userId: p.userId, email: p.email, phrase: p.phrase }))
   }
-  r.post('/tokens/email', rateLimit(accounts, { route: 'POST /account/tokens/email', limit: 10, window: 3600, keys: ['param:email', 'ip'] }), emailCode)
+  r.post('/tokens/email', rateLimit(accounts, 'POST /account/tokens/email'), emailCode)
 
-  const magicLimit = rateLimit(accounts, { route: 'POST /account/tokens/magic-url', limit: 60, window: 3600, keys: ['param:email', 'ip'] })
+  const magicLimit = rateLimit(accounts, 'POST /account/tokens/magic-url')
   const magicUrl = async (req: Request, res: Response) => {
     const p = params(req)
     sendToken(res, 201, await passwordless.sendMagicUrl({ userId: p.userId, email: p.email, url: p.url, phrase: p.phrase }), true)
@@ -23,7 +23,7 @@ export function tokenRoutes(r: Router, accounts: Accounts): void {
   r.post('/tokens/magic-url', magicLimit, magicUrl)
   r.post('/sessions/magic-url', magicLimit, magicUrl)
 
-  const phoneLimit = rateLimit(accounts, { route: 'POST /account/tokens/phone', limit: 10, window: 3600, keys: ['param:phone', 'ip'] })
+  const phoneLimit = rateLimit(accounts, 'POST /account/tokens/phone')
   const phoneCode = async (req: Request, res: Response) => {
     const p = params(req)
     sendToken(res, 201, await passwordless.sendPhoneCode({ userId: p.userId, phone: p.phone }))
@@ -36,9 +36,7 @@ export function tokenRoutes(r: Router, accounts: Accounts): void {
     const p = params(req)
     sendSignIn(req, res, accounts, await passwordless.signInWithToken({ userId: p.userId, secret: p.secret }, clientContext(req, res)))
   }
-  const redeemLimit = (route: string, resetOn201: boolean) =>
-    rateLimit(accounts, { route, limit: 10, window: 3600, keys: ['ip+param:userId'], resetOn201 })
-  r.post('/sessions/token', redeemLimit('POST /account/sessions/token', true), needNoSession, redeem)
-  r.put('/sessions/magic-url', redeemLimit('PUT /account/sessions/magic-url', true), needNoSession, redeem)
-  r.put('/sessions/phone', redeemLimit('PUT /account/sessions/phone', false), needNoSession, redeem)
+  r.post('/sessions/token', rateLimit(accounts, 'POST /account/sessions/token'), needNoSession, redeem)
+  r.put('/sessions/magic-url', rateLimit(accounts, 'PUT /account/sessions/magic-url'), needNoSession, redeem)
+  r.put('/sessions/phone', rateLimit(accounts, 'PUT /account/sessions/phone'), needNoSession, redeem)
 }
