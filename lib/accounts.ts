@@ -1,4 +1,4 @@
-import { AccountsError } from './errors.js'
+import { AccountsError, invalidParam } from './errors.js'
 import { Hooks, type AccountsEventName, type Listener } from './hooks.js'
 import { resolveOptions, type AccountsOptions, type ResolvedOptions } from './options.js'
 import { Limits } from './limits/limits.js'
@@ -15,6 +15,7 @@ import { Tokens } from './tokens.js'
 import { Verification } from './verification.js'
 import type { AccountRecord, IdentityRecord, ReplaceResult, Store } from './store/store.js'
 import { newId } from './secrets.js'
+import { assertStorable } from './storable.js'
 import * as v from './validate.js'
 
 export interface CreateAccountInput {
@@ -109,7 +110,8 @@ export class Accounts {
 
   /** Creates a password-less account owning an email or a phone (passwordless sign-up). */
   async createPasswordlessAccount(input: { id?: string; email?: string; phone?: string; name?: string; emailVerification?: boolean }): Promise<AccountRecord> {
-    const account = blankAccount(input.id ?? newId(), this.#now())
+    const id = input.id === undefined ? null : v.userId('id', input.id)
+    const account = blankAccount(id ?? newId(), this.#now())
     account.email = input.email ?? ''
     account.phone = input.phone ?? ''
     account.name = input.name ?? ''
@@ -117,36 +119,45 @@ export class Accounts {
     return this.insert(account)
   }
 
-  /** Stores a fully built record (for flows that create accounts their own way). */
+  /**
+   * Stores a fully built record (for flows that create accounts their own way). Refused with
+   * a 400 when the id is not a valid custom id or a field could not be stored and read back
+   * unchanged (see `assertStorable`).
+   */
   async insert(account: AccountRecord): Promise<AccountRecord> {
+    if (v.userId('id', account.id) === null) throw invalidParam('id', 'Value must be an account id, not unique().')
+    assertStorable(account)
     const result = await this.store.insertAccount(account)
     if (!result.ok) throw new AccountsError('user_already_exists')
     this.#hooks.emit('accountCreated', { account })
     return account
   }
 
+  // Lookups refuse (400) a string with a lone surrogate too: in a Redis key it would collapse
+  // into U+FFFD and name another value's key.
   async getAccount(accountId: string): Promise<AccountRecord | null> {
-    return this.store.getAccount(accountId)
+    return this.store.getAccount(v.wellFormed('accountId', accountId))
   }
 
   async findAccountByEmail(email: string): Promise<AccountRecord | null> {
-    const id = await this.store.findAccountId('email', email.trim().toLowerCase())
+    const id = await this.store.findAccountId('email', v.wellFormed('email', email).trim().toLowerCase())
     return id ? this.store.getAccount(id) : null
   }
 
   async findAccountByPhone(phone: string): Promise<AccountRecord | null> {
-    const id = await this.store.findAccountId('phone', phone)
+    const id = await this.store.findAccountId('phone', v.wellFormed('phone', phone))
     return id ? this.store.getAccount(id) : null
   }
 
   /** The account's OAuth2 identities, oldest first. */
   async listIdentities(accountId: string): Promise<IdentityRecord[]> {
-    return this.store.listIdentities(accountId)
+    return this.store.listIdentities(v.wellFormed('accountId', accountId))
   }
 
   /** Unlinks an identity: that provider account no longer signs in here. */
   async deleteIdentity(accountId: string, identityId: string): Promise<void> {
-    if (!(await this.store.deleteIdentity(accountId, identityId))) throw new AccountsError('user_identity_not_found')
+    const id = v.text('identityId', identityId)
+    if (!(await this.store.deleteIdentity(v.wellFormed('accountId', accountId), id))) throw new AccountsError('user_identity_not_found')
   }
 
   async updateName(accountId: string, name: string): Promise<AccountRecord> {
@@ -166,6 +177,8 @@ export class Accounts {
     const next = v.password('password', password)
     const account = await this.#mustGet(accountId)
     if (account.passwordHash !== null) {
+      // UTF-8 would turn a lone surrogate into U+FFFD: refused, not compared.
+      if (typeof oldPassword === 'string') v.wellFormed('oldPassword', oldPassword)
       if (typeof oldPassword !== 'string' || !(await this.passwords.verify(oldPassword, account.passwordHash))) {
         throw new AccountsError('user_invalid_credentials')
       }
@@ -244,13 +257,16 @@ export class Accounts {
   }
 
   async deleteAccount(accountId: string): Promise<void> {
-    if (!(await this.store.deleteAccount(accountId))) throw new AccountsError('user_not_found')
+    if (!(await this.store.deleteAccount(v.wellFormed('accountId', accountId)))) throw new AccountsError('user_not_found')
     this.#hooks.emit('accountDeleted', { accountId })
   }
 
   /**
    * Read-modify-write with compare-and-set on `rev`: a concurrent writer makes the store
    * answer `stale` and the change is replayed on the fresh record, so no update is lost.
+   * A change leaving a value no store can round-trip (a lone surrogate, prefs nested past
+   * the cap, a Date…) is refused with `400 general_argument_invalid` naming the field, and
+   * nothing is written.
    */
   async update(accountId: string, change: (account: AccountRecord) => void): Promise<AccountRecord> {
     return this.#write(accountId, change, true)
@@ -261,6 +277,8 @@ export class Accounts {
       const current = await this.#mustGet(accountId)
       const next = structuredClone(current)
       change(next)
+      if (next.id !== current.id) throw invalidParam('id', 'The account id cannot change.')
+      assertStorable(next, current)
       next.rev = current.rev + 1
       next.updatedAt = this.#now()
       const result: ReplaceResult = await this.store.replaceAccount(next, current.rev)
@@ -353,7 +371,7 @@ export class Accounts {
   }
 
   async #mustGet(accountId: string): Promise<AccountRecord> {
-    const account = await this.store.getAccount(accountId)
+    const account = await this.store.getAccount(v.wellFormed('accountId', accountId))
     if (!account) throw new AccountsError('user_not_found')
     return account
   }

@@ -9,6 +9,8 @@ import { invalidParam, missingParam } from './errors.js'
 export function checkRedirectUrl(param: string, value: unknown, allowedOrigins: readonly string[]): URL {
   if (value === undefined || value === null) throw missingParam(param)
   if (typeof value !== 'string' || value.length > 2048) throw invalidParam(param, 'Value must be a valid URL.')
+  // The URL parser would quietly turn a lone surrogate into U+FFFD: refuse it like any input.
+  if (!value.isWellFormed()) throw invalidParam(param, 'Value must be a valid URL: it contains a lone UTF-16 surrogate.')
   let url: URL
   try {
     url = new URL(value)

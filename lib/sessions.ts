@@ -4,7 +4,9 @@ import { parseUserAgent } from './client-info.js'
 import type { ResolvedOptions } from './options.js'
 import { encodeSessionValue, type SessionValue } from './session-value.js'
 import { newSecret, safeEqual, sessionIdFor, sha256Hex } from './secrets.js'
+import { assertStorable } from './storable.js'
 import type { AccountRecord, SessionRecord } from './store/store.js'
+import * as v from './validate.js'
 
 /** Who is signing in: recorded on the session for the owner's session list. */
 export interface ClientContext {
@@ -58,6 +60,10 @@ export class Sessions {
    * evicts the oldest sessions beyond `maxSessions` in the same atomic step.
    */
   async create(account: AccountRecord, origin: SessionOrigin, client: ClientContext = {}): Promise<SignIn> {
+    // Headers reach here from HTTP as Latin-1 and are always well-formed; server code passing
+    // its own context gets the same refusal as any other input.
+    if (client.ip !== undefined) v.wellFormed('ip', client.ip)
+    if (client.userAgent !== undefined) v.wellFormed('userAgent', client.userAgent)
     const now = this.#options.clock.now()
     const secret = newSecret()
     const session: SessionRecord = {
@@ -77,6 +83,7 @@ export class Sessions {
       factors: [...origin.factors],
       mfaUpdatedAt: null,
     }
+    assertStorable(session)
     const evicted = await this.#options.store.createSession(session, {
       maxSessions: this.#options.maxSessions,
       ttlMs: this.#options.sessionDuration * 1000,
@@ -93,6 +100,8 @@ export class Sessions {
    */
   async resolve(value: SessionValue): Promise<Authenticated | null> {
     if (!value.userId || !value.secret || value.secret.length > 512) return null
+    // A carrier is decoded JSON, so it may hold lone surrogates: they can name no session.
+    if (!value.userId.isWellFormed() || !value.secret.isWellFormed()) return null
     const { session, account } = await this.#options.store.getSessionWithAccount(value.userId, sessionIdFor(value.secret))
     if (!session || !account) return null
     // Constant-time check of the full hash: the derived id only located the record.
@@ -103,6 +112,7 @@ export class Sessions {
 
   /** Resolves a session the caller already knows by id (JWT, express-session carriers). */
   async resolveById(accountId: string, sessionId: string): Promise<Authenticated | null> {
+    if (!accountId.isWellFormed() || !sessionId.isWellFormed()) return null
     const { session, account } = await this.#options.store.getSessionWithAccount(accountId, sessionId)
     if (!session || !account || session.expiresAt <= this.#options.clock.now()) return null
     return { account, session }
@@ -111,11 +121,11 @@ export class Sessions {
   /** Live sessions, oldest first. */
   async list(accountId: string): Promise<SessionRecord[]> {
     const now = this.#options.clock.now()
-    return (await this.#options.store.listSessions(accountId)).filter((s) => s.expiresAt > now)
+    return (await this.#options.store.listSessions(v.wellFormed('accountId', accountId))).filter((s) => s.expiresAt > now)
   }
 
   async get(accountId: string, sessionId: string): Promise<SessionRecord> {
-    const session = await this.#options.store.getSession(accountId, sessionId)
+    const session = await this.#options.store.getSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId))
     if (!session || session.expiresAt <= this.#options.clock.now()) throw new AccountsError('user_session_not_found')
     return session
   }
@@ -132,13 +142,13 @@ export class Sessions {
   }
 
   async delete(accountId: string, sessionId: string): Promise<void> {
-    if (!(await this.#options.store.deleteSession(accountId, sessionId))) throw new AccountsError('user_session_not_found')
+    if (!(await this.#options.store.deleteSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId)))) throw new AccountsError('user_session_not_found')
     this.#hooks.emit('sessionDeleted', { accountId, sessionId })
   }
 
   /** Deletes every session of the account except `exceptId`; returns the deleted ids. */
   async deleteAll(accountId: string, exceptId?: string): Promise<string[]> {
-    const deleted = await this.#options.store.deleteSessions(accountId, exceptId)
+    const deleted = await this.#options.store.deleteSessions(v.wellFormed('accountId', accountId), exceptId)
     for (const sessionId of deleted) this.#hooks.emit('sessionDeleted', { accountId, sessionId })
     return deleted
   }

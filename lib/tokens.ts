@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto'
 import type { ResolvedOptions } from './options.js'
 import { newId } from './secrets.js'
+import { assertStorable } from './storable.js'
 import type { TokenRecord } from './store/store.js'
 
 /** What each flow's token is called in the store. */
@@ -76,6 +77,9 @@ export class Tokens {
       maxFailures: opts.maxFailures ?? (opts.format === 'code' ? this.#options.maxTokenFailures : 0),
       data: opts.data ?? {},
     }
+    // Token scripts decode every token of the account in Lua: one undecodable token would
+    // stop all of that account's codes and links.
+    assertStorable(token)
     await this.#options.store.putToken(token, opts.ttl * 1000, { replaceSameKind: true })
     return { token, secret }
   }

@@ -14,10 +14,27 @@ export const PASSWORD_MIN_BYTES = 8
 export const PASSWORD_MAX_BYTES = 256
 export const PREFS_MAX_BYTES = 65535
 export const NAME_MAX_CHARS = 128
+/** Levels of objects and arrays in prefs, the prefs object itself being the first. */
+export const PREFS_MAX_DEPTH = 32
 
+const NOT_WELL_FORMED = 'Value must be a valid string: it contains a lone UTF-16 surrogate.'
+
+/**
+ * Every string input passes here. A lone UTF-16 surrogate (`"\udfff"` in JSON) is refused:
+ * it can't be encoded as UTF-8, so Redis' Lua `cjson` rejects the record holding it and a key
+ * holding it collapses into U+FFFD, i.e. into another value's key.
+ */
 export function requireString(param: string, value: unknown): string {
   if (value === undefined || value === null) throw missingParam(param)
   if (typeof value !== 'string') throw invalidParam(param, 'Value must be a valid string.')
+  if (!value.isWellFormed()) throw invalidParam(param, NOT_WELL_FORMED)
+  return value
+}
+
+/** A string the caller has already typed (a server-side argument) that must be well-formed. */
+export function wellFormed(param: string, value: string): string {
+  if (typeof value !== 'string') throw invalidParam(param, 'Value must be a valid string.')
+  if (!value.isWellFormed()) throw invalidParam(param, NOT_WELL_FORMED)
   return value
 }
 
@@ -58,7 +75,12 @@ export function name(param: string, value: unknown, allowEmpty = false): string 
   return v
 }
 
-/** A JSON object (an empty array counts as `{}`), at most 65 535 bytes once encoded. */
+/**
+ * A JSON object (an empty array counts as `{}`), at most 65 535 bytes once encoded, at most
+ * {@link PREFS_MAX_DEPTH} levels deep, every key and string value well-formed. The depth cap
+ * sits far below the 1,000 levels Redis' Lua `cjson` decodes, and keeps every reader's
+ * recursion shallow.
+ */
 export function prefs(param: string, value: unknown): Record<string, unknown> {
   if (value === undefined || value === null) throw missingParam(param)
   let obj: unknown = value
@@ -76,7 +98,28 @@ export function prefs(param: string, value: unknown): Record<string, unknown> {
     throw invalidParam(param, `Value must be a valid object and no longer than ${PREFS_MAX_BYTES} bytes when encoded as JSON.`)
   }
   // Re-parse so the stored value is plain JSON (no prototypes, no `toJSON` surprises).
-  return JSON.parse(encoded) as Record<string, unknown>
+  const plain = JSON.parse(encoded) as Record<string, unknown>
+  const problem = jsonProblem(plain, PREFS_MAX_DEPTH)
+  if (problem) throw invalidParam(param, `Value must be a valid object of at most ${PREFS_MAX_DEPTH} levels with well-formed keys and strings: ${problem}.`)
+  return plain
+}
+
+/**
+ * Why parsed JSON can't be stored as is, or null: a lone surrogate in a key or a string, or
+ * more than `maxDepth` levels of objects and arrays. Recursion stops at `maxDepth`, so even
+ * a hostile value costs at most that much stack. (The offending key is not echoed: it may
+ * be 64 KB long, or be the lone surrogate.)
+ */
+export function jsonProblem(value: unknown, maxDepth: number): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : 'a string contains a lone UTF-16 surrogate'
+  if (typeof value !== 'object' || value === null) return null
+  if (maxDepth < 1) return 'it is nested too deeply'
+  for (const [key, item] of Object.entries(value)) {
+    if (!key.isWellFormed()) return 'a key contains a lone UTF-16 surrogate'
+    const problem = jsonProblem(item, maxDepth - 1)
+    if (problem) return problem
+  }
+  return null
 }
 
 export function invalidBoolean(param: string) {

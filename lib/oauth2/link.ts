@@ -1,6 +1,7 @@
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { newId } from '../secrets.js'
+import { assertStorable } from '../storable.js'
 import type { AccountRecord, IdentityRecord } from '../store/store.js'
 import type { OAuth2Grant } from './provider-strategy.js'
 
@@ -135,6 +136,7 @@ function identityFor(accountId: string, provider: string, grant: OAuth2Grant, no
 
 async function attach(accounts: Accounts, accountId: string, provider: string, grant: OAuth2Grant): Promise<IdentityRecord> {
   const identity = identityFor(accountId, provider, grant, accounts.options.clock.now())
+  assertStorable(identity)
   const result = await accounts.store.insertIdentity(identity)
   if (result.ok) return identity
   if (result.conflict === 'missing') throw new AccountsError('user_not_found')
@@ -153,6 +155,7 @@ async function refreshIdentity(accounts: Accounts, accountId: string, provider: 
     providerAccessTokenExpiry: grant.accessTokenExpiry,
     providerRefreshToken: grant.refreshToken || current.providerRefreshToken,
   }
+  assertStorable(next, current)
   if (!(await accounts.store.replaceIdentity(next))) throw new IdentityRace()
   return next
 }

@@ -2,12 +2,14 @@ import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { randomBytes } from 'node:crypto'
 import { safeEqual, sha256Hex } from '../secrets.js'
+import { assertStorable } from '../storable.js'
 import type { Authenticated, ClientContext, SignIn } from '../sessions.js'
 import type { SessionRecord } from '../store/store.js'
 import { linkGrant, type Linked } from './link.js'
 import { createProviderStrategy, type OAuth2Grant, type ProviderStrategy } from './provider-strategy.js'
 import { PRESET_NAMES, resolveProvider, type OAuth2ProviderOptions, type ResolvedProvider } from './providers.js'
 import type { OAuth2Context } from './state-store.js'
+import * as v from '../validate.js'
 
 /** What a passport-oauth2 strategy run ends in, captured instead of sent. */
 type Run =
@@ -113,7 +115,11 @@ export class OAuth2 {
   async complete(name: string, query: Record<string, unknown>, callbackUrl: string, via: 'router' | 'strategy'): Promise<{ grant: OAuth2Grant; context: OAuth2Context }> {
     const { provider, strategy } = await this.provider(name)
     const q: Record<string, string> = {}
-    for (const key of ['code', 'state', 'error', 'error_description']) if (typeof query[key] === 'string') q[key] = query[key] as string
+    for (const key of ['code', 'state', 'error', 'error_description']) {
+      const value = query[key]
+      // Sent on to the provider (a lone surrogate can't be URL-encoded) or used as a store key.
+      if (typeof value === 'string') q[key] = v.wellFormed(key, value)
+    }
     if (q.error) throw new AccountsError('user_oauth2_provider_error', `The ${name} provider refused: ${(q.error_description ?? q.error).slice(0, 200)}`)
     if (!q.code) throw new AccountsError('user_oauth2_bad_request', 'The provider sent no authorization code.')
     let run: Run
@@ -181,6 +187,7 @@ export class OAuth2 {
       providerAccessTokenExpiry: fresh.accessTokenExpiry,
       updatedAt: this.#accounts.options.clock.now(),
     }
+    assertStorable(next, session)
     const ttl = Math.max(1, next.expiresAt - this.#accounts.options.clock.now())
     if (!(await this.#accounts.store.replaceSession(next, ttl))) throw new AccountsError('user_session_not_found')
     return next

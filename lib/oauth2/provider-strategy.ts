@@ -25,7 +25,15 @@ class ProviderStrategy extends OAuth2Strategy {
 
   override userProfile(accessToken: string, done: (err?: unknown, profile?: OAuth2Profile) => void): void {
     this.provider.loadProfile(accessToken).then(
-      (profile) => (profile.id ? done(null, profile) : done(new Error(`${this.provider.name}: the user info has no user id`))),
+      (profile) => {
+        if (!profile.id) return done(new Error(`${this.provider.name}: the user info has no user id`))
+        // The uid keys the identity claim (hashed as UTF-8, where a lone surrogate collapses
+        // into U+FFFD and two uids would share one claim): refused, not repaired.
+        if (!profile.id.isWellFormed()) return done(new Error(`${this.provider.name}: the user id is not a well-formed string`))
+        // The email and name are the provider user's own words: a lone surrogate in the name
+        // is repaired, an email with one is not an address we can use.
+        done(null, { ...profile, email: profile.email.isWellFormed() ? profile.email : '', emailVerified: profile.emailVerified && profile.email.isWellFormed(), name: profile.name.toWellFormed() })
+      },
       (err: unknown) => done(err),
     )
   }
@@ -34,7 +42,7 @@ class ProviderStrategy extends OAuth2Strategy {
   refresh(refreshToken: string, now: number): Promise<Omit<OAuth2Grant, 'profile'>> {
     return new Promise((resolve, reject) => {
       this._oauth2.getOAuthAccessToken(refreshToken, { grant_type: 'refresh_token' }, (err, accessToken, newRefresh, params) => {
-        if (err || !accessToken) return reject(new Error(`${this.provider.name}: token refresh failed`))
+        if (err || !accessToken || !wellFormedTokens(accessToken, newRefresh)) return reject(new Error(`${this.provider.name}: token refresh failed`))
         resolve({ accessToken, refreshToken: newRefresh || refreshToken, accessTokenExpiry: expiry(params, now) })
       })
     })
@@ -61,6 +69,8 @@ export function createProviderStrategy(provider: ResolvedProvider, store: Store,
       passReqToCallback: true,
     },
     (_req, accessToken, refreshToken, params, profile, done) => {
+      // Stored on the session and in token data: the store must be able to read them back.
+      if (!wellFormedTokens(accessToken, refreshToken)) return done(new Error(`${provider.name}: the provider's tokens are not well-formed strings`))
       const grant: OAuth2Grant = { profile: profile as OAuth2Profile, accessToken, refreshToken: refreshToken ?? '', accessTokenExpiry: expiry(params, now()) }
       done(null, grant)
     },
@@ -68,6 +78,10 @@ export function createProviderStrategy(provider: ResolvedProvider, store: Store,
 }
 
 export type { ProviderStrategy }
+
+function wellFormedTokens(...tokens: Array<string | undefined>): boolean {
+  return tokens.every((t) => t === undefined || t === null || (typeof t === 'string' && t.isWellFormed()))
+}
 
 function expiry(params: unknown, now: number): number | null {
   const seconds = Number((params as { expires_in?: unknown } | undefined)?.expires_in)

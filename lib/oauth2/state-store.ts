@@ -61,8 +61,8 @@ export class OAuth2StateStore {
   }
 
   verify(_req: unknown, providedState: unknown, _meta: unknown, callback: VerifyCallback): void {
-    const handle = typeof providedState === 'string' ? providedState.split('.')[0] : ''
-    if (!handle || handle.length > 64) return callback(null, false, { message: 'Missing or malformed OAuth2 state.' })
+    const handle = handleOf(providedState)
+    if (!handle) return callback(null, false, { message: 'Missing or malformed OAuth2 state.' })
     this.#store.takeOnce(`oauth2:${handle}`).then((raw) => {
       const saved = raw ? (JSON.parse(raw) as Saved) : null
       // A state minted for another provider must not complete this one.
@@ -86,6 +86,15 @@ export function failureFromState(state: unknown): string | null {
 
 /** Consumes the record a state names without using it (after a provider-side error). */
 export async function discardState(store: Store, state: unknown): Promise<void> {
+  const handle = handleOf(state)
+  if (handle) await store.takeOnce(`oauth2:${handle}`)
+}
+
+/**
+ * The record handle a `state` names, or '' for anything we could not have minted (handles are
+ * base64url): nothing else reaches a store key, where a lone surrogate would become U+FFFD.
+ */
+function handleOf(state: unknown): string {
   const handle = typeof state === 'string' ? state.split('.')[0] : ''
-  if (handle && handle.length <= 64) await store.takeOnce(`oauth2:${handle}`)
+  return handle && /^[A-Za-z0-9_-]{1,64}$/.test(handle) ? handle : ''
 }

@@ -1,6 +1,6 @@
 import { containsPersonalData, type PersonalData } from './contains-personal-data.js'
 import { isCommonPassword } from './is-common-password.js'
-import { isRecentlyUsed } from './is-recently-used.js'
+import { isRecentlyUsed, type VerifyHash } from './is-recently-used.js'
 import { commonPasswordMessage, lengthMessage, personalDataRefusal, recentlyUsedRefusal, refusal, type PolicyRefusal } from './policy-errors.js'
 import type { PasswordPolicy } from './resolve-password-policy.js'
 
@@ -8,6 +8,8 @@ import type { PasswordPolicy } from './resolve-password-policy.js'
 export interface PasswordOwner extends PersonalData {
   /** Stored password hashes, oldest first, the current one last (see `nextPasswordHistory`). */
   passwordHistory?: readonly string[]
+  /** How a history entry is checked (`accounts.passwords.verify`); required when `passwordHistory` is given. */
+  verify?: VerifyHash
 }
 
 /**
@@ -36,7 +38,7 @@ export function checkPasswordRules(policy: PasswordPolicy, password: string, own
 export async function checkPassword(policy: PasswordPolicy, password: string, owner: PasswordOwner = {}, param = 'password'): Promise<PolicyRefusal | null> {
   const refused = checkPasswordRules(policy, password, owner, param)
   if (refused) return refused
-  if (policy.history > 0 && owner.passwordHistory && (await isRecentlyUsed(password, owner.passwordHistory, policy.history))) {
+  if (policy.history > 0 && owner.passwordHistory && owner.verify && (await isRecentlyUsed(password, owner.passwordHistory, policy.history, owner.verify))) {
     return recentlyUsedRefusal()
   }
   return null

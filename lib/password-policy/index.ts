@@ -2,6 +2,6 @@ export { checkPassword, checkPasswordRules, type PasswordOwner } from './check-p
 export { COMMON_PASSWORDS_SOURCE } from './common-passwords.js'
 export { containsPersonalData, personalDataParts, PERSONAL_DATA_MIN_PART, type PersonalData } from './contains-personal-data.js'
 export { commonPasswordCount, isCommonPassword } from './is-common-password.js'
-export { isRecentlyUsed, nextPasswordHistory } from './is-recently-used.js'
+export { isRecentlyUsed, nextPasswordHistory, type VerifyHash } from './is-recently-used.js'
 export { commonPasswordMessage, lengthMessage, POLICY_ERRORS, type PolicyRefusal, type PolicyRefusalType } from './policy-errors.js'
 export { PASSWORD_HISTORY_MAX, PASSWORD_POLICY_DEFAULTS, resolvePasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions } from './resolve-password-policy.js'

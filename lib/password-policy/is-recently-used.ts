@@ -1,4 +1,5 @@
-import { verifyPassword } from '../password.js'
+/** Checks a password against one stored hash: `Passwords.verify`, so the work goes through the bcrypt gate. */
+export type VerifyHash = (password: string, hash: string) => Promise<boolean>
 
 /**
  * True when the password matches one of the last `size` hashes of `history` (oldest first,
@@ -9,10 +10,10 @@ import { verifyPassword } from '../password.js'
  * parallel comparisons for one password change would queue every other request's sign-in
  * behind them. Sequential also stops at the first match.
  */
-export async function isRecentlyUsed(password: string, history: readonly string[], size: number): Promise<boolean> {
+export async function isRecentlyUsed(password: string, history: readonly string[], size: number, verify: VerifyHash): Promise<boolean> {
   if (size <= 0) return false
   for (const hash of history.slice(-size)) {
-    if (typeof hash === 'string' && hash !== '' && (await verifyPassword(password, hash))) return true
+    if (typeof hash === 'string' && hash !== '' && (await verify(password, hash))) return true
   }
   return false
 }

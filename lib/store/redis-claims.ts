@@ -39,8 +39,11 @@ export interface ClaimDeps {
   /** The account's claim-change lock; lives in the account's slot. */
   lockKey(accountId: string): string
   getAccount(id: string): Promise<AccountRecord | null>
-  /** The account CAS; with a non-empty `lock` it also requires that lock to still be held. */
-  compareAndSet(next: AccountRecord, expectedRev: number, lock: string): Promise<ReplaceResult>
+  /**
+   * The account CAS against the exact stored JSON `expected`; with a non-empty `lock` it also
+   * requires that lock to still be held.
+   */
+  compareAndSet(next: AccountRecord, expected: string, lock: string): Promise<ReplaceResult>
 }
 
 export function parseClaim(raw: string | null): ClaimValue | null {
@@ -143,8 +146,9 @@ export async function insertWithClaims(
  * re-reads and retries, as for any stale write).
  */
 export async function replaceWithClaims(
-  d: ClaimDeps, cur: AccountRecord, next: AccountRecord, changed: UniqueField[],
+  d: ClaimDeps, stored: { record: AccountRecord; raw: string }, next: AccountRecord, changed: UniqueField[],
 ): Promise<ReplaceResult> {
+  const cur = stored.record
   const lockKey = d.lockKey(next.id)
   const lock = randomBytes(12).toString('base64url')
   if (!(await d.setNx(lockKey, lock, CLAIM_LOCK_MS))) return { ok: false, conflict: 'stale' }
@@ -169,7 +173,7 @@ export async function replaceWithClaims(
       }
       taken.push(claim)
     }
-    const r = await d.compareAndSet(next, cur.rev, lock)
+    const r = await d.compareAndSet(next, stored.raw, lock)
     if (!r.ok) {
       await releaseClaims(d, taken)
       return r

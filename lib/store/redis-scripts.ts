@@ -81,14 +81,19 @@ redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 return out`
 
 /**
- * Compare-and-set on `rev`. KEYS: account, claim lock. ARGV: expectedRev, json, lock token ('' = none).
- * The lock check makes an email/phone change commit only while its writer still holds the
- * account's claim lock, i.e. while no other writer can be moving this account's claims.
+ * Compare-and-set on the exact account JSON the writer read (and checked `rev` in): any
+ * other write in between changed it. KEYS: account, claim lock. ARGV: expected json, json,
+ * lock token ('' = none).
+ * The record is never decoded here: Lua's `cjson` refuses values JSON.parse reads fine (a
+ * lone surrogate escape, more than 1,000 levels), and an account holding one would then
+ * refuse every update. The lock check makes an email/phone change commit only while its
+ * writer still holds the account's claim lock, i.e. while no other writer can be moving
+ * this account's claims.
  */
 export const REPLACE_ACCOUNT = `
 local cur = redis.call('GET', KEYS[1])
 if not cur then return 'missing' end
-if cjson.decode(cur).rev ~= tonumber(ARGV[1]) then return 'stale' end
+if cur ~= ARGV[1] then return 'stale' end
 if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[3] then return 'stale' end
 redis.call('SET', KEYS[1], ARGV[2])
 return 'ok'`
@@ -106,7 +111,9 @@ return redis.call('DEL', KEYS[1])`
 
 /**
  * KEYS: claim. ARGV: account id[, identity id]. Deletes the claim only while it still names
- * that account (and, for an identity claim, that identity).
+ * that account (and, for an identity claim, that identity). A claim is a small record this
+ * store writes itself (ids the core checked, a number, a base64url nonce); decoding it is
+ * guarded, and one that can't be read is left to go stale.
  */
 export const RELEASE_OWNED_CLAIM = `
 local v = redis.call('GET', KEYS[1])
@@ -189,7 +196,11 @@ for _, c in ipairs(candidates) do
 end
 return false`
 
-/** KEYS: tokens. ARGV: kinds... (none = all). Returns how many tokens it deleted. */
+/**
+ * KEYS: tokens. ARGV: kinds... (none = all). Returns how many tokens it deleted. A token
+ * `cjson` can't decode (the core no longer writes one) is deleted too: it can never be
+ * redeemed, and failing here would stop the address change that voids the account's tokens.
+ */
 export const DELETE_TOKENS = `
 local h = redis.call('HGETALL', KEYS[1])
 local n = 0
@@ -197,8 +208,9 @@ for i = 1, #h, 2 do
   if string.sub(h[i], 1, 2) == 't:' then
     local hit = #ARGV == 0
     if not hit then
-      local kind = cjson.decode(h[i + 1]).kind
-      for j = 1, #ARGV do if ARGV[j] == kind then hit = true end end
+      local ok, t = pcall(cjson.decode, h[i + 1])
+      if not ok or type(t) ~= 'table' then hit = true
+      else for j = 1, #ARGV do if ARGV[j] == t.kind then hit = true end end end
     end
     if hit then
       redis.call('HDEL', KEYS[1], h[i], 'f:' .. string.sub(h[i], 3))

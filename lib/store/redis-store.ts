@@ -73,7 +73,7 @@ export class RedisStore implements Store {
       claimKey: (field, value) => `${prefix}u:${field}:${value}`,
       lockKey: (id) => this.#key(id, 'lock'),
       getAccount: (id) => this.getAccount(id),
-      compareAndSet: (next, expectedRev, lock) => this.#compareAndSet(next, expectedRev, lock),
+      compareAndSet: (next, expected, lock) => this.#compareAndSet(next, expected, lock),
     }
     this.#identities = new RedisIdentities(conn, this.#claims, prefix, (id, suffix) => this.#key(id, suffix))
   }
@@ -102,12 +102,14 @@ export class RedisStore implements Store {
 
   async replaceAccount(next: AccountRecord, expectedRev: number): Promise<ReplaceResult> {
     if (next.rev !== expectedRev + 1) throw new TypeError('replaceAccount: next.rev must be expectedRev + 1')
-    const cur = await this.getAccount(next.id)
-    if (!cur) return { ok: false, conflict: 'missing' }
+    // `rev` is checked here, in JS; the script then only compares the exact JSON (see REPLACE_ACCOUNT).
+    const raw = str(await (await this.#conn.cmd()).get(this.#key(next.id, 'account')))
+    const cur = parse<AccountRecord>(raw)
+    if (raw === null || !cur) return { ok: false, conflict: 'missing' }
     if (cur.rev !== expectedRev) return { ok: false, conflict: 'stale' }
     const changed = FIELDS.filter((f) => cur[f] !== next[f])
-    if (changed.length === 0) return this.#compareAndSet(next, expectedRev, '')
-    return replaceWithClaims(this.#claims, cur, next, changed)
+    if (changed.length === 0) return this.#compareAndSet(next, raw, '')
+    return replaceWithClaims(this.#claims, { record: cur, raw }, next, changed)
   }
 
   async deleteAccount(id: string): Promise<boolean> {
@@ -222,9 +224,9 @@ export class RedisStore implements Store {
     return `${this.#prefix}{a:${esc(accountId)}}:${suffix}`
   }
 
-  async #compareAndSet(next: AccountRecord, expectedRev: number, lock: string): Promise<ReplaceResult> {
+  async #compareAndSet(next: AccountRecord, expected: string, lock: string): Promise<ReplaceResult> {
     const keys = [this.#key(next.id, 'account'), this.#key(next.id, 'lock')]
-    const r = str(await this.#conn.run(lua.REPLACE_ACCOUNT, keys, [String(expectedRev), JSON.stringify(next), lock]))
+    const r = str(await this.#conn.run(lua.REPLACE_ACCOUNT, keys, [expected, JSON.stringify(next), lock]))
     return r === 'ok' ? { ok: true } : { ok: false, conflict: r === 'missing' ? 'missing' : 'stale' }
   }
 }

@@ -52,9 +52,13 @@ export async function keysByPrefix(client: TestRedisClient, prefix: string): Pro
   return keys
 }
 
-/** Every key under `prefix` and every value they hold (strings, hash fields and values, set, list and sorted-set members with scores). */
+/**
+ * Every key under `prefix` and every value they hold (strings, hash fields and values, set, list
+ * and sorted-set members with scores), in key order: two dumps of unchanged data are equal even
+ * when SCAN's order changed in between (other suites' keys make the server rehash).
+ */
 export async function dumpByPrefix(client: TestRedisClient, prefix: string): Promise<{ keys: string[]; values: string[] }> {
-  const keys = await keysByPrefix(client, prefix)
+  const keys = (await keysByPrefix(client, prefix)).sort()
   const values: string[] = []
   for (const key of keys) {
     const type = await client.type(key)

@@ -140,7 +140,7 @@ function safeRedirect(accounts: Accounts, value: string | null): string | null {
 function scopesParam(value: unknown): string[] | undefined {
   if (value === undefined) return undefined
   const list = Array.isArray(value) ? value : [value]
-  if (list.length > 100 || list.some((s) => typeof s !== 'string' || s.length === 0 || s.length > 4096)) {
+  if (list.length > 100 || list.some((s) => typeof s !== 'string' || s.length === 0 || s.length > 4096 || !s.isWellFormed())) {
     throw invalidParam('scopes', 'Value must be an array of at most 100 non-empty strings of at most 4096 chars.')
   }
   return list as string[]
