@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { equalBytes } from './equal-bytes.js'
 import { BCRYPT_PATTERN, verifyBcrypt } from './verify-bcrypt.js'
 
@@ -12,6 +12,14 @@ export const PHPASS_PATTERN = /^\$[PH]\$[./0-9A-Za-z]{31}$/
 export function phpassLog2(hash: string): number {
   return ITOA64.indexOf(hash[3] ?? '')
 }
+
+/**
+ * One-shot MD5 of a buffer. `crypto.hash` (Node 20.12+) is about 2.5× faster than a
+ * `createHash` per iteration, which matters at 2^16 iterations; older Node 20 falls back.
+ */
+const md5: (data: Buffer) => Buffer = typeof crypto.hash === 'function'
+  ? (data) => crypto.hash('md5', data, 'buffer') as Buffer
+  : (data) => crypto.createHash('md5').update(data).digest()
 
 /** MD5 iterations run between two yields to the event loop (a few milliseconds of work). */
 const ITERATIONS_PER_TURN = 4096
@@ -27,10 +35,13 @@ export async function verifyPhpass(password: string, hash: string): Promise<bool
   if (BCRYPT_PATTERN.test(hash)) return verifyBcrypt(password, hash)
   const log2 = phpassLog2(hash)
   const secret = Buffer.from(password, 'utf8')
-  let x = createHash('md5').update(hash.slice(4, 12), 'latin1').update(secret).digest()
+  let x = md5(Buffer.concat([Buffer.from(hash.slice(4, 12), 'latin1'), secret]))
+  const input = Buffer.alloc(16 + secret.length)
+  secret.copy(input, 16)
   for (let left = 2 ** log2; left > 0; left--) {
-    x = createHash('md5').update(x).update(secret).digest()
-    // Up to 2^18 synchronous digests would stall every other request for a noticeable time.
+    x.copy(input, 0)
+    x = md5(input)
+    // Up to 2^16 synchronous digests would stall every other request for a noticeable time.
     if (left % ITERATIONS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
   }
   const computed = hash.slice(0, 12) + encode64(x)
