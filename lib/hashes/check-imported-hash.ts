@@ -1,7 +1,7 @@
 import { invalidParam, missingParam, type AccountsError } from '../errors.js'
 import { HASH_LIMITS as L } from './hash-limits.js'
-import { SHA_VERSIONS, type HashName, type ImportedHash, type ShaVersion } from './imported-hash.js'
-import { ARGON2_PATTERN, argon2Params } from './verify-argon2.js'
+import { SHA_VERSIONS, isShaVersion, type HashName, type ImportedHash } from './imported-hash.js'
+import { argon2Params } from './verify-argon2.js'
 import { BCRYPT_PATTERN } from './verify-bcrypt.js'
 import { DIGEST_BYTES } from './verify-digest.js'
 import { PHPASS_PATTERN, phpassLog2 } from './verify-phpass.js'
@@ -33,7 +33,7 @@ export function checkImportedHash(hash: HashName, fields: HashFields, names: Fie
   switch (hash) {
     case 'argon2': {
       const params = argon2Params(stored)
-      if (!params || !ARGON2_PATTERN.test(stored)) throw bad('password', 'Value must be an encoded argon2 hash ($argon2id$v=19$m=…,t=…,p=…$salt$hash).')
+      if (!params) throw bad('password', 'Value must be an encoded argon2 hash ($argon2id$v=19$m=…,t=…,p=…$salt$hash).')
       const { memoryCost, timeCost, threads } = params
       if (threads < 1 || threads > L.argon2MaxThreads) throw bad('password', `argon2 threads (p) must be between 1 and ${L.argon2MaxThreads}.`)
       if (timeCost < 1 || timeCost > L.argon2MaxTime) throw bad('password', `argon2 time cost (t) must be between 1 and ${L.argon2MaxTime}.`)
@@ -49,9 +49,9 @@ export function checkImportedHash(hash: HashName, fields: HashFields, names: Fie
       return { hash, password: stored, hashOptions: { type: hash } }
     case 'sha': {
       const version = fields.version === undefined || fields.version === '' ? 'sha256' : fields.version
-      if (!SHA_VERSIONS.includes(version as ShaVersion)) throw bad('version', `Value must be one of (${SHA_VERSIONS.join(', ')})`)
-      hex(stored, DIGEST_BYTES[version as ShaVersion], (why) => bad('password', why))
-      return { hash, password: stored, hashOptions: { type: hash, version: version as ShaVersion } }
+      if (!isShaVersion(version)) throw bad('version', `Value must be one of (${SHA_VERSIONS.join(', ')})`)
+      hex(stored, DIGEST_BYTES[version], (why) => bad('password', why))
+      return { hash, password: stored, hashOptions: { type: hash, version } }
     }
     case 'phpass':
       if (BCRYPT_PATTERN.test(stored)) checkBcrypt(stored, (why) => bad('password', why))

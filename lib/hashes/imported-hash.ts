@@ -12,9 +12,17 @@ export const SHA_VERSIONS = [
 ] as const
 export type ShaVersion = (typeof SHA_VERSIONS)[number]
 
+export function isShaVersion(value: unknown): value is ShaVersion {
+  return (SHA_VERSIONS as readonly unknown[]).includes(value)
+}
+
 /** Scheme names as Appwrite stores them in the user's `hash` field. */
 export const HASH_NAMES = ['argon2', 'bcrypt', 'md5', 'sha', 'phpass', 'scrypt', 'scryptMod'] as const
 export type HashName = (typeof HASH_NAMES)[number]
+
+export function isHashName(value: unknown): value is HashName {
+  return (HASH_NAMES as readonly unknown[]).includes(value)
+}
 
 /** `Models.AlgoArgon2`; memory in KiB. Always read back from the encoded hash, which is what verifies. */
 export interface Argon2Options { type: 'argon2'; memoryCost: number; timeCost: number; threads: number }

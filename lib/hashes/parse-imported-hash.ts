@@ -1,6 +1,6 @@
 import { invalidParam, missingParam } from '../errors.js'
 import { checkImportedHash, type FieldNames } from './check-imported-hash.js'
-import { HASH_NAMES, type HashName, type ImportedHash } from './imported-hash.js'
+import { HASH_NAMES, isHashName, type ImportedHash } from './imported-hash.js'
 
 const MODEL_NAMES: FieldNames = {
   password: 'password',
@@ -24,11 +24,11 @@ export function parseImportedHash(input: unknown): ImportedHash {
   if (typeof input !== 'object' || input === null) throw invalidParam('hash', 'Value must be an object.')
   const { hash, hashOptions = {}, password } = input as Record<string, unknown>
   if (hash === undefined) throw missingParam('hash')
-  if (!HASH_NAMES.includes(hash as HashName)) throw invalidParam('hash', `Value must be one of (${HASH_NAMES.join(', ')})`)
+  if (!isHashName(hash)) throw invalidParam('hash', `Value must be one of (${HASH_NAMES.join(', ')})`)
   if (typeof hashOptions !== 'object' || hashOptions === null || Array.isArray(hashOptions)) {
     throw invalidParam('hashOptions', 'Value must be an object.')
   }
   const options = hashOptions as Record<string, unknown>
   if (options.type !== undefined && options.type !== hash) throw invalidParam('hashOptions.type', `Value must be ${String(hash)}.`)
-  return checkImportedHash(hash as HashName, { ...options, password }, MODEL_NAMES)
+  return checkImportedHash(hash, { ...options, password }, MODEL_NAMES)
 }

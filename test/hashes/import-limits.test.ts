@@ -72,6 +72,17 @@ describe('hashes: import parameters are checked and costs bounded', () => {
     refused(() => importedHashFromParams('scryptMod', { ...base, password: 'AAAA' }), 'password')
   })
 
+  it('the limits admit the defaults of the systems users come from', () => {
+    // Appwrite's native users: argon2id m=65536 (64 MiB), t=4, p=3.
+    assert.ok(importedHashFromParams('argon2', { password: '$argon2id$v=19$m=65536,t=4,p=3$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc' }))
+    // Firebase's own parameters are fixed at N=2^14, r=8; a plain scrypt import may use them too.
+    assert.ok(importedHashFromParams('scrypt', { password: 'ab'.repeat(64), passwordSalt: 's', passwordCpu: 16384, passwordMemory: 8, passwordParallel: 1 }))
+    // Laravel/Rails bcrypt 10–12, up to 14; WordPress $P$B (2^13); phpBB $H$9 (2^11).
+    assert.ok(importedHashFromParams('bcrypt', { password: '$2y$14$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq' }))
+    assert.ok(importedHashFromParams('phpass', { password: '$P$B12345678L6Lpt4BxNotVIMILOa9u81' }))
+    assert.ok(importedHashFromParams('phpass', { password: '$H$9aaaaaSXBjgypwqm.JsMssPLiS8YQ00' }))
+  })
+
   it('refuses costs that would let one sign-in attempt burn CPU or memory', () => {
     const scrypt = (over: Record<string, unknown>) => () => importedHashFromParams('scrypt', { password: 'ab'.repeat(64), passwordSalt: 's', ...over })
     refused(scrypt({ passwordCpu: 2 ** 21 }), 'passwordCpu')

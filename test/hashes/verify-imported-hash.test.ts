@@ -72,6 +72,8 @@ describe('hashes: published vectors verify', () => {
   it('argon2i, argon2id, both versions (reference implementation vectors)', async () => {
     await rightAndWrong(h({ hash: 'argon2', password: '$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG' }), 'password', { short: true })
     await rightAndWrong(h({ hash: 'argon2', password: '$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc' }), 'password', { short: true })
+    // t=4 at 64 MiB: Appwrite's own default cost for its native argon2 users.
+    await rightAndWrong(h({ hash: 'argon2', password: '$argon2id$v=19$m=65536,t=4,p=1$c29tZXNhbHQ$kCXUjmjvc5XMqQedpMTsOv+zyJEf5PhtGiUghW9jFyw' }), 'password', { short: true })
     await rightAndWrong(h({ hash: 'argon2', password: '$argon2id$v=19$m=256,t=2,p=2$c29tZXNhbHQ$bQk8UB/VmZZF4Oo79iDXuL5/0ttZwg2f/5U52iv1cDc' }), 'password')
     await rightAndWrong(h({ hash: 'argon2', password: '$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHQ$iekCn0Y3spW+sCcFanM2xBT63UP2sghkUoHLIUpWRS8' }), 'password')
     await rightAndWrong(h({ hash: 'argon2', password: '$argon2i$m=65536,t=2,p=1$c29tZXNhbHQ$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ' }), 'password', { short: true })
