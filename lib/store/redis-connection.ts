@@ -105,6 +105,8 @@ export class RedisConnection {
   #connecting: Promise<void> | undefined
   /** The connection error seen since the owned client was last ready (null: none). */
   #down: Error | null = null
+  /** Rejects at the owned client's next connection error: a caller waiting for a connect learns at once that it failed. */
+  #failed: { promise: Promise<never>; reject: (err: Error) => void } | null = null
   #closed = false
 
   constructor(client: RedisStoreClient | undefined, url: string | undefined) {
@@ -120,6 +122,8 @@ export class RedisConnection {
       own.on('error', (err: Error) => {
         if (this.#down === null) process.emitWarning(`RedisStore: ${err.message}`, { code: 'EXPRESS_ACCOUNTS_REDIS' })
         this.#down = err
+        this.#failed?.reject(err)
+        this.#failed = null
       })
       own.on('ready', () => { this.#down = null })
       this.#client = own as unknown as OwnedClient
@@ -138,7 +142,14 @@ export class RedisConnection {
         this.#connecting = undefined
         throw redisFault(err)
       })
-      await withTimeout(this.#connecting, CONNECT_WAIT_MS)
+      if (this.#failed === null) {
+        let reject!: (err: Error) => void
+        const promise = new Promise<never>((_, no) => { reject = no })
+        promise.catch(() => undefined) // nobody may be waiting when it fires
+        this.#failed = { promise, reject }
+      }
+      // node-redis keeps retrying a connect that failed; the first error is our answer.
+      await withTimeout(Promise.race([this.#connecting, this.#failed.promise.catch(rethrow)]), CONNECT_WAIT_MS)
     }
     return this.#commands
   }
