@@ -39,6 +39,8 @@ export class GuardedStore implements Store {
   /** The store as configured (`options.store`). */
   readonly inner: Store
   readonly #timeoutMs: number
+  /** A timeout was reported and no call has settled in time since: one warning per slow spell, not one per request. */
+  #reported = false
 
   constructor(inner: Store, timeoutSeconds: number) {
     this.inner = inner
@@ -47,7 +49,15 @@ export class GuardedStore implements Store {
 
   #guard<T>(call: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new AccountsError('store_timeout')), this.#timeoutMs)
+      let late = false
+      const timer = setTimeout(() => {
+        late = true
+        if (!this.#reported) {
+          this.#reported = true
+          process.emitWarning(`express-accounts: a store call did not settle within ${this.#timeoutMs / 1000} s (storeTimeout); answering 503 store_timeout`, { code: 'EXPRESS_ACCOUNTS_STORE_TIMEOUT' })
+        }
+        reject(new AccountsError('store_timeout'))
+      }, this.#timeoutMs)
       // A pending store call must not keep a process that is shutting down alive.
       timer.unref()
       let pending: Promise<T>
@@ -60,6 +70,7 @@ export class GuardedStore implements Store {
       pending.then(
         (value) => {
           clearTimeout(timer)
+          if (!late) this.#reported = false
           resolve(value)
         },
         (err: unknown) => {
