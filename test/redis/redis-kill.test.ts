@@ -46,7 +46,7 @@ describe('Redis killed under load (AOF on), restarted without restarting the app
     // reply; only an OS crash could lose the last second, which this test can't cause).
     redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir])
     store = new RedisStore({ url: redis.url })
-    accounts = createAccounts({ store, project: PROJECT, secret: SECRET, apiKeys: [API_KEY], bcryptCost: 4, rateLimits: false, storeTimeout: STORE_TIMEOUT })
+    accounts = createAccounts({ store, project: PROJECT, secret: SECRET, apiKeys: [API_KEY], bcryptCost: 4, rateLimits: false, storeTimeout: STORE_TIMEOUT, maxSessions: 0 }) // unlimited: no acknowledged session is evicted by a later sign-in
     const pp = new passport.Passport()
     pp.use(new PasswordStrategy({ accounts }))
     const app = express()
