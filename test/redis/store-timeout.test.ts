@@ -14,7 +14,7 @@ import { connectedClient, requireRedisOrSkip, type TestRedisClient } from '../su
 const STORE_TIMEOUT = 0.3
 const PAUSE_MS = 2500
 
-describe('store timeout (a paused Redis)', function () {
+describe('store timeout and busy replies (a paused, then a busy Redis)', function () {
   this.timeout(20_000)
   let redis: RedisServer
   let admin: TestRedisClient
@@ -24,7 +24,8 @@ describe('store timeout (a paused Redis)', function () {
   before(async function () {
     requireRedisOrSkip(this)
     // Its own server: CLIENT PAUSE holds every client of a server, other suites' included.
-    redis = await startRedisServer()
+    // busy-reply-threshold: after 50 ms a running script makes Redis answer others `BUSY`.
+    redis = await startRedisServer(['--busy-reply-threshold', '50'])
     admin = await connectedClient(redis.url)
     store = new RedisStore({ url: redis.url })
     app = makeApp({ store, storeTimeout: STORE_TIMEOUT }).app
@@ -57,6 +58,30 @@ describe('store timeout (a paused Redis)', function () {
     await admin.sendCommand(['CLIENT', 'UNPAUSE'])
     const me = await request(app).get('/v1/account').set('X-Appwrite-Session', user.value).expect(200)
     assert.equal(me.body.$id, user.id)
+  })
+
+  it('answers 503 store_unavailable while Redis replies BUSY (a long script), then 200 again', async () => {
+    const user = await signUpAndIn(app)
+    const runner = await connectedClient(redis.url)
+    try {
+      // A script that spins for ~1.5 s: Redis answers every other command `BUSY` meanwhile.
+      const spin = runner.eval(`local t = redis.call('TIME')
+        repeat local n = redis.call('TIME') until (n[1] - t[1]) * 1000000 + (n[2] - t[2]) > 1500000
+        return 1`, { keys: [], arguments: [] })
+      let spinning = true
+      void spin.finally(() => { spinning = false })
+      let res: request.Response
+      do {
+        res = await request(app).get('/v1/account').set('X-Appwrite-Session', user.value)
+      } while (res.status === 200 && spinning) // until the script has passed the threshold
+      assert.equal(res.status, 503, res.text)
+      assert.equal(res.body.type, 'store_unavailable')
+      assert.equal(res.headers['retry-after'], '2')
+      await spin
+      await request(app).get('/v1/account').set('X-Appwrite-Session', user.value).expect(200)
+    } finally {
+      await runner.close()
+    }
   })
 
   it('rejects a bad storeTimeout, naming the option', () => {
