@@ -69,7 +69,8 @@ describe('store timeout and busy replies (a paused, then a busy Redis)', functio
         repeat local n = redis.call('TIME') until (n[1] - t[1]) * 1000000 + (n[2] - t[2]) > 1500000
         return 1`, { keys: [], arguments: [] })
       let spinning = true
-      void spin.finally(() => { spinning = false })
+      const stopped = () => { spinning = false }
+      spin.then(stopped, stopped)
       let res: request.Response
       do {
         res = await request(app).get('/v1/account').set('X-Appwrite-Session', user.value)
