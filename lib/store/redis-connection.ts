@@ -69,10 +69,10 @@ const CONNECTION_ERRORS = new Set([
 ])
 /**
  * Error replies of a server that is there but can't serve now: loading its dataset after a
- * restart, running a slow script, failing over, or a Cluster without all its slots. A retry
- * later succeeds; they are not bugs.
+ * restart, running a slow script, failing over, a Cluster without all its slots, or out of
+ * memory (`maxmemory` reached). A retry later can succeed; they are not bugs in our code.
  */
-const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|UNBLOCKED)\b/
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|UNBLOCKED|OOM)\b/
 
 /** node-redis' connection faults and "not now" replies become `503 store_unavailable`; script errors and bugs stay as they are. */
 export function redisFault(err: unknown): unknown {
