@@ -124,6 +124,9 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
   })
   // Two-step sign-in: enrolment page and challenge form at /mfa (example/mfa.ts).
   app.use(mfaRouter(accounts, project))
+  // Last: whatever the app's own routes throw (bad JSON, a store outage: 503 + Retry-After, a
+  // bug: 500) is answered Appwrite-shaped, never with Express' HTML page and its stack trace.
+  app.use(accounts.errorHandler())
 
   return {
     app,

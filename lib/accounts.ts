@@ -13,7 +13,8 @@ import { Recovery } from './recovery.js'
 import { Sessions, type ClientContext, type SignIn } from './sessions.js'
 import { Tokens } from './tokens.js'
 import { Verification } from './verification.js'
-import type { AccountRecord, IdentityRecord, ReplaceResult, Store } from './store/store.js'
+import type { AccountRecord, IdentityRecord, ReplaceResult } from './store/store.js'
+import type { GuardedStore } from './store/guarded-store.js'
 import { newId } from './secrets.js'
 import { assertStorable } from './storable.js'
 import * as v from './validate.js'
@@ -43,7 +44,8 @@ const ACCESS_REFRESH_MS = 24 * 3600 * 1000
  */
 export class Accounts {
   readonly options: ResolvedOptions
-  readonly store: Store
+  /** The configured store behind the `storeTimeout` deadline (`store.inner` is the store as given). */
+  readonly store: GuardedStore
   /** Session operations (create, resolve, list, extend, revoke). */
   readonly sessions: Sessions
   /** Session-bound JWTs (mint, verify, resolve). */
@@ -290,7 +292,8 @@ export class Accounts {
       if (result.conflict === 'email') throw new AccountsError('user_target_already_exists')
       if (result.conflict === 'phone') throw new AccountsError('user_phone_already_exists')
     }
-    throw new Error(`express-accounts: account ${accountId} kept changing under ${MAX_CAS_RETRIES} update attempts`)
+    // Writers keep winning the compare-and-set: a retry later will settle; nothing was written.
+    throw new AccountsError('store_contention')
   }
 
   // ── sign-in ────────────────────────────────────────────────────────────────

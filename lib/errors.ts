@@ -1,9 +1,13 @@
 /**
  * One error class for every failure a caller can act on. `type` is Appwrite's snake_case
  * error type (callers `switch` on it), `code` the HTTP status it is rendered with.
- * Anything that is not an AccountsError reaching the router is a bug or an infrastructure
- * fault and is rendered as `500 general_unknown` with the message hidden.
+ * Anything that is not an AccountsError reaching the router is a bug and is rendered as
+ * `500 general_unknown` with the message hidden. Store faults are AccountsErrors (`store_*`,
+ * 503): the client can retry them, after `Retry-After`.
  */
+
+/** `Retry-After` (seconds) sent with a 503 whose error names none. */
+export const DEFAULT_RETRY_AFTER = 2
 
 /** Appwrite's default status and message for each error type we raise. */
 const DEFAULTS = {
@@ -19,6 +23,9 @@ const DEFAULTS = {
   general_phone_disabled: [503, 'Phone provider not configured'],
   general_unknown: [500, 'Server Error'],
   general_server_busy: [503, 'The server is busy. Please try again in a moment.'],
+  store_unavailable: [503, 'The data store is unavailable. Please try again later.'],
+  store_timeout: [503, 'The data store did not answer in time. Please try again later.'],
+  store_contention: [503, 'The record is being changed by other requests. Please try again.'],
   project_provider_disabled: [412, 'This provider is disabled. Please enable the provider from your Appwrite console to continue.'],
   project_provider_unsupported: [400, 'The chosen OAuth provider is unsupported.'],
   project_invalid_success_url: [400, 'Invalid redirect URL for OAuth success.'],
@@ -59,18 +66,48 @@ const DEFAULTS = {
 
 export type AccountsErrorType = keyof typeof DEFAULTS
 
+export interface AccountsErrorOptions {
+  /** The fault behind this error (e.g. the store's connection error), kept for logs. */
+  cause?: unknown
+  /** Seconds the client should wait before retrying; sent as `Retry-After`. */
+  retryAfter?: number
+}
+
 export class AccountsError extends Error {
   override readonly name = 'AccountsError'
   /** Appwrite's error type, e.g. `user_invalid_credentials`. */
   readonly type: AccountsErrorType
   /** HTTP status the error is rendered with. */
   readonly code: number
+  /** Same as `code`: any Express error handler (Express' default one too) renders this status. */
+  readonly status: number
+  /** Same as `code`, for handlers that read `statusCode`. */
+  readonly statusCode: number
+  /** `status < 500`: the message is meant for the client (http-errors' convention). */
+  readonly expose: boolean
+  /** Seconds before a retry makes sense (`Retry-After`); undefined when the error names none. */
+  readonly retryAfter: number | undefined
+  /**
+   * `Retry-After` for a 503 (the error's own `retryAfter`, else {@link DEFAULT_RETRY_AFTER}) or an
+   * error that names one; undefined otherwise. Express' default handler sends `err.headers`.
+   */
+  readonly headers: Record<string, string> | undefined
 
-  constructor(type: AccountsErrorType, message?: string) {
+  constructor(type: AccountsErrorType, message?: string, options?: AccountsErrorOptions) {
     const [code, text] = DEFAULTS[type]
-    super(message ?? text)
+    super(message ?? text, options?.cause === undefined ? undefined : { cause: options.cause })
     this.type = type
     this.code = code
+    this.status = code
+    this.statusCode = code
+    this.expose = code < 500
+    const retryAfter = options?.retryAfter
+    if (retryAfter !== undefined && !(Number.isFinite(retryAfter) && retryAfter >= 0)) {
+      throw new TypeError('AccountsError options.retryAfter must be a number of seconds >= 0')
+    }
+    this.retryAfter = retryAfter
+    const wait = retryAfter ?? (code === 503 ? DEFAULT_RETRY_AFTER : undefined)
+    this.headers = wait === undefined ? undefined : { 'Retry-After': String(Math.ceil(wait)) }
   }
 }
 

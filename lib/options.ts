@@ -4,6 +4,7 @@ import type { OAuth2ProviderOptions } from './oauth2/providers.js'
 import { isLoopback } from './redirect-url.js'
 import type { AccountRecord, SessionRecord, Store } from './store/store.js'
 import { MemoryStore } from './store/memory-store.js'
+import { GuardedStore } from './store/guarded-store.js'
 
 /** A source of the current time, epoch milliseconds. Tests may pass a fake one. */
 export interface Clock {
@@ -16,6 +17,12 @@ export type SameSite = 'lax' | 'strict' | 'none'
 export interface AccountsOptions {
   /** Where accounts, sessions, tokens and counters live. Default: a new `MemoryStore()`. */
   store?: Store
+  /**
+   * Deadline for every store call, seconds (fractions allowed, 0.01–300). A call still pending
+   * then fails the request with `503 store_timeout` and `Retry-After`, so a hung store never
+   * holds requests open. Default 3.
+   */
+  storeTimeout?: number
   /** Appwrite project id; names the cookie `a_session_<project>`. Default `'default'`. */
   project?: string
   /** Human name of the project, used in messages. Default: the project id. */
@@ -134,7 +141,10 @@ const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
 
 /** Every option resolved: no optional fields downstream. */
 export interface ResolvedOptions {
-  store: Store
+  /** The configured store behind the per-call deadline (`storeTimeout`); `store.inner` is the store as given. */
+  store: GuardedStore
+  /** Seconds. */
+  storeTimeout: number
   project: string
   projectName: string
   secret: Buffer
@@ -173,6 +183,7 @@ function defaultBcryptConcurrency(): number {
   const pool = Number(process.env.UV_THREADPOOL_SIZE)
   return Math.max(1, (Number.isInteger(pool) && pool > 0 ? Math.min(pool, 1024) : 4) - 1)
 }
+const DEFAULT_STORE_TIMEOUT = 3 // seconds
 const PROJECT_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/
 
 let warnedRandomSecret = false
@@ -203,6 +214,10 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
   }
   if (o.store !== undefined && (typeof o.store !== 'object' || typeof o.store.getSessionWithAccount !== 'function')) {
     throw new TypeError('options.store must implement the Store interface (see lib/store/store.ts)')
+  }
+  const storeTimeout = o.storeTimeout ?? DEFAULT_STORE_TIMEOUT
+  if (typeof storeTimeout !== 'number' || !(storeTimeout >= 0.01 && storeTimeout <= 300)) {
+    throw new TypeError('options.storeTimeout must be a number of seconds from 0.01 to 300')
   }
   if (o.clock !== undefined && typeof o.clock?.now !== 'function') {
     throw new TypeError('options.clock must have a now() method returning epoch milliseconds')
@@ -236,7 +251,9 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     tokenLifetimes[name as keyof TokenLifetimes] = integer(`tokenLifetimes.${name}`, value, 0, 1, 30 * 24 * 3600)
   }
   return {
-    store: o.store ?? new MemoryStore(),
+    // A store taken from another instance (`accounts.store`) is guarded once, not twice.
+    store: new GuardedStore(o.store instanceof GuardedStore ? o.store.inner : o.store ?? new MemoryStore(), storeTimeout),
+    storeTimeout,
     project,
     projectName: o.projectName ?? project,
     secret: resolveSecret(o.secret),

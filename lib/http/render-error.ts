@@ -4,7 +4,11 @@ import { AccountsError } from '../errors.js'
 /** The Appwrite server version our wire format follows. */
 export const APPWRITE_VERSION = '1.9.6'
 
-/** Renders an error as Appwrite does: `{message, code, type, version}` with the right status. */
+/**
+ * Renders an error as Appwrite does: `{message, code, type, version}` with the right status.
+ * A 503 (store down or slow, server busy, delivery off) carries `Retry-After` (see
+ * `AccountsError.headers`), so clients and proxies back off instead of hammering.
+ */
 export function sendError(res: Response, err: AccountsError): void {
   res.status(err.code)
   res.set({
@@ -12,6 +16,7 @@ export function sendError(res: Response, err: AccountsError): void {
     'Cache-Control': 'no-cache, no-store, must-revalidate',
     Expires: '0',
     Pragma: 'no-cache',
+    ...err.headers,
   })
   res.send(JSON.stringify({ message: err.message, code: err.code, type: err.type, version: APPWRITE_VERSION }))
 }
@@ -44,7 +49,8 @@ export function errorHandler(err: unknown, _req: Request, res: Response, next: N
   }
   const mapped = toAccountsError(err)
   if (mapped.type === 'general_unknown') {
-    // Infrastructure faults (store down, bugs) are logged server-side; the client only sees 500.
+    // Bugs are logged server-side; the client only sees 500. Store faults are 503s and are
+    // reported by the store (once per outage), not once per request.
     console.error('express-accounts: request failed', err)
   }
   sendError(res, mapped)

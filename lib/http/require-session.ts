@@ -5,7 +5,7 @@ import { toAccountModel, toSessionModel } from '../models.js'
 import type { Authenticated } from '../sessions.js'
 import { authenticate } from './caller.js'
 import { passportRef } from './passport-session.js'
-import { sendError } from './render-error.js'
+import { sendError, toAccountsError } from './render-error.js'
 
 export interface RequireSessionOptions {
   /** Redirect guests (and blocked accounts) here instead of answering 401/403 JSON. */
@@ -43,9 +43,14 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
       // A passport login through express-session carries the same Session reference.
       if (!auth && found.source === null) auth = await fromPassportSession(req, accounts)
     } catch (err) {
-      // A bad JWT (401) or a JWT sent with a session (403); store faults go to `next`.
-      if (!(err instanceof AccountsError)) throw err
-      refusal = err
+      // A bad JWT (401), a JWT sent with a session (403), a store fault (503 with Retry-After)
+      // or a bug (500, logged): always answered here, Appwrite-shaped, never Express' HTML
+      // error page with its stack trace. A store fault is not a reason to redirect a signed-in
+      // user to a login page, so `redirectTo` applies to refusals only.
+      const fault = toAccountsError(err)
+      if (fault.type === 'general_unknown') console.error('express-accounts: requireSession failed', err)
+      if (fault.code >= 500) return sendError(res, fault)
+      refusal = fault
     }
     if (!refusal && !auth) refusal = new AccountsError('general_unauthorized_scope', 'User (role: guests) missing scopes (["account"])')
     if (!refusal && auth && !auth.account.status) refusal = new AccountsError('user_blocked')

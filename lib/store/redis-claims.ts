@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { AccountsError } from '../errors.js'
 import type { AccountRecord, InsertResult, ReplaceResult, UniqueField } from './store.js'
 import { COMPARE_AND_DELETE, COMPARE_AND_SET } from './redis-scripts.js'
 
@@ -7,22 +9,36 @@ import { COMPARE_AND_DELETE, COMPARE_AND_SET } from './redis-scripts.js'
  * the same loop, {@link takeClaimKey}).
  *
  * A claim key (`<prefix>u:<field>:<value>`) lives in its own slot, so it can't be written in
- * one script together with the account. Instead a claim is taken first (`SET NX`) and the
- * account written second; a crash in between leaves a claim whose owner doesn't hold the
- * value. Such a claim is *stale* and may be taken over, but only once it is older than
- * {@link STALE_CLAIM_MS}: a younger one may belong to a writer that is still between its two
- * steps. Every takeover and release is a compare-and-set / compare-and-delete on the exact
- * claim value (which carries a random nonce), so two racing writers can't both win, and a
- * writer can only release the claim it wrote itself.
+ * one script together with the account. Instead every writer that claims (an insert, or an
+ * email / phone change) first takes the account's lock (`{a:<id>}:lock`, SET NX with a
+ * {@link CLAIM_LOCK_MS} expiry), then takes its claims (`SET NX`), then writes the account with
+ * a script that commits only while that same lock is still held. A crash (of the app or of
+ * Redis) between the claim and the write leaves a claim whose owner doesn't hold the value.
+ *
+ * Such a claim is judged from the owner's slot in one read (account and lock together): the
+ * owner holds the value → the claim is live; the lock is still held → a writer may still commit,
+ * so we wait for it briefly (then answer `503 store_contention`, retry later); neither → no
+ * writer can commit any more (the lock is gone, and the write requires it), so the claim is
+ * taken over at once. So an orphaned claim blocks its email for at most CLAIM_LOCK_MS, not
+ * forever, and judging it needs no clock shared between hosts. Every takeover and release is a
+ * compare-and-set / compare-and-delete on the exact claim value (which carries a random nonce),
+ * so two racing writers can't both win, and a writer can only release the claim it wrote itself.
  */
 
 /**
- * How old (ms) a claim must be before its owner counts as crashed. Ages are judged by each
- * process's own clock, so the hosts sharing a Redis must agree on the time to well within this.
+ * How old (ms) an identity claim (`redis-identities.ts`) must be before its owner counts as
+ * crashed. Ages are judged by each process's own clock, so the hosts sharing a Redis must
+ * agree on the time to well within this.
  */
 export const STALE_CLAIM_MS = 60_000
-/** Upper bound (ms) on one email/phone change: after that its lock frees itself. */
-const CLAIM_LOCK_MS = 10_000
+/**
+ * Upper bound (ms) on one claiming write (insert, email / phone change): after that its lock
+ * frees itself, the write can no longer commit, and its claims can be taken over. Writes take
+ * milliseconds; a writer slower than this fails and is retried.
+ */
+export const CLAIM_LOCK_MS = 5_000
+/** Pauses (ms) while a claim's writer still holds its lock: ~1 s in all, then `store_contention`. */
+const PENDING_WAITS = [5, 10, 20, 40, 80, 160, 320, 365]
 const ATTEMPTS = 4
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
 
@@ -39,11 +55,15 @@ export interface ClaimDeps {
   /** The account's claim-change lock; lives in the account's slot. */
   lockKey(accountId: string): string
   getAccount(id: string): Promise<AccountRecord | null>
+  /** The account and whether its lock is held, read together (one slot, one command). */
+  ownerState(id: string): Promise<{ account: AccountRecord | null; locked: boolean }>
   /**
    * The account CAS against the exact stored JSON `expected`; with a non-empty `lock` it also
    * requires that lock to still be held.
    */
   compareAndSet(next: AccountRecord, expected: string, lock: string): Promise<ReplaceResult>
+  /** Writes a new account while `lock` is still its lock: `id` when the id is taken, `expired` when the lock is gone. */
+  writeNew(account: AccountRecord, lock: string): Promise<'ok' | 'id' | 'expired'>
 }
 
 export function parseClaim(raw: string | null): ClaimValue | null {
@@ -68,9 +88,16 @@ export async function takeClaim(
   return takeClaimKey(d, d.claimKey(field, value), fresh, async (raw) => {
     const cur = parseClaim(raw)
     if (!cur || (ownAllowed && cur.id === id)) return false
-    const owner = await d.getAccount(cur.id)
-    if (owner && owner[field] === value) return true
-    return Date.now() - cur.at < STALE_CLAIM_MS
+    for (const wait of [0, ...PENDING_WAITS]) {
+      if (wait > 0) await sleep(wait)
+      const { account: owner, locked } = await d.ownerState(cur.id)
+      if (owner && owner[field] === value) return true
+      // No lock: the write that took this claim can no longer commit (it requires the lock).
+      if (!locked) return false
+    }
+    // Its writer is still between its claim and its write (or crashed there less than
+    // CLAIM_LOCK_MS ago): neither "taken" nor "free" is true yet.
+    throw new AccountsError('store_contention')
   })
 }
 
@@ -109,15 +136,20 @@ export async function releaseQuietly(d: Pick<ClaimDeps, 'run'>, claims: Claim[])
   try {
     await releaseClaims(d, claims)
   } catch {
-    // Left-over claims become stale and are taken over after STALE_CLAIM_MS.
+    // Left-over claims are taken over once their writer's lock has expired (CLAIM_LOCK_MS).
   }
 }
 
-/** Claims the account's email / phone, then writes it with `writeAccount` (false: id taken). */
-export async function insertWithClaims(
-  d: ClaimDeps, account: AccountRecord, writeAccount: () => Promise<boolean>,
-): Promise<InsertResult> {
+/**
+ * Takes the new account's lock, claims its email / phone, then writes it (only while the lock
+ * is still ours). A lock held by someone else means another write of this id is under way.
+ */
+export async function insertWithClaims(d: ClaimDeps, account: AccountRecord): Promise<InsertResult> {
+  const lockKey = d.lockKey(account.id)
+  const lock = randomBytes(12).toString('base64url')
+  if (!(await d.setNx(lockKey, lock, CLAIM_LOCK_MS))) return { ok: false, conflict: 'id' }
   const taken: Claim[] = []
+  let written: 'ok' | 'id' | 'expired' | null = null
   try {
     for (const f of FIELDS) {
       if (!account[f]) continue
@@ -128,14 +160,18 @@ export async function insertWithClaims(
       }
       taken.push(claim)
     }
-    if (!(await writeAccount())) {
-      await releaseClaims(d, taken)
-      return { ok: false, conflict: 'id' }
-    }
-    return { ok: true }
+    written = await d.writeNew(account, lock)
+    if (written === 'ok') return { ok: true }
+    await releaseClaims(d, taken)
+    if (written === 'id') return { ok: false, conflict: 'id' }
+    // Slower than CLAIM_LOCK_MS: its claims may already belong to someone else; nothing written.
+    throw new AccountsError('store_contention')
   } catch (err) {
     await releaseQuietly(d, taken)
     throw err
+  } finally {
+    // A successful write deleted the lock itself; any other path releases it here (else it expires).
+    if (written !== 'ok') await d.run(COMPARE_AND_DELETE, [lockKey], [lock]).catch(() => undefined)
   }
 }
 

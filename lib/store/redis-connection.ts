@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createClient } from 'redis'
+import { classifyStoreError, storeUnavailable } from './guarded-store.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Method = (...args: any[]) => Promise<unknown>
@@ -55,9 +56,35 @@ const CONNECT_WAIT_MS = 5000
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`RedisStore: Redis not reachable within ${ms} ms`)), ms)
+    timer = setTimeout(() => reject(storeUnavailable(new Error(`RedisStore: Redis not reachable within ${ms} ms`))), ms)
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** node-redis' errors for a connection that is closed, offline, lost or timed out (matched by class name: your client may come from another copy of node-redis). */
+const CONNECTION_ERRORS = new Set([
+  'ClientClosedError', 'ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ConnectionTimeoutError',
+  'SocketTimeoutError', 'ReconnectStrategyError', 'DisconnectsClientError', 'RootNodesUnavailableError',
+  'SocketTimeoutDuringMaintenanceError', 'CommandTimeoutDuringMaintenanceError', 'AbortError',
+])
+/**
+ * Error replies of a server that is there but can't serve now: loading its dataset after a
+ * restart, running a slow script, failing over, a Cluster without all its slots, or out of
+ * memory (`maxmemory` reached). A retry later can succeed; they are not bugs in our code.
+ */
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|UNBLOCKED|OOM)\b/
+
+/** node-redis' connection faults and "not now" replies become `503 store_unavailable`; script errors and bugs stay as they are. */
+export function redisFault(err: unknown): unknown {
+  if (err instanceof Error) {
+    if (CONNECTION_ERRORS.has(err.constructor.name) || UNAVAILABLE_REPLY.test(err.message)) return storeUnavailable(err)
+    if (err.constructor.name === 'MaxCommandRedirectionsError') return storeUnavailable(err) // a Cluster mid-resharding
+  }
+  return classifyStoreError(err)
+}
+
+const rethrow = (err: unknown): never => {
+  throw redisFault(err)
 }
 
 /** Replies as strings, whatever the client's type mapping did to them (e.g. Buffers). */
@@ -73,41 +100,58 @@ export const parse = <T>(v: unknown): T | null => {
  */
 export class RedisConnection {
   readonly #client: OwnedClient
+  readonly #commands: Commands
   readonly #owned: boolean
   #connecting: Promise<void> | undefined
+  /** The connection error seen since the owned client was last ready (null: none). */
+  #down: Error | null = null
+  /** Rejects at the owned client's next connection error: a caller waiting for a connect learns at once that it failed. */
+  #failed: { promise: Promise<never>; reject: (err: Error) => void } | null = null
   #closed = false
 
   constructor(client: RedisStoreClient | undefined, url: string | undefined) {
     this.#owned = client == null
     if (client != null) {
       this.#client = client as unknown as OwnedClient
-      return
+    } else {
+      // Fail fast while Redis is unreachable: a queued command would hold the request open
+      // until Redis came back. Requests then answer 503 and the client keeps reconnecting.
+      const own = createClient({ url, disableOfflineQueue: true })
+      // Without a listener an 'error' event would crash the process; node-redis reconnects by
+      // itself and failed commands reject, so one warning per outage is enough.
+      own.on('error', (err: Error) => {
+        if (this.#down === null) process.emitWarning(`RedisStore: ${err.message}`, { code: 'EXPRESS_ACCOUNTS_REDIS' })
+        this.#down = err
+        this.#failed?.reject(err)
+        this.#failed = null
+      })
+      own.on('ready', () => { this.#down = null })
+      this.#client = own as unknown as OwnedClient
     }
-    // Fail fast while Redis is unreachable: a queued command would hold the request open
-    // until Redis came back. Requests then answer 500 and the client keeps reconnecting.
-    const own = createClient({ url, disableOfflineQueue: true })
-    let reported = false
-    // Without a listener an 'error' event would crash the process; node-redis reconnects by
-    // itself and failed commands reject, so one warning per outage is enough.
-    own.on('error', (err: Error) => {
-      if (!reported) process.emitWarning(`RedisStore: ${err.message}`, { code: 'EXPRESS_ACCOUNTS_REDIS' })
-      reported = true
-    })
-    own.on('ready', () => { reported = false })
-    this.#client = own as unknown as OwnedClient
+    this.#commands = classified(this.#client)
   }
 
+  /** The commands, their failures classified (`redisFault`). */
   async cmd(): Promise<Commands> {
-    if (this.#closed) throw new Error('RedisStore is closed')
+    if (this.#closed) throw storeUnavailable(new Error('RedisStore is closed'))
     if (this.#owned && !this.#client.isReady) {
+      // Known down (node-redis is between reconnect attempts): answer now, don't wait.
+      if (this.#down !== null) throw storeUnavailable(this.#down)
       // One shared connect for every caller; a failed attempt is forgotten so the next call retries.
       this.#connecting ??= this.#client.connect().then(() => undefined, (err: unknown) => {
         this.#connecting = undefined
-        throw err
+        throw redisFault(err)
       })
-      await withTimeout(this.#connecting, CONNECT_WAIT_MS)
+      if (this.#failed === null) {
+        let reject!: (err: Error) => void
+        const promise = new Promise<never>((_, no) => { reject = no })
+        promise.catch(() => undefined) // nobody may be waiting when it fires
+        this.#failed = { promise, reject }
+      }
+      // node-redis keeps retrying a connect that failed; the first error is our answer.
+      await withTimeout(Promise.race([this.#connecting, this.#failed.promise.catch(rethrow)]), CONNECT_WAIT_MS)
     }
-    return this.#client
+    return this.#commands
   }
 
   /** EVALSHA, falling back to EVAL (which also caches the script) on a node that hasn't seen it. */
@@ -129,5 +173,23 @@ export class RedisConnection {
     if (!this.#owned) return
     if (this.#client.isReady) await this.#client.close()
     else if (this.#client.isOpen) this.#client.destroy() // still (re)connecting: nothing to flush
+  }
+}
+
+/** The client's commands with every failure passed through `redisFault`. */
+function classified(c: Commands): Commands {
+  return {
+    get: (key) => c.get(key).catch(rethrow),
+    mGet: (keys) => c.mGet(keys).catch(rethrow),
+    exists: (key) => c.exists(key).catch(rethrow),
+    set: (key, value, opts) => c.set(key, value, opts).catch(rethrow),
+    del: (key) => c.del(key).catch(rethrow),
+    getDel: (key) => c.getDel(key).catch(rethrow),
+    hGet: (key, field) => c.hGet(key, field).catch(rethrow),
+    hVals: (key) => c.hVals(key).catch(rethrow),
+    hDel: (key, field) => c.hDel(key, field).catch(rethrow),
+    // NOSCRIPT passes through unchanged: `run` falls back to EVAL on it.
+    eval: (script, opts) => c.eval(script, opts).catch(rethrow),
+    evalSha: (sha, opts) => c.evalSha(sha, opts).catch(rethrow),
   }
 }

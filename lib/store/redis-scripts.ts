@@ -98,6 +98,18 @@ if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[3] then return 'stale' e
 redis.call('SET', KEYS[1], ARGV[2])
 return 'ok'`
 
+/**
+ * A new account. KEYS: account, claim lock. ARGV: json, lock token. Commits only while the
+ * writer's lock is still held: once it has expired, the writer's claims may have been taken
+ * over (`redis-claims.ts`), so writing the account then could give an email two owners.
+ */
+export const INSERT_ACCOUNT = `
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 'expired' end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'id' end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2])
+return 'ok'`
+
 /** KEYS: key. ARGV: expected value, new value. Compare-and-set (claim takeover). */
 export const COMPARE_AND_SET = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end

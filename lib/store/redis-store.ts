@@ -42,7 +42,7 @@ const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt
  * `requireSession()` read (one `MGET`) stay on one slot. Email / phone claims live in other
  * slots and are kept consistent by `redis-claims.ts`. Keys, under `prefix` P:
  * - `P{a:<id>}:account` account JSON; `:sessions` ZSET of session ids by createdAt;
- *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` email/phone change lock;
+ *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` lock of a write that claims an email / phone (insert, change);
  *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`)
  * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`;
  *   `Pu:identity:<provider>:<sha256(providerUid)>` identity claims `{"id","identity","at","n"}`
@@ -73,7 +73,17 @@ export class RedisStore implements Store {
       claimKey: (field, value) => `${prefix}u:${field}:${value}`,
       lockKey: (id) => this.#key(id, 'lock'),
       getAccount: (id) => this.getAccount(id),
+      ownerState: async (id) => {
+        // Same hash tag: one MGET reads both at one instant, on Cluster too.
+        const [a, lock] = await (await conn.cmd()).mGet([this.#key(id, 'account'), this.#key(id, 'lock')])
+        return { account: parse<AccountRecord>(a), locked: lock != null }
+      },
       compareAndSet: (next, expected, lock) => this.#compareAndSet(next, expected, lock),
+      writeNew: async (account, lock) => {
+        const r = str(await conn.run(lua.INSERT_ACCOUNT, [this.#key(account.id, 'account'), this.#key(account.id, 'lock')],
+          [JSON.stringify(account), lock]))
+        return r === 'ok' || r === 'id' ? r : 'expired'
+      },
     }
     this.#identities = new RedisIdentities(conn, this.#claims, prefix, (id, suffix) => this.#key(id, suffix))
   }
@@ -81,11 +91,9 @@ export class RedisStore implements Store {
   // ── accounts ────────────────────────────────────────────────────────────
   async insertAccount(account: AccountRecord): Promise<InsertResult> {
     const c = await this.#conn.cmd()
-    const key = this.#key(account.id, 'account')
-    // Checked first only so a duplicate id reports 'id' rather than its own email; SET NX decides.
-    if (await c.exists(key)) return { ok: false, conflict: 'id' }
-    return insertWithClaims(this.#claims, account, async () =>
-      (await c.set(key, JSON.stringify(account), { condition: 'NX' })) != null)
+    // Checked first only so a duplicate id reports 'id' rather than its own email; the insert script decides.
+    if (await c.exists(this.#key(account.id, 'account'))) return { ok: false, conflict: 'id' }
+    return insertWithClaims(this.#claims, account)
   }
 
   async getAccount(id: string): Promise<AccountRecord | null> {

@@ -3,16 +3,52 @@ import request from 'supertest'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { API_KEY, PROJECT, freshEmail, makeApp, signIn, signUpAndIn } from '../support/app.js'
 import { connectedClient, deleteByPrefix, describeRedis, dumpByPrefix, redisUrl, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { forEachMaster, sharedCluster } from '../support/redis-cluster.js'
 
-/** Commands the server executed, by name, from `INFO commandstats`. */
-async function commandStats(client: TestRedisClient): Promise<Map<string, number>> {
-  const info = await client.info('commandstats')
+/** Commands the servers executed, by name, from `INFO commandstats` (summed over nodes). */
+async function commandStats(nodes: TestRedisClient[]): Promise<Map<string, number>> {
   const stats = new Map<string, number>()
-  for (const line of info.split('\n')) {
-    const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim())
-    if (m) stats.set(m[1], Number(m[2]))
+  for (const node of nodes) {
+    const info = await node.info('commandstats')
+    for (const line of info.split('\n')) {
+      const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim())
+      if (m) stats.set(m[1]!, (stats.get(m[1]!) ?? 0) + Number(m[2]))
+    }
   }
   return stats
+}
+
+interface Target {
+  name: string
+  /** A store under `prefix`, and the clients of every node it writes to. */
+  open(prefix: string): Promise<{ store: RedisStore; nodes: TestRedisClient[]; close(): Promise<void> }>
+}
+
+const SINGLE: Target = {
+  name: 'RedisStore',
+  async open(prefix) {
+    const client = await connectedClient()
+    const store = new RedisStore({ url: redisUrl(), prefix })
+    return {
+      store, nodes: [client],
+      async close() {
+        await deleteByPrefix(client, prefix)
+        await store.close()
+        await client.close()
+      },
+    }
+  },
+}
+
+/** The run's 3-master cluster: scripts and multi-key reads of every route must stay on one slot. */
+const CLUSTER: Target = {
+  name: 'RedisStore on Cluster',
+  async open(prefix) {
+    const { client } = await sharedCluster()
+    const store = new RedisStore({ client, prefix })
+    // The cluster is thrown away at the end of the run: no key cleanup.
+    return { store, nodes: await forEachMaster(client, async (node) => node), close: () => store.close() }
+  },
 }
 
 function delta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
@@ -24,23 +60,23 @@ function delta(before: Map<string, number>, after: Map<string, number>): Map<str
   return d
 }
 
-describeRedis('router on RedisStore', () => {
-  let client: TestRedisClient
+for (const target of [SINGLE, CLUSTER]) describeRedis(`router on ${target.name}`, function () {
+  let nodes: TestRedisClient[]
   let prefix: string
-  let store: RedisStore
+  let close: () => Promise<void>
   let app: ReturnType<typeof makeApp>['app']
 
-  before(async () => {
-    client = await connectedClient()
+  before(async function () {
+    this.timeout(30_000) // the first Cluster user starts the run's cluster
     prefix = uniquePrefix('router')
-    store = new RedisStore({ url: redisUrl(), prefix })
-    app = makeApp({ store }).app
+    const opened = await target.open(prefix)
+    nodes = opened.nodes
+    close = opened.close
+    app = makeApp({ store: opened.store }).app
   })
 
   after(async () => {
-    await deleteByPrefix(client, prefix)
-    await store.close()
-    await client.close()
+    await close?.()
   })
 
   it('runs sign-up, sign-in, account read and session listing', async () => {
@@ -54,9 +90,9 @@ describeRedis('router on RedisStore', () => {
   it('requireSession() costs one Redis command and no writes per request', async () => {
     const user = await signUpAndIn(app)
     await request(app).get('/api/me').set('X-Appwrite-Session', user.value).expect(200) // warm the connection
-    const before = await commandStats(client)
+    const before = await commandStats(nodes)
     for (let i = 0; i < 5; i++) await request(app).get('/api/me').set('Cookie', `a_session_${PROJECT}=${user.value}`).expect(200)
-    const used = delta(before, await commandStats(client))
+    const used = delta(before, await commandStats(nodes))
     const total = [...used.values()].reduce((a, b) => a + b, 0)
     assert.equal(total, 5, `commands per 5 requests: ${JSON.stringify([...used])}`)
     assert.deepEqual([...used.keys()], ['mget'])
@@ -66,9 +102,9 @@ describeRedis('router on RedisStore', () => {
     const user = await signUpAndIn(app)
     const token = (await request(app).post('/v1/account/jwts').set('X-Appwrite-Session', user.value).send({}).expect(201)).body.jwt as string
     await request(app).get('/api/me').set('Authorization', `Bearer ${token}`).expect(200)
-    const before = await commandStats(client)
+    const before = await commandStats(nodes)
     for (let i = 0; i < 5; i++) await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(200)
-    const used = delta(before, await commandStats(client))
+    const used = delta(before, await commandStats(nodes))
     assert.deepEqual([...used], [['mget', 5]])
   })
 
@@ -102,7 +138,9 @@ describeRedis('router on RedisStore', () => {
       const { secret } = JSON.parse(Buffer.from(value, 'base64').toString()) as { secret: string }
       return [value, secret]
     })
-    const { keys, values } = await dumpByPrefix(client, prefix)
+    const dumps = await Promise.all(nodes.map((node) => dumpByPrefix(node, prefix)))
+    const keys = dumps.flatMap((d) => d.keys)
+    const values = dumps.flatMap((d) => d.values)
     assert.ok(keys.length > 5)
     const dump = [...keys, ...values].join('\n')
     assert.ok(!dump.includes(password), 'password found in Redis')

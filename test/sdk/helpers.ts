@@ -13,6 +13,7 @@ import { Account, Client } from 'node-appwrite'
 import { createAccounts, MemoryStore, RedisStore } from '../../lib/index.js'
 import type { AccountsOptions, Store } from '../../lib/index.js'
 import { connectedClient, deleteByPrefix, requireRedisOrSkip, uniquePrefix } from '../support/redis.js'
+import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.js'
 
 export const PROJECT = 'test'
 /** `createAccounts` wants keys of at least 16 characters. */
@@ -71,6 +72,8 @@ export interface StoreCase {
   name: string
   /** Call from a `before` hook: skips the suite when the store is not available (Redis without REDIS_URL; fails with REQUIRE_REDIS=1). */
   available(ctx: Mocha.Context): void
+  /** Readies what `create()` needs (e.g. starts the run's shared cluster); `startServer` awaits it. */
+  prepare?(): Promise<void>
   create(): { store: Store; cleanup(): Promise<void> }
 }
 
@@ -113,6 +116,26 @@ export const REDIS: StoreCase = {
   create: () => redisCase('sdk').create(),
 }
 
+let clusterClient: TestClusterClient | undefined
+
+/**
+ * RedisStore on the run's shared 3-master Redis Cluster (test/support/redis-cluster.ts), a
+ * random prefix per scenario: the router's scripts and multi-key reads must keep every call
+ * on one slot, which only a cluster checks. The cluster is thrown away at the end of the run,
+ * so no key cleanup.
+ */
+export const CLUSTER: StoreCase = {
+  name: 'RedisStore on Cluster',
+  available: (ctx) => requireRedisOrSkip(ctx),
+  async prepare() {
+    clusterClient ??= (await sharedCluster()).client
+  },
+  create() {
+    if (!clusterClient) throw new Error('CLUSTER.prepare() must run first (startServer awaits it)')
+    return { store: new RedisStore({ client: clusterClient, prefix: uniquePrefix('sdkc') }), cleanup: async () => {} }
+  },
+}
+
 // ── server ──────────────────────────────────────────────────────────────────
 
 /** A clock the test moves by hand; starts at the real time so nothing looks odd. */
@@ -136,6 +159,7 @@ export interface TestServer {
 /** An Express app with the router at `/v1` on 127.0.0.1, a fresh store and a fake clock. */
 export async function startServer(sc: StoreCase, options: Partial<AccountsOptions> = {}): Promise<TestServer> {
   const clock = new FakeClock()
+  await sc.prepare?.()
   const { store, cleanup } = sc.create()
   const accounts = createAccounts({
     store,

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict'
 import { ID, type Account, type Models } from 'node-appwrite'
 import {
-  DAY, MEMORY, PASSWORD, REDIS, assertAccountShape, assertEmailTarget, expectError, failure, fmt, nodeClients, plain,
+  DAY, CLUSTER, MEMORY, PASSWORD, REDIS, assertAccountShape, assertEmailTarget, expectError, failure, fmt, nodeClients, plain,
   startServer, uniqueEmail, type SdkError, type StoreCase, type TestServer,
 } from './helpers.js'
 
-for (const sc of [MEMORY, REDIS] as StoreCase[]) {
+for (const sc of [MEMORY, REDIS, CLUSTER] as StoreCase[]) {
   describe(`node-appwrite: profile (${sc.name})`, function () {
     before(function () {
       sc.available(this)

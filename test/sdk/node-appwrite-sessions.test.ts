@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { ID, type Account, type Models } from 'node-appwrite'
 import {
-  API_KEY, DAY, GUEST_SCOPE_MESSAGE, MEMORY, PASSWORD, REDIS, SESSION_LIFETIME, assertAccountShape, assertEmailTarget,
+  API_KEY, DAY, GUEST_SCOPE_MESSAGE, CLUSTER, MEMORY, PASSWORD, REDIS, SESSION_LIFETIME, assertAccountShape, assertEmailTarget,
   assertSessionShape, decodeSessionValue, expectError, failure, fmt, nodeClients, raw, startServer, uniqueEmail,
   type SdkError, type StoreCase, type TestServer,
 } from './helpers.js'
@@ -25,7 +25,7 @@ async function signedUp(srv: TestServer, n: number) {
   return { email, user, sessions, clients: sessions.map((s) => c.withSession(s.secret)) }
 }
 
-for (const sc of [MEMORY, REDIS] as StoreCase[]) {
+for (const sc of [MEMORY, REDIS, CLUSTER] as StoreCase[]) {
   describe(`node-appwrite: sessions (${sc.name})`, function () {
     before(function () {
       sc.available(this)

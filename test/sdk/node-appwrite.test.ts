@@ -7,12 +7,12 @@ import assert from 'node:assert/strict'
 import { Account, Client, ID, type Models } from 'node-appwrite'
 import { parseUserAgent } from '../../lib/client-info.js'
 import {
-  CHROME_70_WINDOWS, GUEST_SCOPE_MESSAGE, PROJECT, MEMORY, NODE_SDK_UA, PASSWORD, REDIS,
+  CHROME_70_WINDOWS, GUEST_SCOPE_MESSAGE, PROJECT, CLUSTER, MEMORY, NODE_SDK_UA, PASSWORD, REDIS,
   SESSION_LIFETIME, assertAccountShape, assertEmailTarget, assertSessionShape, decodeSessionValue,
   expectError, failure, fmt, nodeClients, plain, raw, startServer, uaFields, uniqueEmail, type SdkError, type StoreCase, type TestServer,
 } from './helpers.js'
 
-for (const sc of [MEMORY, REDIS] as StoreCase[]) {
+for (const sc of [MEMORY, REDIS, CLUSTER] as StoreCase[]) {
   describe(`node-appwrite: accounts (${sc.name})`, function () {
     before(function () {
       sc.available(this)

@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict'
-import { createCluster } from 'redis'
 import { RedisStore } from '../../lib/store/redis-store.js'
-import { startCluster } from '../support/redis-cluster.js'
-import type { TestCluster } from '../support/redis-cluster.js'
+import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.js'
 import { describeRedis, uniquePrefix } from '../support/redis.js'
 import { storeContract } from './contract.js'
 import { makeAccount, makeSession } from './fixtures.js'
 
-const newCluster = (url: string) => createCluster({ rootNodes: [{ url }] })
-
 // The whole contract again, on a 3-master cluster: any multi-key command or script spanning
 // slots fails here with CROSSSLOT, which a single server would silently accept.
 describeRedis('RedisStore on Redis Cluster', function () {
-  let cluster: TestCluster
-  let client: ReturnType<typeof newCluster>
+  let client: TestClusterClient
   before(async function () {
     this.timeout(30_000)
-    cluster = await startCluster()
-    client = newCluster(cluster.rootUrl)
-    client.on('error', () => undefined)
-    await client.connect()
-  })
-  after(async () => {
-    await client?.close()
-    await cluster?.stop()
+    // The run's one cluster (the router conformance suites rerun on it too).
+    client = (await sharedCluster()).client
   })
 
   // Each test gets its own prefix; the servers are thrown away at the end, so no key cleanup.

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
+import { AccountsError } from '../../lib/errors.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
+import { INSERT_ACCOUNT } from '../../lib/store/redis-scripts.js'
 import type { RedisStoreOptions } from '../../lib/store/redis-store.js'
 import type { Store } from '../../lib/store/store.js'
 import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, redisUrl, uniquePrefix } from '../support/redis.js'
@@ -49,10 +51,38 @@ describeRedis('RedisStore', function () {
       assert.deepEqual(await store.insertAccount(makeAccount({ email: 'once@example.com' })), { ok: true })
     })
 
-    it('treats a young claim as taken even without its account (owner may be mid-write)', async () => {
+    // What a crash (of the app or of Redis) between an insert's claim and its account write
+    // leaves behind: the claim, and the writer's lock until it expires.
+    it('takes over at once a young claim with no account and no writer holding its lock', async () => {
       await client.set(`${prefix}u:email:young@example.com`, claim('writer', 1000))
-      assert.deepEqual(await store.insertAccount(makeAccount({ email: 'young@example.com' })), { ok: false, conflict: 'email' })
-      assert.equal(await store.findAccountId('email', 'young@example.com'), null)
+      const a = makeAccount({ email: 'young@example.com' })
+      assert.deepEqual(await store.insertAccount(a), { ok: true })
+      assert.equal(await store.findAccountId('email', 'young@example.com'), a.id)
+    })
+
+    it('answers 503 store_contention while the claim\'s writer still holds its lock, then takes it over', async () => {
+      await client.set(`${prefix}u:email:midwrite@example.com`, claim('midwriter', 10))
+      await client.set(`${prefix}{a:midwriter}:lock`, 'crashed-writer', { PX: 3000 })
+      const a = makeAccount({ email: 'midwrite@example.com' })
+      await assert.rejects(store.insertAccount(a), (e: AccountsError) => e instanceof AccountsError && e.type === 'store_contention' && e.status === 503)
+      assert.equal(await store.getAccount(a.id), null)
+      await eventually(async () => assert.equal(await client.exists(`${prefix}{a:midwriter}:lock`), 0), 5000)
+      assert.deepEqual(await store.insertAccount(a), { ok: true })
+      assert.equal(await store.findAccountId('email', 'midwrite@example.com'), a.id)
+    })
+
+    it('never writes an account whose lock expired before its write (its claim may be someone else\'s)', async () => {
+      const lockKey = (id: string) => `${prefix}{a:${id}}:lock`
+      // A writer paused between its claim and its write past CLAIM_LOCK_MS: its lock is gone,
+      // another sign-up took the email over; the paused write must not land.
+      const slow = makeAccount({ email: 'slow@example.com' })
+      await client.set(`${prefix}u:email:slow@example.com`, claim(slow.id, 10))
+      const winner = makeAccount({ email: 'slow@example.com' })
+      assert.deepEqual(await store.insertAccount(winner), { ok: true })
+      const late = await client.eval(INSERT_ACCOUNT, { keys: [`${prefix}{a:${slow.id}}:account`, lockKey(slow.id)], arguments: [JSON.stringify(slow), 'its-lock'] })
+      assert.equal(late, 'expired')
+      assert.equal(await store.getAccount(slow.id), null)
+      assert.equal(await store.findAccountId('email', 'slow@example.com'), winner.id)
     })
 
     it('refreshes a leftover claim of the account itself on an email change', async () => {
@@ -196,7 +226,7 @@ describeRedis('RedisStore', function () {
     it('leaves a client it was given open on close()', async () => {
       await store.close()
       assert.equal(client.isOpen, true)
-      await assert.rejects(store.getAccount('x'), /closed/)
+      await assert.rejects(store.getAccount('x'), (e: AccountsError) => e.type === 'store_unavailable' && /closed/.test(String((e.cause as Error).message)))
     })
 
     it('with `url` and no Redis listening, fails commands instead of hanging', async function () {
@@ -208,8 +238,16 @@ describeRedis('RedisStore', function () {
       process.on('warning', onWarning)
       try {
         const started = Date.now()
-        await assert.rejects(store.getAccount('x'), /not reachable/)
+        // 503 store_unavailable, with the connection error as its cause.
+        await assert.rejects(store.getAccount('x'), (e: AccountsError) =>
+          e instanceof AccountsError && e.type === 'store_unavailable' && /ECONNREFUSED|not reachable/.test(String(e.cause)))
         assert.ok(Date.now() - started < 10_000)
+        // Known down now: the next call fails at once instead of waiting for a connect.
+        const again = Date.now()
+        await assert.rejects(store.getAccount('x'), (e: AccountsError) => e.type === 'store_unavailable')
+        assert.ok(Date.now() - again < 1000)
+        // process.emitWarning emits on a later tick; the failures above may settle before it.
+        await new Promise((resolve) => setImmediate(resolve))
       } finally {
         process.off('warning', onWarning)
         await store.close()
@@ -244,7 +282,7 @@ describeRedis('RedisStore', function () {
         await deleteByPrefix(client, prefix)
       }
       await eventually(async () => assert.equal(await clientCount(client), before))
-      await assert.rejects(store.getAccount('x'), /closed/)
+      await assert.rejects(store.getAccount('x'), (e: AccountsError) => e.type === 'store_unavailable' && /closed/.test(String((e.cause as Error).message)))
     })
   })
 })

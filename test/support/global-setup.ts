@@ -5,6 +5,7 @@
  * loopback port (see ./redis-server.ts) and `REDIS_URL` points at it. No redis-server: with
  * `REQUIRE_REDIS=1` the run fails, otherwise Redis suites skip (see ./redis.ts).
  */
+import { stopSharedCluster } from './redis-cluster.js'
 import { startRedisServer } from './redis-server.js'
 import type { RedisServer } from './redis-server.js'
 
@@ -22,6 +23,7 @@ export async function mochaGlobalSetup(): Promise<void> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
+  await stopSharedCluster()
   await server?.stop()
   server = undefined
 }

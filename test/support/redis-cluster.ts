@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createClient } from 'redis'
+import { createClient, createCluster } from 'redis'
 import { startRedisServer } from './redis-server.js'
 import type { RedisServer } from './redis-server.js'
+import type { TestRedisClient } from './redis.js'
 
 export interface TestCluster {
   rootUrl: string
@@ -53,4 +54,50 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
     await stop()
     throw err
   }
+}
+
+const newClusterClient = (url: string) => createCluster({ rootNodes: [{ url }] })
+export type TestClusterClient = ReturnType<typeof newClusterClient>
+
+let shared: Promise<{ cluster: TestCluster; client: TestClusterClient }> | undefined
+
+/**
+ * One 3-master cluster and one connected cluster client for the whole run, started on first
+ * use (the suites that rerun on Cluster share it: starting one costs seconds) and stopped by
+ * the global teardown (`stopSharedCluster`). Suites keep apart by key prefix, as on the
+ * single server.
+ */
+export function sharedCluster(): Promise<{ cluster: TestCluster; client: TestClusterClient }> {
+  shared ??= (async () => {
+    const cluster = await startCluster()
+    try {
+      const client = newClusterClient(cluster.rootUrl)
+      client.on('error', () => undefined) // failures surface on the commands
+      await client.connect()
+      return { cluster, client }
+    } catch (err) {
+      await cluster.stop()
+      throw err
+    }
+  })()
+  // A failed start is not cached: the next suite tries again (and reports its own failure).
+  shared.catch(() => { shared = undefined })
+  return shared
+}
+
+export async function stopSharedCluster(): Promise<void> {
+  const running = shared
+  shared = undefined
+  if (!running) return
+  const { cluster, client } = await running.catch(() => ({ cluster: null, client: null }))
+  await client?.close().catch(() => undefined)
+  await cluster?.stop()
+}
+
+/** Runs `fn` on a client of every master (SCAN, INFO and the like are per node). */
+export async function forEachMaster<T>(client: TestClusterClient, fn: (node: TestRedisClient) => Promise<T>): Promise<T[]> {
+  const out: T[] = []
+  // node-redis types a node's client by the cluster's generics; it is a plain client underneath.
+  for (const master of client.masters) out.push(await fn((await client.nodeClient(master)) as unknown as TestRedisClient))
+  return out
 }

@@ -8,19 +8,25 @@ import net from 'node:net'
 export interface RedisServer {
   port: number
   url: string
-  /** Kills the server; resolves once it is gone (so it doesn't linger as a zombie). */
+  /** Kills the server (SIGKILL: no shutdown save, as a crash); resolves once it is gone (so it doesn't linger as a zombie). */
   stop(): Promise<void>
+  /** Starts a new server with the same arguments on the same port (e.g. after `stop()`, reloading its AOF). */
+  restart(): Promise<RedisServer>
 }
 
 const running = new Set<RedisServer>()
 // `exit: true` in .mocharc may end the process before teardown hooks finish; never leave one behind.
 process.once('exit', () => { for (const s of running) void s.stop() })
 
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
+/**
+ * `extraArgs` come last, so they override the defaults (e.g. `--appendonly yes --dir <tmp>` for
+ * a server that survives a kill). `port`: bind exactly this one (a restart), else a free one.
+ */
+export async function startRedisServer(extraArgs: string[] = [], fixedPort?: number): Promise<RedisServer> {
   let lastError: unknown
   // A free port can be taken between probing and binding; a couple of tries covers that race.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort()
+    const port = fixedPort ?? await freePort()
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs]
     const child = spawn('redis-server', args, { stdio: 'ignore' })
     const exited = new Promise<never>((_, reject) => {
@@ -42,6 +48,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
           child.kill('SIGKILL')
           return gone
         },
+        restart: () => startRedisServer(extraArgs, port),
       }
       running.add(server)
       return server

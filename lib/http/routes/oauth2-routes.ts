@@ -173,6 +173,7 @@ function oauth2ErrorPage(err: unknown, req: Request, res: Response, next: NextFu
   const e = toAccountsError(err)
   if (e.type === 'general_unknown') console.error('express-accounts: OAuth2 request failed', err)
   const text = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  if (e.headers) res.set(e.headers) // a 503's Retry-After
   res.status(e.code).type('html').send(
     `<!doctype html><meta charset="utf-8"><title>${text(e.type)}</title><h1>${e.code} ${text(e.type)}</h1><p>${text(e.message)}</p><p><small>Appwrite-compatible error, version ${APPWRITE_VERSION}</small></p>`,
   )

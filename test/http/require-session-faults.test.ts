@@ -1,0 +1,81 @@
+/**
+ * `requireSession()` answers every failure itself, Appwrite-shaped: a store outage is `503`
+ * with Retry-After (even with `redirectTo`: an outage is no reason to send a signed-in user to
+ * the login page), a bug is `500 general_unknown`, logged once; never Express' HTML error page
+ * with its stack trace.
+ */
+import assert from 'node:assert/strict'
+import net from 'node:net'
+import express from 'express'
+import request from 'supertest'
+import { RedisStore } from '../../lib/store/redis-store.js'
+import { makeApp, signUpAndIn } from '../support/app.js'
+import { connectedClient, describeRedis, deleteByPrefix, redisUrl, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+
+const APPWRITE_KEYS = ['code', 'message', 'type', 'version']
+
+async function closedPort(): Promise<number> {
+  const srv = net.createServer()
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()))
+  const { port } = srv.address() as net.AddressInfo
+  await new Promise<void>((resolve) => srv.close(() => resolve()))
+  return port
+}
+
+describe('requireSession() on store faults', () => {
+  it('answers 503 store_unavailable with Retry-After when Redis refuses connections, with or without redirectTo', async () => {
+    const store = new RedisStore({ url: `redis://127.0.0.1:${await closedPort()}` })
+    const { app, accounts } = makeApp({ store })
+    app.get('/page', accounts.requireSession({ redirectTo: '/login' }), (_req, res) => { res.send('page') })
+    try {
+      const value = Buffer.from(JSON.stringify({ id: 'someone', secret: 'a'.repeat(64) })).toString('base64')
+      for (const path of ['/api/me', '/page']) {
+        const res = await request(app).get(path).set('X-Appwrite-Session', value).expect(503)
+        assert.deepEqual(Object.keys(res.body).sort(), APPWRITE_KEYS)
+        assert.equal(res.body.type, 'store_unavailable')
+        assert.equal(res.headers['retry-after'], '2')
+        assert.match(res.headers['content-type'] as string, /application\/json/)
+      }
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+describeRedis('requireSession() on a record it cannot read (a bug, not a fault)', () => {
+  let client: TestRedisClient
+  let prefix: string
+  let store: RedisStore
+  before(async () => {
+    client = await connectedClient()
+    prefix = uniquePrefix('rsfault')
+    store = new RedisStore({ url: redisUrl(), prefix })
+  })
+  after(async () => {
+    await deleteByPrefix(client, prefix)
+    await store.close()
+    await client.close()
+  })
+
+  it('answers 500 general_unknown as JSON, logs it once, and never shows a stack trace', async () => {
+    const { app: router, accounts } = makeApp({ store })
+    const user = await signUpAndIn(router)
+    await client.set(`${prefix}{a:${user.id}}:account`, '{not json')
+    const app = express()
+    app.get('/api/me', accounts.requireSession(), (_req, res) => { res.json({}) })
+    const logged: unknown[][] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => { logged.push(args) }
+    let res: request.Response
+    try {
+      res = await request(app).get('/api/me').set('X-Appwrite-Session', user.value)
+    } finally {
+      console.error = original
+    }
+    assert.equal(res.status, 500)
+    assert.deepEqual(res.body, { message: 'Server Error', code: 500, type: 'general_unknown', version: res.body.version })
+    assert.ok(!res.text.includes('at '), 'no stack trace in the answer')
+    assert.equal(logged.length, 1)
+    assert.ok(logged[0]!.some((a) => a instanceof SyntaxError))
+  })
+})
