@@ -1,4 +1,4 @@
-import type { AccountsError } from './errors.js'
+import { AccountsError } from './errors.js'
 
 /**
  * Marks a refusal with how long the client should wait, seconds; the router sends it as
@@ -6,8 +6,9 @@ import type { AccountsError } from './errors.js'
  * its message, so any renderer can read it.
  */
 export function withRetryAfter(err: AccountsError, seconds: number): AccountsError {
-  Object.defineProperty(err, 'retryAfter', { value: Math.max(1, Math.ceil(seconds)), enumerable: false, configurable: true, writable: true })
-  return err
+  // A new error rather than a patched one: `retryAfter` also decides `headers`, which every
+  // renderer (ours, Express' default one) sends.
+  return new AccountsError(err.type, err.message, { retryAfter: Math.max(1, Math.ceil(seconds)), cause: err.cause })
 }
 
 /** The wait `withRetryAfter` put on an error, seconds; undefined when none. */

@@ -3,7 +3,7 @@ import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { isCredentialFailure, type Attempt } from '../limits/limits.js'
 import type { LimitedRoute } from '../limits/limit-rules.js'
-import { retryAfterOf, withRetryAfter } from '../retry-after.js'
+import { withRetryAfter } from '../retry-after.js'
 import { callerOf } from './caller.js'
 import { params } from './params.js'
 
@@ -42,8 +42,8 @@ export function rateLimit(accounts: Accounts, route: LimitedRoute) {
 
 /**
  * Error middleware, before the renderer: counts wrong credentials on the failure counters
- * before the answer goes out (so the client's next try already sees them), and sends
- * `Retry-After` for refusals that carry one (limits, the bcrypt gate).
+ * before the answer goes out (so the client's next try already sees them). `Retry-After` goes
+ * out with the error itself (`AccountsError.headers`).
  */
 export async function settleLimits(err: unknown, _req: Request, res: Response, next: NextFunction): Promise<void> {
   const attempt = res.locals[ATTEMPT_KEY] as Attempt | undefined
@@ -52,7 +52,5 @@ export async function settleLimits(err: unknown, _req: Request, res: Response, n
     // attempt read the same counters, so a store that cannot count refuses there.
     await attempt.failed().catch(() => undefined)
   }
-  const wait = retryAfterOf(err)
-  if (wait !== undefined && !res.headersSent) res.set('Retry-After', String(wait))
   next(err)
 }
