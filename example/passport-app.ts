@@ -113,7 +113,7 @@ export async function createPassportExampleApp(env: ExampleEnv, options: Passpor
   }
 
   // The main example's stylesheet: both examples look the same.
-  app.use('/assets', express.static(PUBLIC_DIR, { index: false, fallthrough: false }))
+  app.use('/assets', express.static(PUBLIC_DIR, { index: false }))
   app.get('/', (req: Request, res: Response) => {
     if (req.isAuthenticated()) return res.redirect('/me')
     const type = req.query.error

@@ -50,7 +50,7 @@ export function siteRouter(o: SiteOptions): Router {
   const router = express.Router()
   const origin = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`
 
-  router.use('/assets', express.static(PUBLIC_DIR, { index: false, fallthrough: false }))
+  router.use('/assets', express.static(PUBLIC_DIR, { index: false }))
   router.get('/vendor/appwrite.js', (_req: Request, res: Response) => res.sendFile(SDK_FILE))
 
   const guestCard = (title: string, script: string, body: () => ReturnType<typeof signUpPage>) =>

@@ -372,10 +372,16 @@ describeBrowser('example app in Chromium (Appwrite web SDK pages, axe-core)', fu
   })
 
   it('OAuth2: "Sign in with mock" goes through the provider and comes back signed in; account changes stick', async function () {
+    const page = await newPage()
+    // A failure comes back as ?oauth2-error=1&error=<JSON>: shown as text, then taken out of the address bar.
+    const forged = encodeURIComponent(JSON.stringify({ message: '<img src=x onerror=alert(1)>' }))
+    await page.goto(`${origin}/?oauth2-error=1&error=${forged}`)
+    await textMatching(page.locator('#methods-alert'), /^Sign-in with a provider failed: <img src=x onerror=alert\(1\)>$/)
+    assert.equal(await page.locator('#methods-alert img').count(), 0)
+    assert.equal(page.url(), `${origin}/`)
+
     const user = providerUser('browser')
     provider.user = user
-    const page = await newPage()
-    await page.goto(`${origin}/`)
     await page.click('text=Sign in with mock')
     await page.waitForURL(`${origin}/account`)
     await textMatching(page.locator('#email-current'), new RegExp(`^${user.email!.replace(/\./g, '\\.')}$`))
