@@ -157,7 +157,7 @@ ${NEEDS_SCRIPT}
 
 export function mfaPage(input: MfaPageInput): Html {
   const canTurnOn = input.hasAuthenticator || input.verifiedEmail || input.verifiedPhone
-  const secondSteps = [input.hasAuthenticator && 'your authenticator app', input.verifiedEmail && 'a code by email', input.verifiedPhone && 'a code by text message'].filter(
+  const secondSteps = [input.hasAuthenticator && 'a code from your authenticator app', input.verifiedEmail && 'a code by email', input.verifiedPhone && 'a code by text message'].filter(
     (s): s is string => typeof s === 'string',
   )
   const switchText = input.enabled

@@ -186,7 +186,7 @@ ${field({ form: 'sign-in', name: 'email', label: 'Email', type: 'email', autocom
 ${field({ form: 'sign-in', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' })}
 ${submit('Sign in')}
 </form>
-<div class="divider">or</div>
+<div class="divider">or get a code by email</div>
 <form method="post" action="/code">
 ${field({ form: 'code', name: 'email', label: 'Email', type: 'email', autocomplete: 'email', hint: 'We email you a 6-digit code (this example prints it in the server console).' })}
 ${submit('Email me a code', 'btn btn-secondary btn-block')}
