@@ -113,7 +113,7 @@ ${backToSignIn}`
 /** Where a magic link lands: the script trades its `userId` + `secret` for a session. */
 export function magicLandingPage(): Html {
   return html`<div class="card">
-<h1>Signing you in</h1>
+<h1>Sign-in link</h1>
 <p class="notice" role="status" id="magic-status">Checking your sign-in link…</p>
 <p class="alert" role="alert" id="magic-alert"></p>
 <div class="actions" id="magic-actions" hidden><a class="btn" href="/sign-in/link">Email me a new link</a><a class="btn btn-secondary" href="/">Other ways to sign in</a></div>

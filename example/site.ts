@@ -80,7 +80,7 @@ export function siteRouter(o: SiteOptions): Router {
     },
     page(accounts, PAGE_CSP, ANYONE, (req) => cardPage(site, req, { title, body: body(), script })),
   ]
-  router.get('/magic', ...linkPage('Signing you in', 'magic', magicLandingPage))
+  router.get('/magic', ...linkPage('Sign-in link', 'magic', magicLandingPage))
   router.get('/reset-password', ...linkPage('Choose a new password', 'reset-password', resetPasswordPage))
   router.get('/verify-email', ...linkPage('Verify your email', 'verify-email', verifyEmailPage))
 
