@@ -1,9 +1,9 @@
 /**
  * The example app: the Appwrite-compatible Account API at `/v1`, a `requireSession()`-guarded
- * `GET /api/me`, a start page at `/` (SDK setup, a form that mails a sign-in link, and a
- * "Sign in with <provider>" link per `OAUTH2_PROVIDERS` entry) and the magic-URL landing page
- * at `/magic`. `example/server.ts` makes it listen (`npm start`); tests import
- * `createExampleApp()`.
+ * `GET /api/me`, and a complete account site at `/` whose pages use Appwrite's web SDK
+ * against that API (sign-in by every method, sign-up, recovery, verification, account,
+ * sessions, two-step sign-in; see `example/site.ts`). `example/server.ts` makes it listen
+ * (`npm start`); tests import `createExampleApp()`.
  *
  * Your own app imports from `'express-accounts'`; the example imports the source so that
  * `npm start` always runs the code in this folder, built or not.
@@ -23,9 +23,8 @@ import {
   type ExampleEnv,
 } from './config.js'
 import { deliveryFromEnv } from './delivery.js'
-import { homePage, magicPage } from './pages.js'
-import { mfaRouter } from './mfa.js'
-import { oauth2CallbackUrl, oauth2Links, oauth2Setting } from './oauth2.js'
+import { oauth2CallbackUrl, oauth2Setting } from './oauth2.js'
+import { siteRouter } from './site.js'
 
 export { ExampleConfigError, DEFAULT_PROJECT, oauth2CallbackUrl, type ExampleEnv }
 
@@ -105,25 +104,16 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
   app.get('/api/me', accounts.requireSession(), (req: Request, res: Response) => {
     res.json(req.account)
   })
-  app.get('/', (req: Request, res: Response) => {
-    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`
-    res.type('html').send(
-      homePage({
-        endpoint: `${origin}/v1`,
-        project,
-        hasKey: apiKey !== undefined,
-        consoleEmail: delivery.email === 'console',
-        oauth2: oauth2Links(oauth2.providers, { project, pageOrigin: origin, publicOrigin }),
-      }),
-    )
-  })
-  app.get(MAGIC_PATH, (_req: Request, res: Response) => {
-    // The URL carries a live secret: no caching, and no Referer to the links on the page.
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
-    res.type('html').send(magicPage(project))
-  })
-  // Two-step sign-in: enrolment page and challenge form at /mfa (example/mfa.ts).
-  app.use(mfaRouter(accounts, project))
+  app.use(
+    siteRouter({
+      accounts,
+      project,
+      delivery: { consoleEmail: delivery.email === 'console', consoleSms: delivery.smsName === 'console' },
+      hasKey: apiKey !== undefined,
+      oauth2Providers: oauth2.providers,
+      publicOrigin,
+    }),
+  )
   // Last: whatever the app's own routes throw (bad JSON, a store outage: 503 + Retry-After, a
   // bug: 500) is answered Appwrite-shaped, never with Express' HTML page and its stack trace.
   app.use(accounts.errorHandler())

@@ -1,82 +1,70 @@
 /**
- * The example's two-step sign-in (MFA) page, mounted by `example/app.ts`:
+ * The example's two-step sign-in (MFA) pages, mounted by `example/site.ts`:
  *
- * - `GET /mfa` — behind `requireSession({ skipMfa: true })`, so a session that still owes its
- *   second factor reaches it too. A fully signed-in session sees the enrolment: a button that
- *   adds an authenticator app (`POST /v1/account/mfa/authenticators/totp`) and shows its
- *   `otpauth://` URI as a QR code, a form for the first code (`PUT …/totp`), recovery codes
- *   (`POST /v1/account/mfa/recovery-codes`) and the MFA switch (`PATCH /v1/account/mfa`). A
- *   session that owes a factor sees the challenge form instead (`POST` then `PUT
- *   /v1/account/mfa/challenges`).
+ * - `GET /mfa` — for a fully signed-in session: the switch, adding an authenticator app (its
+ *   `otpauth://` URI drawn as a QR code), recovery codes. The page's script
+ *   (`public/pages/mfa.js`) does each step with Appwrite's web SDK.
+ * - `GET /mfa/challenge` — for a session that still owes its second factor, whichever way it
+ *   signed in: pick a factor, then type the code (`createMFAChallenge` / `updateMFAChallenge`).
  * - `POST /mfa/qr` — `{ uri }` → `{ dataUrl }`: the QR code of the signed-in user's pending
  *   authenticator, drawn on the server with `qrcode` (a PNG `data:` URL), so the page needs
  *   no QR library and the secret never goes to a third party.
- *
- * Everything else is the browser talking to the Account API with its session cookie, the
- * way an Appwrite web SDK would. Server-rendered values are HTML-escaped; values handed to the
- * inline script go through `scriptJson()`; the script writes text with `textContent` only.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import { URI, TOTP } from 'otpauth'
 import QRCode from 'qrcode'
-import type { ExpressAccounts } from '../lib/index.js'
-import { escapeHtml, scriptJson } from './pages.js'
+import type { AccountRecord, ExpressAccounts, SessionRecord } from '../lib/index.js'
+import { field, formAlert, statusRegion, submit } from './forms.js'
+import { html, type Html } from './html.js'
+import { NEEDS_SCRIPT, PAGE_CSP } from './layout.js'
+import { CHALLENGE_PATH, page } from './page-session.js'
+import { appPage, cardPage, type Site } from './shell.js'
 
 export const MFA_PATH = '/mfa'
 export const MFA_QR_PATH = '/mfa/qr'
+export { CHALLENGE_PATH }
 
-type Factor = 'totp' | 'email' | 'phone' | 'recoveryCode'
+export type Factor = 'totp' | 'email' | 'phone' | 'recoveryCode'
 
 export interface MfaPageInput {
-  project: string
-  name: string
-  email: string
   /** MFA switched on for the account. */
   enabled: boolean
-  /** This session still owes a second factor (the gate is closed). */
-  owesFactor: boolean
-  /** The session's factors so far, e.g. `['password']`. */
-  sessionFactors: string[]
   /** A verified authenticator app. */
   hasAuthenticator: boolean
   hasRecoveryCodes: boolean
-  /** Factors a challenge can use now. */
-  challengeFactors: Factor[]
+  /** A verified email or phone counts as a second step too. */
+  verifiedEmail: boolean
+  verifiedPhone: boolean
 }
 
-const FACTOR_LABELS: Record<Factor, string> = {
-  totp: 'Authenticator app',
-  email: 'Code by email',
-  phone: 'Code by SMS',
-  recoveryCode: 'Recovery code',
+export interface ChallengeChoice {
+  factor: Factor
+  label: string
 }
 
-/** The router: mount it at the app's root (`app.use(mfaRouter(accounts, project))`). */
-export function mfaRouter(accounts: ExpressAccounts, project: string): Router {
+/** The router: mount it at the app's root. */
+export function mfaRouter(accounts: ExpressAccounts, site: Site): Router {
   const router = express.Router()
 
-  router.get(MFA_PATH, accounts.requireSession({ skipMfa: true, redirectTo: '/' }), async (req: Request, res: Response) => {
-    // requireSession set the public models; the MFA state needs the records behind them.
-    const auth = await accounts.sessions.resolveById(req.account!.$id, req.accountSession!.$id)
-    if (!auth) return res.redirect(302, '/')
-    const { account, session } = auth
-    const factors = accounts.mfa.factors(account)
-    const challengeFactors = (['totp', 'email', 'phone', 'recoveryCode'] as const).filter((f) => factors[f])
-    res.set({ 'Cache-Control': 'no-store' })
-    res.type('html').send(
-      mfaPage({
-        project,
-        name: account.name,
-        email: account.email,
-        enabled: account.mfa,
-        owesFactor: accounts.mfa.needsMoreFactors(account, session),
-        sessionFactors: session.factors,
-        hasAuthenticator: factors.totp,
-        hasRecoveryCodes: factors.recoveryCode,
-        challengeFactors,
-      }),
-    )
-  })
+  router.get(
+    MFA_PATH,
+    page(accounts, PAGE_CSP, ['signed-in'], (req, _res, state) => {
+      if (state.kind !== 'signed-in') throw new Error('unreachable')
+      const { account } = state.auth
+      const f = accounts.mfa.factors(account)
+      const input = { enabled: account.mfa, hasAuthenticator: f.totp, hasRecoveryCodes: f.recoveryCode, verifiedEmail: f.email, verifiedPhone: f.phone }
+      return appPage(site, req, state.auth, MFA_PATH, { title: 'Two-step sign-in', body: mfaPage(input), script: 'mfa', config: { enabled: account.mfa } })
+    }),
+  )
+
+  router.get(
+    CHALLENGE_PATH,
+    page(accounts, PAGE_CSP, ['owes-factor'], (req, _res, state) => {
+      if (state.kind !== 'owes-factor') throw new Error('unreachable')
+      const choices = challengeChoices(accounts, state.auth.account, state.auth.session)
+      return cardPage(site, req, { title: 'Confirm it is you', body: challengePage(choices), script: 'challenge' })
+    }),
+  )
 
   router.post(
     MFA_QR_PATH,
@@ -119,158 +107,114 @@ function appwriteError(code: number, type: string, message: string) {
   return { message, code, type, version: '1.9.6' }
 }
 
-const STYLE =
-  'body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}' +
-  'code,pre{background:#f4f4f4;padding:.1rem .3rem}section{border-top:1px solid #ddd;margin-top:1.5rem}' +
-  'img{image-rendering:pixelated}ol{font-family:monospace}'
+/**
+ * The factors a challenge can use now. One the session already proved (an email code, a
+ * magic link: `email`) would not add a second step, so it is not offered.
+ */
+export function challengeChoices(accounts: ExpressAccounts, account: AccountRecord, session: SessionRecord): ChallengeChoice[] {
+  const f = accounts.mfa.factors(account)
+  const proved = new Set(session.factors)
+  const choices: ChallengeChoice[] = []
+  if (f.totp) choices.push({ factor: 'totp', label: 'A code from my authenticator app' })
+  if (f.email && !proved.has('email')) choices.push({ factor: 'email', label: `A code by email to ${account.email}` })
+  if (f.phone && !proved.has('phone')) choices.push({ factor: 'phone', label: `A code by text message to ${account.phone}` })
+  if (f.recoveryCode) choices.push({ factor: 'recoveryCode', label: 'One of my recovery codes' })
+  return choices
+}
 
-export function mfaPage(input: MfaPageInput): string {
-  const who = escapeHtml(input.name ? `${input.name} <${input.email}>` : input.email || '(no email)')
-  const factors = escapeHtml(input.sessionFactors.join(', ') || '(none)')
-  const state = input.enabled ? 'on' : 'off'
-  const challenge = `<section id="challenge">
-<h2>Finish signing in</h2>
-<p>Two-step sign-in is on for this account: this session needs a second step before the
-rest of the app opens (until then <a href="/api/me">/api/me</a> answers <code>401 user_more_factors_required</code>).</p>
+export function challengePage(choices: ChallengeChoice[]): Html {
+  if (choices.length === 0) {
+    return html`<div class="card">
+<h1>Confirm it is you</h1>
+<p>Two-step sign-in is on for this account, but it has no second step this sign-in has not already used. Sign out, then sign in another way (with the password, for instance).</p>
+<div class="actions"><button type="button" class="btn" data-sign-out>Sign out</button></div>
+</div>`
+  }
+  const radios = choices.map(
+    (c, i) => html`<label class="choice"><input type="radio" name="factor" value="${c.factor}"${i === 0 ? html` checked` : ''}> ${c.label}</label>`,
+  )
+  return html`<div class="card">
+<h1>Confirm it is you</h1>
+<p class="lede">Two-step sign-in is on for this account. One more step finishes signing in.</p>
 <form id="challenge-start">
-<label>Second step <select name="factor">${input.challengeFactors
-    .map((f) => `<option value="${escapeHtml(f)}">${escapeHtml(FACTOR_LABELS[f])}</option>`)
-    .join('')}</select></label>
-<button type="submit">Continue</button>
+${formAlert}
+<fieldset>
+<legend>Confirm with</legend>
+${radios}
+</fieldset>
+${submit('Continue')}
 </form>
 <form id="challenge-verify" hidden>
-<label>Code <input name="otp" autocomplete="one-time-code" required></label>
-<button type="submit">Verify</button>
+<p class="notice" role="status" id="challenge-status"></p>
+${formAlert}
+${field({ form: 'challenge-verify', name: 'otp', label: 'Code', code: true, autocomplete: 'one-time-code', maxlength: 10 })}
+<div class="actions">${submit('Verify', 'btn')}<button type="button" class="btn btn-quiet" id="challenge-restart">Try another way</button></div>
 </form>
-</section>`
-  const enrol = `<section id="authenticator">
-<h2>Authenticator app</h2>
-${
-  input.hasAuthenticator
-    ? '<p>An authenticator app is set up.</p>'
-    : `<p>Scan a QR code with an authenticator app (Google Authenticator, 1Password, Aegis…), then type the code it shows.</p>
-<button type="button" id="totp-start">Set up an authenticator app</button>
+${NEEDS_SCRIPT}
+</div>
+<p class="switch-link">Not you, or stuck? <button type="button" class="btn btn-quiet btn-small" data-sign-out>Cancel and sign out</button></p>`
+}
+
+export function mfaPage(input: MfaPageInput): Html {
+  const canTurnOn = input.hasAuthenticator || input.verifiedEmail || input.verifiedPhone
+  const secondSteps = [input.hasAuthenticator && 'a code from your authenticator app', input.verifiedEmail && 'a code by email', input.verifiedPhone && 'a code by text message'].filter(
+    (s): s is string => typeof s === 'string',
+  )
+  const switchText = input.enabled
+    ? canTurnOn
+      ? html`Every new sign-in also asks for ${secondSteps.join(', or ')}${input.hasRecoveryCodes ? ' (or a recovery code)' : ''}.`
+      : html`It is on, but there is no second step to ask for yet: add an authenticator app below.`
+    : canTurnOn
+      ? html`Turn it on to ask for ${secondSteps.join(', or ')} after the password, code or link.`
+      : html`Add an authenticator app below first (or verify your email address), then turn it on.`
+  const authenticator = input.hasAuthenticator
+    ? html`<p><span class="badge badge-success">Active</span> Codes from your authenticator app are accepted as a second step.</p>
+<p class="alert" role="alert" id="totp-alert"></p>
+<div class="actions"><button type="button" class="btn btn-danger btn-small" id="totp-remove">Remove the authenticator app</button></div>`
+    : html`<p class="muted">Any TOTP app works: Google Authenticator, Microsoft Authenticator, 1Password, Aegis, …</p>
+<p class="alert" role="alert" id="totp-alert"></p>
+<div class="actions" id="totp-start-row"><button type="button" class="btn" id="totp-start">Set up an authenticator app</button></div>
 <div id="totp-setup" hidden>
-<p><img id="totp-qr" alt="QR code of your authenticator secret" width="240" height="240"></p>
-<p>Or type this secret: <code id="totp-secret"></code></p>
+<ol class="steps">
+<li>Scan this QR code with the app.
+<img id="totp-qr" class="qr" alt="QR code to add this account to an authenticator app" width="240" height="240"></li>
+<li>Cannot scan it? Type this key instead: <code id="totp-secret" class="secret"></code></li>
+<li>Type the 6-digit code the app shows.</li>
+</ol>
 <form id="totp-verify">
-<label>First code <input name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required></label>
-<button type="submit">Activate</button>
+${formAlert}
+${field({ form: 'totp-verify', name: 'otp', label: 'Code from the app', code: true, autocomplete: 'one-time-code', maxlength: 6, pattern: '[0-9]{6}' })}
+${submit('Activate', 'btn')}
 </form>
 </div>`
-}
-</section>
-<section id="recovery">
-<h2>Recovery codes</h2>
-${
-  input.hasRecoveryCodes
-    ? '<p>Recovery codes are set up. Each works once.</p>'
-    : `<p>Six single-use codes for when your phone is not at hand. They are shown once here: keep them somewhere safe.</p>
-<button type="button" id="recovery-create">Create recovery codes</button>
-<ol id="recovery-codes" hidden></ol>`
-}
-</section>
-<section id="switch">
-<h2>Two-step sign-in is ${state}</h2>
-<form id="mfa-toggle">
-<button type="submit">${input.enabled ? 'Turn two-step sign-in off' : 'Turn two-step sign-in on'}</button>
-</form>
-</section>`
+  const recovery = input.hasRecoveryCodes
+    ? html`<p>You have recovery codes. Each one works once, when your other second steps are out of reach.</p>
+<div class="actions"><button type="button" class="btn btn-secondary btn-small" id="recovery-regenerate">Replace them with new codes</button></div>`
+    : html`<p class="muted">Six single-use codes for when your phone is not at hand. They are shown once: keep them somewhere safe.</p>
+<div class="actions"><button type="button" class="btn btn-secondary" id="recovery-create">Create recovery codes</button></div>`
 
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>Two-step sign-in · express-accounts example</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return html`<div class="page-title">
 <h1>Two-step sign-in</h1>
-<p>Signed in as <strong id="who">${who}</strong>. This session's factors: <code id="factors">${factors}</code>.</p>
-${input.owesFactor ? challenge : enrol}
-<p id="mfa-status" role="status"></p>
-<p><a href="/">Start page</a> · <a href="/api/me">/api/me</a></p>
-<script>
-(() => {
-  const config = ${scriptJson({ project: input.project, enabled: input.enabled })}
-  const $ = (id) => document.getElementById(id)
-  const status = $('mfa-status')
-  const say = (text) => { status.textContent = text }
-  const fail = (err) => say('Failed: ' + (err instanceof Error ? err.message : String(err)))
-  const answer = async (res) => {
-    const body = await res.json().catch(() => ({}))
-    if (!res.ok) throw Object.assign(new Error(body.message || 'HTTP ' + res.status), { type: body.type })
-    return body
-  }
-  // The Account API with this browser's session cookie, as the web SDK calls it.
-  const api = (method, path, body) => fetch('/v1/account' + path, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-appwrite-project': config.project },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  }).then(answer)
-  const on = (id, type, handler) => {
-    const el = $(id)
-    if (el) el.addEventListener(type, async (event) => {
-      if (event && event.preventDefault) event.preventDefault()
-      try { await handler(el) } catch (err) { fail(err) }
-    })
-  }
-
-  // Enrolment: create the authenticator, draw its URI as a QR code, activate with a first code.
-  on('totp-start', 'click', async () => {
-    say('Creating…')
-    const { secret, uri } = await api('POST', '/mfa/authenticators/totp')
-    const qr = await fetch('/mfa/qr', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ uri }),
-      credentials: 'same-origin',
-    }).then(answer)
-    if (typeof qr.dataUrl !== 'string' || !qr.dataUrl.startsWith('data:image/png;base64,')) throw new Error('unexpected QR answer')
-    $('totp-qr').src = qr.dataUrl
-    $('totp-secret').textContent = secret
-    $('totp-setup').hidden = false
-    say('Scan the code, then type the 6 digits your app shows.')
-  })
-  on('totp-verify', 'submit', async (form) => {
-    await api('PUT', '/mfa/authenticators/totp', { otp: form.elements.otp.value.trim() })
-    $('totp-setup').hidden = true
-    say('Authenticator app active.' + (config.enabled ? '' : ' Turn two-step sign-in on below to require it.'))
-  })
-  on('recovery-create', 'click', async () => {
-    const { recoveryCodes } = await api('POST', '/mfa/recovery-codes')
-    const list = $('recovery-codes')
-    for (const code of recoveryCodes) {
-      const li = document.createElement('li')
-      li.textContent = code
-      list.append(li)
-    }
-    list.hidden = false
-    say('Recovery codes created: write them down now.')
-  })
-  on('mfa-toggle', 'submit', async () => {
-    const account = await api('PATCH', '/mfa', { mfa: !config.enabled })
-    say('Two-step sign-in is ' + (account.mfa ? 'on' : 'off') + '.')
-    location.reload()
-  })
-
-  // The challenge: start it (email / SMS send a code now), then answer it.
-  let challengeId = null
-  on('challenge-start', 'submit', async (form) => {
-    const factor = form.elements.factor.value
-    challengeId = (await api('POST', '/mfa/challenges', { factor })).$id
-    $('challenge-verify').hidden = false
-    say(factor === 'email' ? 'A code is on its way to your email.' : factor === 'phone' ? 'A code is on its way by SMS.' : 'Type the code.')
-  })
-  on('challenge-verify', 'submit', async (form) => {
-    if (!challengeId) throw new Error('start a challenge first')
-    const session = await api('PUT', '/mfa/challenges', { challengeId, otp: form.elements.otp.value.trim() })
-    $('factors').textContent = session.factors.join(', ')
-    say('Done: this session is fully signed in.')
-    location.reload()
-  })
-})()
-</script>
-</body>
-</html>
-`
+<p>A second step after the password, code or link, so a leaked password alone does not open your account.</p>
+</div>
+${NEEDS_SCRIPT}
+<section class="card" id="switch" aria-labelledby="switch-title">
+<div class="card-header"><h2 id="switch-title">Two-step sign-in is ${input.enabled ? 'on' : 'off'}</h2><span class="badge${input.enabled ? ' badge-success' : ' badge-muted'}">${input.enabled ? 'On' : 'Off'}</span></div>
+<p>${switchText}</p>
+<form id="mfa-toggle">
+${formAlert}
+${submit(input.enabled ? 'Turn two-step sign-in off' : 'Turn two-step sign-in on', input.enabled ? 'btn btn-secondary' : 'btn')}
+</form>
+</section>
+<section class="card" id="authenticator" aria-labelledby="authenticator-title">
+<h2 id="authenticator-title">Authenticator app</h2>
+${authenticator}
+</section>
+<section class="card" id="recovery" aria-labelledby="recovery-title">
+<h2 id="recovery-title">Recovery codes</h2>
+<p class="alert" role="alert" id="recovery-alert"></p>
+${statusRegion('recovery-status')}
+${recovery}
+<ol class="codes" id="recovery-codes" hidden></ol>
+</section>`
 }

@@ -1,6 +1,6 @@
 /**
  * OAuth2 sign-in for the example: which providers the environment configures, the callback
- * URL to register at each one, and the start page's "Sign in with <provider>" links.
+ * URL to register at each one, and the sign-in page's "Sign in with <provider>" links.
  *
  * - `OAUTH2_PROVIDERS`: comma-separated names, `github,google` or a name of your own.
  * - Per provider (`<NAME>` = the name upper-cased, `-` → `_`): `OAUTH2_<NAME>_CLIENT_ID` and
@@ -15,7 +15,7 @@ import { ExampleConfigError, oauth2EnvPrefix, setting, type ExampleEnv } from '.
 
 /** Where the router (mounted at `/v1`) starts the session flow: `<this>/<provider>`. */
 export const OAUTH2_START_PATH = '/v1/account/sessions/oauth2'
-/** The failure page: the start page with this flag; the library appends `&error=<JSON>`. */
+/** The failure page: the sign-in page with this flag; the library appends `&error=<JSON>`. */
 export const OAUTH2_ERROR_FLAG = 'oauth2-error'
 
 /** What the environment says about OAuth2. */
@@ -26,9 +26,11 @@ export interface OAuth2Setting {
   options: Record<string, OAuth2ProviderOptions>
 }
 
-/** One "Sign in with <provider>" link of the start page. */
+/** One "Sign in with <provider>" link of the sign-in page. */
 export interface OAuth2Link {
   provider: string
+  /** What the button says: `GitHub` for the `github` preset, a name of your own as written. */
+  label: string
   /** The start route, with `success`, `failure` and `project` in the query (not HTML-escaped yet). */
   href: string
   /** The callback URL to register at the provider. */
@@ -137,15 +139,23 @@ function isIssuerUrl(value: string): boolean {
   }
 }
 
+const PRESET_LABELS: Record<string, string> = { github: 'GitHub', google: 'Google', gitlab: 'GitLab', discord: 'Discord', microsoft: 'Microsoft' }
+
 /**
- * The start page's links. The flow comes back to `<PUBLIC_URL>/` (the page's own origin when
- * the public one is unknown): signed in, or with `?oauth2-error=1&error=<JSON>` on failure.
+ * The sign-in page's links. The flow comes back to `<PUBLIC_URL>/account` (the page's own
+ * origin when the public one is unknown), where a session that owes its second factor is sent
+ * on to the challenge; a failure comes back to the sign-in page with
+ * `?oauth2-error=1&error=<JSON>`.
  */
 export function oauth2Links(providers: string[], input: { project: string; pageOrigin: string; publicOrigin: string | null }): OAuth2Link[] {
   const origin = input.publicOrigin ?? input.pageOrigin
-  const back = `${origin}/`
   return providers.map((provider) => {
-    const query = new URLSearchParams({ success: back, failure: `${back}?${OAUTH2_ERROR_FLAG}=1`, project: input.project })
-    return { provider, href: `${OAUTH2_START_PATH}/${encodeURIComponent(provider)}?${query}`, callbackUrl: oauth2CallbackUrl(origin, provider) }
+    const query = new URLSearchParams({ success: `${origin}/account`, failure: `${origin}/?${OAUTH2_ERROR_FLAG}=1`, project: input.project })
+    return {
+      provider,
+      label: Object.hasOwn(PRESET_LABELS, provider) ? PRESET_LABELS[provider] : provider,
+      href: `${OAUTH2_START_PATH}/${encodeURIComponent(provider)}?${query}`,
+      callbackUrl: oauth2CallbackUrl(origin, provider),
+    }
   })
 }

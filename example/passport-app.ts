@@ -15,9 +15,12 @@ import session from 'express-session'
 import { RedisStore as SessionRedisStore } from 'connect-redis'
 import passport from 'passport'
 import { createClient } from 'redis'
-import { AccountsError, ConsoleMailer, MemoryStore, RedisStore, createAccounts, escapeHtml, type ExpressAccounts, type Store } from '../lib/index.js'
+import { AccountsError, ConsoleMailer, MemoryStore, RedisStore, createAccounts, type ExpressAccounts, type Store } from '../lib/index.js'
 import { EmailOtpStrategy, PasswordStrategy, type AccountsFailure, type StrategyAction } from '../strategies/index.js'
 import { DEFAULT_PROJECT, secretSetting, setting, type ExampleEnv } from './config.js'
+import { field, submit } from './forms.js'
+import { html, type Html } from './html.js'
+import { PAGE_CSP, PUBLIC_DIR, layout } from './layout.js'
 
 export interface PassportExampleOptions {
   /** Where boot warnings go. Default `console.warn`. */
@@ -41,6 +44,12 @@ const MESSAGES: Record<string, string> = {
   user_invalid_token: 'That code is wrong or has expired. Ask for a new one.',
   user_already_exists: 'An account with that email already exists. Sign in instead.',
   user_blocked: 'This account is blocked.',
+}
+
+/** Pages carry per-user markup (never cached) and run under the main example's CSP. */
+function sendPage(res: Response, body: string): void {
+  res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP })
+  res.type('html').send(body)
 }
 
 export async function createPassportExampleApp(env: ExampleEnv, options: PassportExampleOptions = {}): Promise<PassportExample> {
@@ -103,11 +112,13 @@ export async function createPassportExampleApp(env: ExampleEnv, options: Passpor
     })(req, res, next)
   }
 
+  // The main example's stylesheet: both examples look the same.
+  app.use('/assets', express.static(PUBLIC_DIR, { index: false }))
   app.get('/', (req: Request, res: Response) => {
     if (req.isAuthenticated()) return res.redirect('/me')
     const type = req.query.error
     const error = typeof type !== 'string' ? '' : Object.hasOwn(MESSAGES, type) ? MESSAGES[type] : 'That did not work. Please try again.'
-    res.type('html').send(homePage(error))
+    sendPage(res, homePage(req, error))
   })
   app.post('/sign-up', async (req: Request, res: Response, next: NextFunction) => {
     const { email, password, name } = req.body as Record<string, string | undefined>
@@ -122,13 +133,13 @@ export async function createPassportExampleApp(env: ExampleEnv, options: Passpor
   app.post('/sign-in', signIn('password'))
   // Request phase: the strategy mails the code and passes on to the next handler.
   app.post('/code', signIn('email-otp', 'request'), (req: Request, res: Response) => {
-    res.type('html').send(codePage(String((req.body as { email?: string }).email)))
+    sendPage(res, codePage(req, String((req.body as { email?: string }).email)))
   })
   app.post('/code/verify', signIn('email-otp', 'verify'))
   app.get('/me', async (req: Request, res: Response) => {
     if (!req.isAuthenticated() || !req.account) return res.redirect('/')
     const sessions = await accounts.sessions.list(req.account.$id)
-    res.type('html').send(mePage(req.account.name || req.account.email, req.account.email, req.accountSession?.provider ?? '', sessions.length))
+    sendPage(res, mePage(req, req.account.name || req.account.email, req.account.email, req.accountSession?.provider ?? '', sessions.length))
   })
   app.post('/sign-out', async (req: Request, res: Response) => {
     // Deletes the Session record, then clears it from express-session.
@@ -147,25 +158,81 @@ export async function createPassportExampleApp(env: ExampleEnv, options: Passpor
   }
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}form{margin:1rem 0}input{display:block;margin:.25rem 0}.error{color:#b00}</style>
-<h1>${escapeHtml(title)}</h1>${body}</html>`
+/** The main example's port (`npm start`), for the link back to it. */
+const MAIN_EXAMPLE_PORT = 3000
+
+/** The main example's frame and stylesheet (`example/layout.ts`, `example/public/app.css`); no scripts. */
+function page(req: Request, title: string, body: Html, shape: 'card' | 'app' = 'card'): string {
+  const main = `http://${req.hostname}:${MAIN_EXAMPLE_PORT}/`
+  return layout({
+    title,
+    shape,
+    site: 'Passport example',
+    body,
+    footer: html`<p>Server-rendered forms on <code>passport</code> + <code>express-session</code> with express-accounts' strategies (<code>example/passport-app.ts</code>).</p>
+<p>The main example, with Appwrite's web SDK: <a href="${main}">${main}</a> <span class="muted">(<code>npm start</code>)</span></p>`,
+  })
 }
 
-function homePage(error: string): string {
-  return page('Passport example', `${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<h2>Sign up</h2><form method="post" action="/sign-up"><input name="name" placeholder="Name"><input name="email" type="email" placeholder="Email" required><input name="password" type="password" placeholder="Password (8+ characters)" required><button>Create account</button></form>
-<h2>Sign in</h2><form method="post" action="/sign-in"><input name="email" type="email" placeholder="Email" required><input name="password" type="password" placeholder="Password" required><button>Sign in</button></form>
-<h2>Sign in with a code</h2><form method="post" action="/code"><input name="email" type="email" placeholder="Email" required><button>Email me a code</button></form>`)
+function homePage(req: Request, error: string): string {
+  return page(
+    req,
+    'Sign in',
+    html`${error ? html`<p class="alert" role="alert">${error}</p>` : ''}
+<div class="card">
+<h1>Sign in</h1>
+<form method="post" action="/sign-in">
+${field({ form: 'sign-in', name: 'email', label: 'Email', type: 'email', autocomplete: 'username' })}
+${field({ form: 'sign-in', name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' })}
+${submit('Sign in')}
+</form>
+<div class="divider">or get a code by email</div>
+<form method="post" action="/code">
+${field({ form: 'code', name: 'email', label: 'Email', type: 'email', autocomplete: 'email', hint: 'We email you a 6-digit code (this example prints it in the server console).' })}
+${submit('Email me a code', 'btn btn-secondary btn-block')}
+</form>
+</div>
+<div class="card">
+<h2>Create an account</h2>
+<form method="post" action="/sign-up">
+${field({ form: 'sign-up', name: 'name', label: 'Name', autocomplete: 'name', required: false, hint: 'Optional.' })}
+${field({ form: 'sign-up', name: 'email', label: 'Email', type: 'email', autocomplete: 'email' })}
+${field({ form: 'sign-up', name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', minlength: 8, hint: 'At least 8 characters.' })}
+${submit('Create account')}
+</form>
+</div>`,
+  )
 }
 
-function codePage(email: string): string {
-  return page('Enter your code', `<p>If ${escapeHtml(email)} can sign in, a 6-digit code is on its way (this example prints it in the server console).</p>
-<form method="post" action="/code/verify"><input type="hidden" name="email" value="${escapeHtml(email)}"><input name="code" inputmode="numeric" autocomplete="one-time-code" placeholder="123456" required><button>Sign in</button></form>`)
+function codePage(req: Request, email: string): string {
+  return page(
+    req,
+    'Enter your code',
+    html`<div class="card">
+<h1>Enter your code</h1>
+<p>If ${email} can sign in, a 6-digit code is on its way (this example prints it in the server console).</p>
+<form method="post" action="/code/verify">
+<input type="hidden" name="email" value="${email}">
+${field({ form: 'verify', name: 'code', label: '6-digit code', code: true, autocomplete: 'one-time-code', maxlength: 6 })}
+${submit('Sign in')}
+</form>
+</div>
+<p class="switch-link"><a href="/">Back to sign in</a></p>`,
+  )
 }
 
-function mePage(name: string, email: string, provider: string, sessions: number): string {
-  return page(`Hello, ${name}`, `<p>Signed in as <strong>${escapeHtml(email)}</strong> (provider: ${escapeHtml(provider)}). This account has ${sessions} active session(s).</p>
-<form method="post" action="/sign-out"><button>Sign out</button></form>`)
+function mePage(req: Request, name: string, email: string, provider: string, sessions: number): string {
+  return page(
+    req,
+    `Hello, ${name}`,
+    html`<div class="card">
+<h1>Hello, ${name}</h1>
+<dl class="facts">
+<dt>Email</dt><dd>${email}</dd>
+<dt>Signed in with</dt><dd>${provider}</dd>
+<dt>Sessions</dt><dd>This account has ${sessions} active session(s).</dd>
+</dl>
+<form method="post" action="/sign-out">${submit('Sign out', 'btn btn-secondary')}</form>
+</div>`,
+  )
 }

@@ -1,12 +1,15 @@
 /**
  * Serves the passport example (`example/passport-app.ts`): `tsx example/passport-server.ts`.
- * PORT (default 3000; 0 = any free port) and the variables listed in passport-app.ts
+ * PORT (default 3001, so it runs next to `npm start`'s 3000; 0 = any free port) and the variables listed in passport-app.ts
  * configure it. SIGINT / SIGTERM stop taking requests, then close the Redis connection.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ExampleConfigError, parsePort } from './config.js'
+import { ExampleConfigError, parsePort, setting } from './config.js'
 import { createPassportExampleApp, type PassportExample } from './passport-app.js'
+
+/** Next to the main example's 3000: the two link to each other at these ports. */
+const DEFAULT_PASSPORT_PORT = 3001
 
 /** How long in-flight requests get to finish on shutdown, milliseconds. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -19,7 +22,7 @@ function fail(message: string): never {
 let example: PassportExample
 let port: number
 try {
-  port = parsePort(process.env.PORT)
+  port = setting(process.env.PORT) === undefined ? DEFAULT_PASSPORT_PORT : parsePort(process.env.PORT)
   example = await createPassportExampleApp(process.env)
 } catch (err) {
   // A configuration error prints one clear line, not a stack trace.

@@ -4,10 +4,9 @@ import { once } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import vm from 'node:vm'
 import request from 'supertest'
 import { createExampleApp, type Example, type ExampleEnv } from '../../example/app.js'
-import { scriptJson } from '../../example/pages.js'
+import { scriptJson } from '../../example/html.js'
 import { startSmsReceiver, type SmsReceiver } from '../support/sms-receiver.js'
 import { extractCode, extractLink, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
 
@@ -45,8 +44,8 @@ describe('example app (createExampleApp, MemoryStore)', function () {
     assert.deepEqual(warnings, [])
   })
 
-  it('GET / explains the SDK endpoint and project id', async function () {
-    const res = await request(example.app).get('/').expect(200).expect('Content-Type', /text\/html/)
+  it('GET /developers explains the SDK endpoint and project id', async function () {
+    const res = await request(example.app).get('/developers').expect(200).expect('Content-Type', /text\/html/)
     assert.match(res.text, /setEndpoint\('http:\/\/127\.0\.0\.1:\d+\/v1'\)/)
     assert.match(res.text, /setProject\('demo'\)/)
     assert.ok(!res.text.includes(API_KEY), 'the page must not show the API key')
@@ -335,72 +334,12 @@ describe('example app: delivery, redirect origins and PUBLIC_URL (environment)',
   })
 })
 
-/** The inline scripts of a page, in order. */
-function inlineScripts(html: string): string[] {
-  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1])
+/** The `<script>` elements of a page, as written. */
+function scriptTags(html: string): string[] {
+  return [...html.matchAll(/<script\b[^>]*>[\s\S]*?<\/script>/g)].map((m) => m[0])
 }
 
-interface FakeElement {
-  tag: string
-  textContent: string
-  hidden: boolean
-  children: FakeElement[]
-  append(...children: FakeElement[]): void
-}
-
-function fakeElement(tag: string): FakeElement {
-  return {
-    tag,
-    textContent: '',
-    hidden: false,
-    children: [],
-    append(...children: FakeElement[]) {
-      this.children.push(...children)
-    },
-  }
-}
-
-/**
- * A same-origin browser for a page's inline script: `fetch` resolves paths against the page,
- * sends `Origin` on non-GET requests and keeps cookies in `jar`, as a browser would.
- */
-function fakeBrowser(page: URL, jar: Map<string, string>) {
-  return async (input: string, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(input, page)
-    assert.equal(url.origin, page.origin, 'the page only talks to its own origin')
-    const headers = new Headers(init.headers)
-    if ((init.method ?? 'GET') !== 'GET') headers.set('origin', page.origin)
-    if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
-    const res = await fetch(url, { ...init, headers })
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0]
-      const eq = pair.indexOf('=')
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1))
-    }
-    return res
-  }
-}
-
-/** Runs the `/magic` page's script in a sandbox against the real server; resolves when it is done. */
-async function runMagicPage(html: string, page: URL, jar: Map<string, string>) {
-  const [script] = inlineScripts(html)
-  const elements: Record<string, FakeElement> = { status: fakeElement('p'), account: fakeElement('dl') }
-  elements.account.hidden = true
-  let replacedUrl: string | undefined
-  const context = vm.createContext({
-    document: { getElementById: (id: string) => elements[id] ?? null, createElement: fakeElement },
-    history: { replaceState: (_state: unknown, _title: string, url: string) => (replacedUrl = url) },
-    location: page,
-    fetch: fakeBrowser(page, jar),
-    URLSearchParams,
-  })
-  new vm.Script(script, { filename: 'magic-page.js' }).runInContext(context)
-  const { status, account } = elements
-  await eventually(() => !account.hidden || status.textContent.startsWith('Sign-in failed'), 'the /magic script to finish')
-  return { status: status.textContent, shown: account.hidden ? [] : account.children.map((c) => c.textContent), replacedUrl }
-}
-
-describe('example app: the start page and the /magic landing page', function () {
+describe('example app: pages, assets and the /magic landing page', function () {
   let example: Example
   before(function () {
     example = exampleWithLogs({ ACCOUNTS_PROJECT: 'shop' }).example
@@ -409,18 +348,19 @@ describe('example app: the start page and the /magic landing page', function () 
     await example.close()
   })
 
-  it('GET /magic: an HTML page whose script trades userId + secret at /v1/account/sessions/token, then reads /v1/account', async function () {
+  it('GET /magic: a page whose script (Appwrite web SDK) trades userId + secret, with no-store, no-referrer and the CSP', async function () {
     const res = await request(example.app).get('/magic').expect(200).expect('Content-Type', /text\/html/)
     assert.equal(res.headers['cache-control'], 'no-store')
     assert.equal(res.headers['referrer-policy'], 'no-referrer')
-    const [script] = inlineScripts(res.text)
-    assert.ok(script, 'one inline script')
-    assert.match(script, /fetch\('\/v1\/account\/sessions\/token', \{/)
-    assert.match(script, /'x-appwrite-project': project/)
-    assert.match(script, /credentials: 'same-origin'/)
-    assert.match(script, /const project = "shop"/)
-    assert.match(script, /fetch\('\/v1\/account', /)
-    new vm.Script(script) // parses
+    assert.match(res.headers['content-security-policy'], /^default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'$/)
+    assert.deepEqual(scriptTags(res.text), [
+      '<script src="/vendor/appwrite.js" defer></script>',
+      '<script type="module" src="/assets/pages/magic.js"></script>',
+      '<script type="application/json" id="page-config">{"project":"shop"}</script>',
+    ])
+    const script = await request(example.app).get('/assets/pages/magic.js').expect(200).expect('Content-Type', /javascript/)
+    assert.match(script.text, /account\.createSession\(\{ userId, secret \}\)/)
+    assert.match(script.text, /finishSignIn\(\)/, 'a gated session goes on to the challenge')
   })
 
   it('GET /magic reflects nothing from the query', async function () {
@@ -429,18 +369,44 @@ describe('example app: the start page and the /magic landing page', function () 
       .query({ userId: '<script>alert(1)</script>', secret: '"><img src=x onerror=alert(2)>', expire: "';alert(3)//", project: '</script><script>alert(4)</script>' })
       .expect(200)
     for (const needle of ['alert(1)', 'alert(2)', 'alert(3)', 'alert(4)', '<img']) assert.ok(!res.text.includes(needle), `${needle} reflected`)
-    assert.equal(res.text.split('<script>').length - 1, 1, 'only the page’s own script')
+    assert.equal(scriptTags(res.text).length, 3, 'only the page’s own scripts')
   })
 
-  it('GET / has the "email me a sign-in link" form posting to /v1/account/tokens/magic-url with url <origin>/magic', async function () {
+  it('serves the SDK (the appwrite package’s browser build) and the stylesheet', async function () {
+    const sdk = await request(example.app).get('/vendor/appwrite.js').expect(200).expect('Content-Type', /javascript/)
+    assert.match(sdk.text, /this\.Appwrite = this\.Appwrite \|\| \{\}/)
+    await request(example.app).get('/assets/app.css').expect(200).expect('Content-Type', /text\/css/)
+    await request(example.app).get('/assets/nope.js').expect(404)
+  })
+
+  it('GET / is the sign-in page: password form, and links to the code, link and SMS pages; the link page asks for <origin>/magic', async function () {
     const res = await request(example.app).get('/').expect(200)
-    assert.match(res.text, /Email me a sign-in link/)
-    assert.match(res.text, /server console/, 'says where console delivery prints the link')
-    const [script] = inlineScripts(res.text)
-    assert.match(script, /fetch\('\/v1\/account\/tokens\/magic-url'/)
-    assert.match(script, /userId: 'unique\(\)'/)
-    assert.match(script, /url: location\.origin \+ '\/magic'/)
-    new vm.Script(script) // parses
+    assert.match(res.text, /<form id="password-form">/)
+    for (const path of ['/sign-in/code', '/sign-in/link', '/sign-in/phone', '/sign-up', '/forgot-password']) assert.ok(res.text.includes(`href="${path}"`), path)
+    const link = await request(example.app).get('/sign-in/link').expect(200)
+    assert.match(link.text, /server console/, 'says where console delivery prints the link')
+    const script = await request(example.app).get('/assets/pages/magic-link.js').expect(200)
+    assert.match(script.text, /account\.createMagicURLToken\(\{ userId: ID\.unique\(\), email, url: `\$\{location\.origin\}\/magic` \}\)/)
+  })
+
+  it('guards: a guest is sent from the account pages to /, a signed-in browser from the sign-in pages to /account', async function () {
+    for (const path of ['/account', '/sessions', '/mfa', '/mfa/challenge']) {
+      const res = await request(example.app).get(path).expect(302)
+      assert.equal(res.headers.location, '/', path)
+    }
+    for (const path of ['/', '/sign-up', '/sign-in/code', '/sign-in/link', '/sign-in/phone', '/forgot-password', '/magic', '/reset-password', '/verify-email', '/developers']) {
+      await request(example.app).get(path).expect(200)
+    }
+    const session = await request(example.app).post('/v1/account/sessions/anonymous').set('X-Appwrite-Project', 'shop').expect(201)
+    const cookie = sessionCookie(session, 'shop')
+    for (const path of ['/', '/sign-up', '/sign-in/code', '/forgot-password']) {
+      const res = await request(example.app).get(path).set('Cookie', cookie).expect(302)
+      assert.equal(res.headers.location, '/account', path)
+    }
+    const account = await request(example.app).get('/account').set('Cookie', cookie).expect(200)
+    assert.match(account.text, /<span class="user-name" data-user-name>Guest account<\/span>/)
+    // A forged or revoked cookie is a guest.
+    await request(example.app).get('/account').set('Cookie', 'a_session_shop=eyJpZCI6Im5vYm9keSIsInNlY3JldCI6ImZmIn0=').expect(302)
   })
 
   it('scriptJson keeps values from closing the script element', function () {
@@ -473,27 +439,15 @@ describe('example app: magic link end to end (SMTP_URL → smtp-capture, real HT
     await smtp?.close()
   })
 
-  /** What the start page's form does: its own script, run with `email` typed in. */
-  async function submitStartPageForm(email: string): Promise<string> {
-    const page = new URL(`${origin}/`)
-    const [script] = inlineScripts(await (await fetch(page)).text())
-    let onSubmit: ((event: { preventDefault(): void }) => Promise<void>) | undefined
-    const form = { addEventListener: (_type: string, fn: typeof onSubmit) => (onSubmit = fn), elements: { email: { value: email } } }
-    const status = fakeElement('p')
-    const context = vm.createContext({
-      document: { getElementById: (id: string) => ({ 'magic-form': form, 'magic-status': status })[id] ?? null },
-      location: page,
-      fetch: fakeBrowser(page, new Map()),
-    })
-    new vm.Script(script, { filename: 'start-page.js' }).runInContext(context)
-    assert.ok(onSubmit, 'the script handles submit')
-    await onSubmit({ preventDefault() {} })
-    return status.textContent
-  }
-
-  it('start-page form → mailed link → /magic → POST /v1/account/sessions/token → cookie → GET /api/me 200', async function () {
+  it('what the link page sends → mailed link → /magic → POST /v1/account/sessions/token → cookie → GET /api/me 200 and /account 200', async function () {
     const email = uniqueEmail('e2e')
-    assert.match(await submitStartPageForm(email), /^Sent: open the link in the email/)
+    // What public/pages/magic-link.js sends (createMagicURLToken from a page on this origin).
+    const sent = await fetch(`${origin}/v1/account/tokens/magic-url`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-appwrite-project': 'demo', origin },
+      body: JSON.stringify({ userId: 'unique()', email, url: `${origin}/magic` }),
+    })
+    assert.equal(sent.status, 201)
     const link = extractLink((await smtp.next(email)).text)
     assert.equal(link.origin + link.pathname, `${origin}/magic`)
     assert.equal(link.searchParams.get('project'), 'demo')
@@ -502,9 +456,9 @@ describe('example app: magic link end to end (SMTP_URL → smtp-capture, real HT
 
     const landing = await fetch(link)
     assert.equal(landing.status, 200)
-    assert.match(await landing.text(), /\/v1\/account\/sessions\/token/)
+    assert.match(await landing.text(), /\/assets\/pages\/magic\.js/)
 
-    // What the page's script sends.
+    // What the page's script sends (account.createSession).
     const res = await fetch(`${origin}/v1/account/sessions/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-appwrite-project': 'demo', origin },
@@ -515,40 +469,21 @@ describe('example app: magic link end to end (SMTP_URL → smtp-capture, real HT
     assert.deepEqual([session.userId, session.provider, session.secret], [userId, 'magic-url', ''])
     const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('a_session_demo='))
     assert.ok(cookie, 'session cookie set')
+    assert.equal(res.headers.get('x-fallback-cookies'), null, 'a page on the same origin keeps the session in the cookie only')
 
     const me = await fetch(`${origin}/api/me`, { headers: { cookie } })
     assert.equal(me.status, 200)
     const account = (await me.json()) as { $id: string; email: string; emailVerification: boolean }
     assert.deepEqual([account.$id, account.email, account.emailVerification], [userId, email, true])
-  })
+    assert.equal((await fetch(`${origin}/account`, { headers: { cookie }, redirect: 'manual' })).status, 200)
 
-  it("the /magic page's own script signs in and shows the account; a used link shows the error; a signed-in browser keeps its session", async function () {
-    const email = uniqueEmail('page')
-    await submitStartPageForm(email)
-    const link = extractLink((await smtp.next(email)).text)
-    const html = await (await fetch(link)).text()
-
-    const jar = new Map<string, string>()
-    const first = await runMagicPage(html, link, jar)
-    assert.equal(first.status, 'Signed in.')
-    assert.deepEqual(first.shown, ['Name', '(none)', 'Email', email, 'Email verified', 'true'])
-    assert.equal(first.replacedUrl, '/magic', 'the secret is taken out of the address bar')
-    const me = await fetch(`${origin}/api/me`, { headers: { cookie: `a_session_demo=${jar.get('a_session_demo')}` } })
-    assert.equal(me.status, 200)
-
-    const again = await runMagicPage(html, link, new Map())
-    assert.equal(again.status, 'Sign-in failed: Invalid token passed in the request.')
-    assert.deepEqual(again.shown, [])
-
-    // A browser that is still signed in keeps its session and leaves the new link unused.
-    await submitStartPageForm(email)
-    const next = extractLink((await smtp.next(email)).text)
-    const signedIn = await runMagicPage(html, next, jar)
-    assert.equal(signedIn.status, 'You were already signed in, so the link was not used.')
-    assert.deepEqual(signedIn.shown, ['Name', '(none)', 'Email', email, 'Email verified', 'true'])
-
-    const missing = await runMagicPage(html, new URL(`${origin}/magic`), new Map())
-    assert.match(missing.status, /^Sign-in failed: This page needs the userId and secret/)
+    // The link is single use.
+    const again = await fetch(`${origin}/v1/account/sessions/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-appwrite-project': 'demo', origin },
+      body: JSON.stringify({ userId, secret }),
+    })
+    assert.equal(again.status, 401)
   })
 })
 
@@ -635,7 +570,7 @@ describe('npm start (npx tsx example/server.ts)', function () {
     assert.match(output, /\n {4}corp-sso +https:\/\/shop\.example\.com\/v1\/account\/sessions\/oauth2\/callback\/corp-sso\n/)
     assert.ok(!output.includes('secret-value'), 'no client secret in the banner')
     const page = await (await fetch(`${origin}/`)).text()
-    assert.match(page, />Sign in with corp-sso</)
+    assert.match(page, /Sign in with corp-sso<\/a>/)
   })
 
   it('with REDIS_URL it runs on RedisStore', async function () {

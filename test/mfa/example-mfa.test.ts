@@ -1,16 +1,15 @@
 /**
- * The example's MFA page (example/mfa.ts, mounted by example/app.ts): `GET /mfa` for the
- * signed-in user (guests are sent to `/`), `POST /mfa/qr` drawing the user's pending
- * authenticator as a PNG data: URL with `qrcode`. The page's own inline script is run in a
- * sandbox against the real server (a fake DOM, a same-origin `fetch` with a cookie jar): it
- * enrols an authenticator, creates recovery codes, turns MFA on, and — on a later sign-in
- * that owes a factor — completes a challenge. The example runs on the real clock, so TOTP
- * codes here are computed from `Date.now()`.
+ * The example's MFA pages (example/mfa.ts): `GET /mfa` for a fully signed-in user (guests are
+ * sent to `/`, a session that owes a factor to `/mfa/challenge`), `GET /mfa/challenge` for a
+ * session that owes one, `POST /mfa/qr` drawing the user's pending authenticator as a PNG
+ * data: URL with `qrcode`. The pages' scripts (Appwrite's web SDK) run in Chromium in
+ * test/browser/; here the same steps go through the API with the page's cookie, and the
+ * server-side parts (redirects, escaping, the QR endpoint) are checked. The example runs on
+ * the real clock, so TOTP codes here are computed from `Date.now()`.
  */
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import vm from 'node:vm'
 import { Secret, TOTP } from 'otpauth'
 import QRCode from 'qrcode'
 import { createExampleApp, type Example } from '../../example/app.js'
@@ -23,90 +22,14 @@ const PROJECT = 'demo'
 const code = (secret: string, steps = 0) =>
   new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + steps * 30_000 })
 
-/** The inline scripts of a page, in order. */
-function inlineScripts(html: string): string[] {
-  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1])
-}
-
-type Listener = (event: { preventDefault(): void }) => Promise<void> | void
-
-interface FakeElement {
-  id: string
-  textContent: string
-  hidden: boolean
-  src: string
-  children: FakeElement[]
-  elements: Record<string, { value: string }>
-  listeners: Record<string, Listener>
-  addEventListener(type: string, fn: Listener): void
-  append(...children: FakeElement[]): void
-}
-
-function fakeElement(id = ''): FakeElement {
-  return {
-    id,
-    textContent: '',
-    hidden: false,
-    src: '',
-    children: [],
-    elements: {},
-    listeners: {},
-    addEventListener(type, fn) {
-      this.listeners[type] = fn
-    },
-    append(...children) {
-      this.children.push(...children)
-    },
-  }
-}
-
-/** A browser tab on `page`: same-origin fetch with `Origin` on writes and a cookie jar; records the API answers it read. */
-function browser(page: URL, jar: Map<string, string>) {
-  const answers: Array<{ method: string; path: string; status: number; body: unknown }> = []
-  const fetchFn = async (input: string, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(input, page)
-    assert.equal(url.origin, page.origin, 'the page only talks to its own origin')
-    const headers = new Headers(init.headers)
-    const method = init.method ?? 'GET'
-    if (method !== 'GET') headers.set('origin', page.origin)
-    if (jar.size > 0) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
-    const res = await fetch(url, { ...init, headers })
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0]
-      const eq = pair.indexOf('=')
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1))
-    }
-    const text = await res.text()
-    answers.push({ method, path: url.pathname, status: res.status, body: text ? JSON.parse(text) : null })
-    return new Response(text, { status: res.status, headers: res.headers })
-  }
-  return { fetch: fetchFn, answers }
-}
-
-/** Runs the page's script in a sandbox; returns its elements and how to fire their listeners. */
-function runPage(html: string, page: URL, jar: Map<string, string>) {
-  const [script] = inlineScripts(html)
-  const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1])
-  const elements: Record<string, FakeElement> = Object.fromEntries(ids.map((id) => [id, fakeElement(id)]))
-  for (const id of ids) if (new RegExp(` id="${id}"[^>]* hidden`).test(html)) elements[id].hidden = true
-  let reloads = 0
-  const tab = browser(page, jar)
-  const context = vm.createContext({
-    document: { getElementById: (id: string) => elements[id] ?? null, createElement: () => fakeElement() },
-    location: { ...page, reload: () => (reloads += 1) },
-    fetch: tab.fetch,
-  })
-  new vm.Script(script, { filename: 'mfa-page.js' }).runInContext(context)
-  return {
-    el: elements,
-    answers: tab.answers,
-    reloads: () => reloads,
-    async fire(id: string, type: 'click' | 'submit') {
-      const fn = elements[id]?.listeners[type]
-      assert.ok(fn, `#${id} has a ${type} listener`)
-      await fn({ preventDefault() {} })
-    },
-  }
+/** The Account API with a browser's cookie jar (and the page's Origin on writes), as the web SDK calls it from the page. */
+async function api(origin: string, jar: Map<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'x-appwrite-project': PROJECT, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') }
+  if (method !== 'GET') headers.origin = origin
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(`${origin}/v1/account${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
 }
 
 describe('example app: the MFA page (/mfa, /mfa/qr)', function () {
@@ -179,46 +102,38 @@ describe('example app: the MFA page (/mfa, /mfa/qr)', function () {
       assert.equal(res.status, 200)
       assert.match(res.headers.get('content-type') ?? '', /text\/html/)
       assert.equal(res.headers.get('cache-control'), 'no-store')
+      assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/)
       html = await res.text()
     })
 
-    it('the page shows the enrolment, with server-rendered values HTML-escaped and one parseable script', function () {
-      assert.ok(html.includes('&#60;b&#62;Pat&#60;/b&#62; &#38; &#34;co&#34;'), 'name escaped')
+    it('the page shows the enrolment, with server-rendered values HTML-escaped and no inline code', function () {
+      assert.ok(html.includes('&#60;b&#62;Pat&#60;/b&#62; &#38; &#34;co&#34;'), 'name escaped in the header')
       assert.ok(!html.includes('<b>Pat'), 'no raw markup from the name')
-      assert.ok(html.includes(escapeForTest(email)))
       for (const id of ['totp-start', 'totp-verify', 'recovery-create', 'mfa-toggle']) assert.ok(html.includes(`id="${id}"`), id)
       assert.ok(!html.includes('id="challenge-start"'), 'no challenge form for a full session')
       assert.match(html, /Turn two-step sign-in on/)
-      const scripts = inlineScripts(html)
-      assert.equal(scripts.length, 1)
-      assert.match(scripts[0], /const config = \{"project":"demo","enabled":false\}/)
-      assert.match(scripts[0], /fetch\('\/v1\/account' \+ path/)
-      assert.match(scripts[0], /fetch\('\/mfa\/qr'/)
-      new vm.Script(scripts[0]) // parses
+      assert.match(html, /<script src="\/vendor\/appwrite.js" defer><\/script>/)
+      assert.match(html, /<script type="module" src="\/assets\/pages\/mfa.js"><\/script>/)
+      assert.match(html, /<script type="application\/json" id="page-config">\{"project":"demo","enabled":false\}<\/script>/)
+      assert.equal([...html.matchAll(/<script>/g)].length, 0, 'no inline script')
     })
 
-    it('"Set up an authenticator app": POST /v1/…/authenticators/totp, then the QR of its otpauth:// URI from /mfa/qr', async function () {
-      const tab = runPage(html, new URL(`${origin}/mfa`), jar)
-      assert.equal(tab.el['totp-setup'].hidden, true)
-      await tab.fire('totp-start', 'click')
-      const created = tab.answers.find((a) => a.path === '/v1/account/mfa/authenticators/totp')
-      assert.ok(created, JSON.stringify(tab.answers))
+    it('"Set up an authenticator app": POST /v1/…/authenticators/totp, then the QR of its otpauth:// URI from /mfa/qr; a first code activates it', async function () {
+      const created = await api(origin, jar, 'POST', '/mfa/authenticators/totp')
       assert.equal(created.status, 200)
       ;({ secret: totpSecret, uri: totpUri } = created.body as { secret: string; uri: string })
       assert.match(totpUri, /^otpauth:\/\/totp\/demo:/)
-      assert.equal(tab.el['totp-setup'].hidden, false)
-      assert.equal(tab.el['totp-secret'].textContent, totpSecret)
-      assert.match(tab.el['totp-qr'].src, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
+      const qr = await postQr(jar, { uri: totpUri })
+      assert.equal(qr.status, 200)
+      assert.equal(qr.headers.get('cache-control'), 'no-store')
+      const { dataUrl } = (await qr.json()) as { dataUrl: string }
+      assert.match(dataUrl, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
       // Exactly the URI, drawn by qrcode with the example's options.
-      assert.equal(tab.el['totp-qr'].src, await QRCode.toDataURL(totpUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }))
-      assert.match(tab.el['mfa-status'].textContent, /^Scan the code/)
-
-      // Then the first code.
-      tab.el['totp-verify'].elements.otp = { value: code(totpSecret) }
-      await tab.fire('totp-verify', 'submit')
-      assert.match(tab.el['mfa-status'].textContent, /^Authenticator app active\./)
-      const activated = tab.answers.find((a) => a.method === 'PUT')
-      assert.equal(activated?.status, 200)
+      assert.equal(dataUrl, await QRCode.toDataURL(totpUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }))
+      const activated = await api(origin, jar, 'PUT', '/mfa/authenticators/totp', { otp: code(totpSecret) })
+      assert.equal(activated.status, 200)
+      const after = await (await get('/mfa', jar)).text()
+      assert.ok(after.includes('id="totp-remove"') && !after.includes('id="totp-start"'), 'the page shows the active authenticator')
     })
 
     it('POST /mfa/qr checks the URI: another label, another issuer, not otpauth, too long → 400; no pending authenticator → 404', async function () {
@@ -259,77 +174,73 @@ describe('example app: the MFA page (/mfa, /mfa/qr)', function () {
       assert.equal((await postQr(jar, { uri: totpUri })).status, 404)
     })
 
-    it('"Create recovery codes" lists six 10-hex codes', async function () {
-      const tab = runPage(html, new URL(`${origin}/mfa`), jar)
-      await tab.fire('recovery-create', 'click')
-      recoveryCodes = tab.el['recovery-codes'].children.map((c) => c.textContent)
+    it('recovery codes, then MFA on: the page says so, and the session that turned it on stays in', async function () {
+      const created = await api(origin, jar, 'POST', '/mfa/recovery-codes')
+      assert.equal(created.status, 201)
+      recoveryCodes = created.body.recoveryCodes
       assert.equal(recoveryCodes.length, 6)
-      for (const c of recoveryCodes) assert.match(c, /^[0-9a-f]{10}$/)
-      assert.equal(tab.el['recovery-codes'].hidden, false)
-    })
-
-    it('the switch turns MFA on (PATCH /v1/account/mfa) and reloads', async function () {
-      const tab = runPage(html, new URL(`${origin}/mfa`), jar)
-      await tab.fire('mfa-toggle', 'submit')
-      assert.equal(tab.reloads(), 1)
-      assert.equal(tab.el['mfa-status'].textContent, 'Two-step sign-in is on.')
+      assert.equal((await api(origin, jar, 'PATCH', '/mfa', { mfa: true })).status, 200)
       const again = await (await get('/mfa', jar)).text()
       assert.match(again, /Two-step sign-in is on/)
       assert.match(again, /Turn two-step sign-in off/)
-      assert.match(inlineScripts(again)[0], /"enabled":true/)
+      assert.ok(again.includes('id="recovery-regenerate"'))
+      assert.match(again, /"enabled":true/)
       assert.equal((await get('/api/me', jar)).status, 200, 'the session that turned it on stays in')
     })
   })
 
   describe('a later sign-in that owes a factor', function () {
-    it('/api/me → 401 user_more_factors_required; /mfa shows the challenge form; /mfa/qr is refused', async function () {
+    it('/api/me → 401 user_more_factors_required; every page sends it to /mfa/challenge, which offers the factors; /mfa/qr is refused', async function () {
       const jar = await signIn()
       const me = await get('/api/me', jar)
       assert.equal(me.status, 401)
       assert.equal(((await me.json()) as { type: string }).type, 'user_more_factors_required')
-      const html = await (await get('/mfa', jar)).text()
+      for (const path of ['/mfa', '/account', '/sessions', '/', '/sign-up']) {
+        const res = await get(path, jar)
+        assert.equal(res.status, 302, path)
+        assert.equal(res.headers.get('location'), '/mfa/challenge', path)
+      }
+      const res = await get('/mfa/challenge', jar)
+      assert.equal(res.status, 200)
+      const html = await res.text()
       assert.ok(html.includes('id="challenge-start"'))
-      assert.ok(!html.includes('id="totp-start"'))
-      assert.match(html, /<option value="totp">Authenticator app<\/option><option value="recoveryCode">Recovery code<\/option>/)
-      assert.match(html, /<code id="factors">password<\/code>/)
+      assert.match(html, /<input type="radio" name="factor" value="totp" checked> A code from my authenticator app<\/label>/)
+      assert.match(html, /<input type="radio" name="factor" value="recoveryCode"> One of my recovery codes<\/label>/)
+      assert.ok(!html.includes('value="email"'), 'an unverified email is no factor')
       assert.equal((await postQr(jar, { uri: totpUri })).status, 401)
     })
 
-    it('the challenge form with the authenticator: POST then PUT /v1/account/mfa/challenges → /api/me 200', async function () {
-      const jar = await signIn()
-      const tab = runPage(await (await get('/mfa', jar)).text(), new URL(`${origin}/mfa`), jar)
-      assert.equal(tab.el['challenge-verify'].hidden, true)
-      tab.el['challenge-start'].elements.factor = { value: 'totp' }
-      await tab.fire('challenge-start', 'submit')
-      assert.equal(tab.el['challenge-verify'].hidden, false)
-      // The activation code's step is spent; the next step's code is within the ±1 window.
-      tab.el['challenge-verify'].elements.otp = { value: code(totpSecret, 1) }
-      await tab.fire('challenge-verify', 'submit')
-      assert.equal(tab.el['mfa-status'].textContent, 'Done: this session is fully signed in.', JSON.stringify(tab.answers))
-      assert.equal(tab.el.factors.textContent, 'password, totp')
-      assert.equal(tab.reloads(), 1)
-      const me = await get('/api/me', jar)
-      assert.equal(me.status, 200)
-      assert.equal(((await me.json()) as { $id: string }).$id, accountId)
+    it('a full session and a guest never see the challenge page', async function () {
+      const full = await get('/mfa/challenge', await signInWithTotp(1))
+      assert.equal(full.status, 302)
+      assert.equal(full.headers.get('location'), '/account')
+      const guest = await get('/mfa/challenge')
+      assert.equal(guest.status, 302)
+      assert.equal(guest.headers.get('location'), '/')
     })
 
-    it('the challenge form with a recovery code; a wrong code shows the error and keeps the session gated', async function () {
+    it('the challenge with a recovery code; a wrong code keeps the session gated', async function () {
       const jar = await signIn()
-      const tab = runPage(await (await get('/mfa', jar)).text(), new URL(`${origin}/mfa`), jar)
-      tab.el['challenge-start'].elements.factor = { value: 'recoveryCode' }
-      await tab.fire('challenge-start', 'submit')
-      tab.el['challenge-verify'].elements.otp = { value: 'ffffffffff' }
-      await tab.fire('challenge-verify', 'submit')
-      assert.match(tab.el['mfa-status'].textContent, /^Failed: /)
+      const challenge = await api(origin, jar, 'POST', '/mfa/challenges', { factor: 'recoveryCode' })
+      assert.equal(challenge.status, 201)
+      const wrong = await api(origin, jar, 'PUT', '/mfa/challenges', { challengeId: challenge.body.$id, otp: 'ffffffffff' })
+      assert.equal(wrong.status, 401)
       assert.equal((await get('/api/me', jar)).status, 401)
-      tab.el['challenge-verify'].elements.otp = { value: ` ${recoveryCodes[0]} ` }
-      await tab.fire('challenge-verify', 'submit')
-      assert.equal(tab.el.factors.textContent, 'password, recoveryCode')
+      assert.equal((await get('/account', jar)).headers.get('location'), '/mfa/challenge')
+      const right = await api(origin, jar, 'PUT', '/mfa/challenges', { challengeId: challenge.body.$id, otp: recoveryCodes[0] })
+      assert.equal(right.status, 200)
+      assert.deepEqual(right.body.factors, ['password', 'recoveryCode'])
       assert.equal((await get('/api/me', jar)).status, 200)
+      assert.equal((await get('/account', jar)).status, 200)
     })
   })
-})
 
-function escapeForTest(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
+  /** A password sign-in finished with the authenticator's code `steps` steps ahead (each step is accepted once). */
+  async function signInWithTotp(steps: number): Promise<Map<string, string>> {
+    const jar = await signIn()
+    const challenge = await api(origin, jar, 'POST', '/mfa/challenges', { factor: 'totp' })
+    const done = await api(origin, jar, 'PUT', '/mfa/challenges', { challengeId: challenge.body.$id, otp: code(totpSecret, steps) })
+    assert.equal(done.status, 200, JSON.stringify(done.body))
+    return jar
+  }
+})

@@ -1,0 +1,21 @@
+// Where a verification link lands: confirm the address (updateEmailVerification).
+import { $, account, explain, say, takeQuery } from '../app.js'
+
+const query = takeQuery()
+const userId = query.get('userId')
+const secret = query.get('secret')
+const status = $('#verify-status')
+
+if (!userId || !secret) {
+  say(status, '')
+  say($('#verify-alert'), 'This page needs the link from the verification email. Your account page can send a new one.')
+} else {
+  try {
+    await account.updateEmailVerification({ userId, secret })
+    say(status, 'Your email address is verified. Thank you!')
+    $('#verify-continue').hidden = false
+  } catch (err) {
+    say(status, '')
+    say($('#verify-alert'), `Verification failed: ${explain(err)} Your account page can send a new link.`)
+  }
+}
