@@ -158,6 +158,7 @@ export type ReplaceResult =
 export interface ConsumeQuery {
   /** Only this token id (MFA challenges); otherwise any live token of `kinds`. */
   id?: string
+  /** The kinds that may match; with `id`, an empty list means "whatever its kind". */
   kinds: string[]
   secretHash: string
   /** Core clock, epoch ms: tokens with `expiresAt <= now` never match. */
