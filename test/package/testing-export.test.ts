@@ -100,5 +100,12 @@ describe('express-accounts/testing from the packed package', function () {
     assert.ok(leaky.includes('Store contract: LeakyStore single-use values returns a value once, then null'), leaky.join('\n'))
     for (const title of leaky) assert.match(title, /^Store contract: LeakyStore single-use values /, 'only the broken method fails')
     assert.equal(result.code, leaky.length, 'mocha exits with the number of failed tests')
+
+    // Outside mocha the suite cannot declare its tests: it says so instead of doing nothing.
+    const outside = await run(process.execPath, ['--input-type=module', '-e', `
+      import { storeContract } from 'express-accounts/testing'
+      import { MemoryStore } from 'express-accounts'
+      try { storeContract('x', () => new MemoryStore()) } catch (err) { console.log(err.constructor.name + ': ' + err.message) }`], project)
+    assert.equal(outside.stdout.trim(), 'TypeError: storeContract() must be called from a spec file that mocha loads: the global describe, it, beforeEach, afterEach are missing')
   })
 })
