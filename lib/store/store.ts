@@ -1,25 +1,36 @@
 /**
  * The Store contract: the only way the core touches storage.
  *
- * Every method is promise-based and every value is a plain JSON-serialisable record,
- * so a store may keep them as JSON strings. Times are epoch milliseconds taken from the
- * core's clock (never from the store's), so a test can fake the clock without faking
- * the database. Relative lifetimes (`ttlMs`) are computed by the caller from that clock;
- * a store uses them only to reclaim space, the core still checks `expiresAt` itself.
+ * Every method is promise-based and every value is a plain JSON-serialisable record, so a store
+ * may keep them as JSON text. A store returns copies: mutating an argument after a call, or a
+ * returned record, never changes what is stored.
  *
- * Atomicity the core relies on (each store must give it, and the shared contract suite
- * in `test/store/contract.ts` checks it against every store):
+ * "Now" is the core's clock (`options.clock`), never the store's: record times (`createdAt`,
+ * `expiresAt`) and `ConsumeQuery.now` are epoch milliseconds from it, so a test can fake the
+ * clock without faking the database. Lifetimes passed as `ttlMs` / `windowSeconds` are relative
+ * and measured by the store on its own clock: after that long a record must be gone (reads
+ * answer as if it were never there); before it, it must still be there. The core still checks
+ * `expiresAt` itself, so a store may keep an expired record a little longer, never drop a live one.
+ *
+ * Atomicity the core relies on (each store must give it; `storeContract()` from
+ * `express-accounts/testing` checks it, with concurrent calls, against any store):
  * - `insertAccount`: an id, an email and a phone are each owned by at most one account.
  * - `replaceAccount`: compare-and-set on `rev`; a concurrent writer makes it answer `stale`.
  * - `createSession`: the new session and the eviction of the oldest ones beyond
  *   `maxSessions` happen together.
+ * - `putToken` with `replaceSameKind`: only the newest token of a kind survives.
  * - `consumeToken`: a matching token is returned to exactly one caller and deleted in
  *   the same step; a mismatch counts a failure against each candidate that counts them
  *   (its own `maxFailures` > 0) and kills it at that many.
+ * - `insertIdentity`: a (`provider`, `providerUid`) pair belongs to at most one identity.
+ * - `takeOnce`: a value goes to exactly one caller.
  * - `hit`: a fixed-window counter shared by every process using the store.
  *
- * Cluster layout: everything that belongs to one account lives under the hash tag
- * `{a:<accountId>}`, so one account's reads and scripts stay on one slot.
+ * Faults: a store that cannot reach its data throws `storeUnavailable(cause)` (or rejects with
+ * an error carrying a Node socket code such as `ECONNREFUSED`); the core answers 503 and the
+ * client retries. Anything else a store throws is a bug (500). A call the core made with
+ * arguments that break the contract (e.g. `next.rev !== expectedRev + 1`) throws a `TypeError`.
+ * docs/store.md explains all of this for store authors.
  */
 
 /** An account as stored. Secrets are only ever stored hashed. */
@@ -147,6 +158,7 @@ export type ReplaceResult =
 export interface ConsumeQuery {
   /** Only this token id (MFA challenges); otherwise any live token of `kinds`. */
   id?: string
+  /** The kinds that may match; with `id`, an empty list means "whatever its kind". */
   kinds: string[]
   secretHash: string
   /** Core clock, epoch ms: tokens with `expiresAt <= now` never match. */
@@ -160,78 +172,132 @@ export interface HitResult {
   resetMs: number
 }
 
-export interface Store {
-  // ── accounts ─────────────────────────────────────────────────────────────
-  /** Writes a new account and claims its email / phone (when non-empty). */
+/** Accounts and the uniqueness of their id, email and phone. */
+export interface AccountStore {
+  /**
+   * Writes a new account and claims its email and phone (each only when non-empty), all or
+   * nothing: on a conflict nothing of the account is stored or claimed. Atomic against every
+   * concurrent insert and replace: of racing writers claiming one id, email or phone, exactly
+   * one succeeds. Returns `{ok:false, conflict}` naming the first taken one (`'id'` first).
+   */
   insertAccount(account: AccountRecord): Promise<InsertResult>
+  /** The stored account (a copy), or null. */
   getAccount(id: string): Promise<AccountRecord | null>
-  /** The id of the account that owns this email (lowercased) or phone, or null. */
+  /**
+   * The id of the account that owns this email (already lowercased by the core) or phone, or
+   * null. `''` is never owned. Reflects every insert, replace and delete that has resolved.
+   */
   findAccountId(field: UniqueField, value: string): Promise<string | null>
   /**
-   * Replaces the account when its stored `rev` equals `expectedRev` (`next.rev` must be
-   * `expectedRev + 1`). Claims a changed email / phone and releases the old one.
+   * Compare-and-set: replaces the account when its stored `rev` equals `expectedRev`, else
+   * answers `{ok:false, conflict:'stale'}` (the core re-reads and replays its change), or
+   * `'missing'` when there is no such account. `next.rev` must be `expectedRev + 1`, otherwise
+   * it throws a `TypeError`. A changed email or phone is claimed and the old one released in
+   * the same atomic step; a taken one answers `'email'` / `'phone'` and changes nothing. Of
+   * concurrent replaces with the same `expectedRev`, exactly one succeeds.
    */
   replaceAccount(next: AccountRecord, expectedRev: number): Promise<ReplaceResult>
-  /** Deletes the account, its sessions, tokens and identities, and releases its email / phone and identity claims. */
-  deleteAccount(id: string): Promise<boolean>
-
-  // ── sessions ─────────────────────────────────────────────────────────────
   /**
-   * Stores the session and, in the same atomic step, deletes the oldest sessions of the
-   * account beyond `maxSessions` (0 = unlimited). Returns the evicted session ids.
+   * Deletes the account with its sessions, tokens and identities, and releases its email,
+   * phone and identity claims (they can be claimed again at once). False when it did not exist.
+   */
+  deleteAccount(id: string): Promise<boolean>
+}
+
+/** Sessions, each under its account. */
+export interface SessionStore {
+  /**
+   * Stores the session for `ttlMs` and, in the same atomic step, deletes the account's oldest
+   * live sessions (by `createdAt`) beyond `maxSessions` (0 = unlimited), never the one being
+   * created. Returns the evicted session ids (`[]` when none). Expired sessions do not count.
    */
   createSession(session: SessionRecord, opts: { maxSessions: number; ttlMs: number }): Promise<string[]>
+  /** The live session of this account, or null (also when it belongs to another account). */
   getSession(accountId: string, sessionId: string): Promise<SessionRecord | null>
-  /** The session and its account in one round trip (the `requireSession()` hot path). */
+  /**
+   * The session and its account, read together in one round trip: the `requireSession()` hot
+   * path calls it on every authenticated request. Each half is null when absent.
+   */
   getSessionWithAccount(
     accountId: string,
     sessionId: string,
   ): Promise<{ session: SessionRecord | null; account: AccountRecord | null }>
-  /** The account's sessions, oldest first. */
+  /** The account's live sessions, oldest `createdAt` first (`[]` when none). */
   listSessions(accountId: string): Promise<SessionRecord[]>
-  /** Overwrites an existing session; false when it no longer exists. */
+  /**
+   * Overwrites a live session and gives it a new lifetime of `ttlMs`; false (and nothing
+   * stored) when it no longer exists, so a session deleted meanwhile is never brought back.
+   */
   replaceSession(session: SessionRecord, ttlMs: number): Promise<boolean>
+  /** Deletes one session; false when it did not exist. */
   deleteSession(accountId: string, sessionId: string): Promise<boolean>
   /** Deletes all the account's sessions but `exceptId`; returns the deleted ids. */
   deleteSessions(accountId: string, exceptId?: string): Promise<string[]>
+}
 
-  // ── single-use tokens ────────────────────────────────────────────────────
+/** Single-use secrets (codes, links, challenges), each under its account. */
+export interface TokenStore {
   /**
-   * Stores a token. With `replaceSameKind`, the account's other tokens of the same kind are
-   * deleted in the same atomic step (only the latest code or link of a kind works, even when
-   * two requests race).
+   * Stores a token for `ttlMs`. With `replaceSameKind`, the account's other tokens of the same
+   * kind are deleted in the same atomic step: only the latest code or link of a kind works,
+   * even when two requests race. The account need not exist.
    */
   putToken(token: TokenRecord, ttlMs: number, options?: { replaceSameKind?: boolean }): Promise<void>
-  /** Atomically finds, deletes and returns a matching live token (see `ConsumeQuery`). */
-  consumeToken(accountId: string, query: ConsumeQuery): Promise<TokenRecord | null>
-  /** Deletes the account's tokens of these kinds (all kinds when omitted); returns how many. */
-  deleteTokens(accountId: string, kinds?: string[]): Promise<number>
-
-  // ── identities (OAuth2 logins) ───────────────────────────────────────────
   /**
-   * Attaches an identity to its account. Atomic claim: a (`provider`, `providerUid`) pair
-   * belongs to at most one identity; `{ok:false}` when it is taken (or the account is gone).
+   * Atomically finds, deletes and returns the live token of `query.kinds` (or only `query.id`)
+   * whose `secretHash` matches, with `failures` as counted so far; of concurrent callers exactly
+   * one gets it. Tokens with `expiresAt <= query.now` never match. On a miss, every candidate
+   * whose `maxFailures` > 0 counts one failure, and one that reaches `maxFailures` is deleted
+   * (the right secret no longer redeems it). Null when nothing matched.
+   */
+  consumeToken(accountId: string, query: ConsumeQuery): Promise<TokenRecord | null>
+  /** Deletes the account's tokens of these kinds (all kinds when omitted, none for `[]`); returns how many. */
+  deleteTokens(accountId: string, kinds?: string[]): Promise<number>
+}
+
+/** OAuth2 identities, each under its account, and the uniqueness of (provider, provider uid). */
+export interface IdentityStore {
+  /**
+   * Attaches an identity to its account and claims its (`provider`, `providerUid`) pair in one
+   * atomic step: of racing inserts of one pair, exactly one succeeds. `{ok:false,
+   * conflict:'identity'}` when the pair or the identity id is taken, `'missing'` when the
+   * account does not exist; either way nothing is stored or claimed. `providerUid` is opaque
+   * text of any length and characters.
    */
   insertIdentity(identity: IdentityRecord): Promise<{ ok: true } | { ok: false; conflict: 'identity' | 'missing' }>
-  /** The account id owning (`provider`, `providerUid`), or null. */
+  /** The account id owning (`provider`, `providerUid`), or null. Exact match on both. */
   findIdentityOwner(provider: string, providerUid: string): Promise<string | null>
-  /** The account's identities, oldest first. */
+  /** The account's identities, oldest `createdAt` first (`[]` when none). */
   listIdentities(accountId: string): Promise<IdentityRecord[]>
+  /** The identity of this account, or null (also when it belongs to another account). */
   getIdentity(accountId: string, identityId: string): Promise<IdentityRecord | null>
-  /** Overwrites an existing identity (token refresh); false when it no longer exists. Provider and uid must not change. */
+  /**
+   * Overwrites an existing identity (a token refresh); false when it no longer exists.
+   * `provider` and `providerUid` must not change: a call that changes them throws a `TypeError`.
+   */
   replaceIdentity(identity: IdentityRecord): Promise<boolean>
-  /** Deletes the identity and releases its (`provider`, `providerUid`) claim. */
+  /** Deletes the identity and releases its (`provider`, `providerUid`) claim; false when it did not exist. */
   deleteIdentity(accountId: string, identityId: string): Promise<boolean>
+}
 
-  // ── single-use values not tied to an account (OAuth2 state) ──────────────
-  /** Stores `value` under `key` for `ttlMs`; an existing value is replaced. */
+/** Single-use values not tied to an account (OAuth2 state between redirect and callback). */
+export interface OnceStore {
+  /** Stores `value` under `key` for `ttlMs`; an existing value is replaced, and so is its lifetime. */
   putOnce(key: string, value: string, ttlMs: number): Promise<void>
-  /** Returns and deletes the value in one atomic step (GETDEL): only one caller gets it. */
+  /** Returns and deletes the value in one atomic step: of concurrent callers only one gets it; null when absent or expired. */
   takeOnce(key: string): Promise<string | null>
+}
 
-  // ── counters ─────────────────────────────────────────────────────────────
-  /** Counts one hit on `key` in a fixed window of `windowSeconds` (the first hit starts the window). Atomic. */
+/** Fixed-window counters shared by every process using the store (rate limits, MFA failure budget). */
+export interface CounterStore {
+  /**
+   * Counts one hit on `key` and answers the count in the current window (this hit included)
+   * and the milliseconds left in it, in one atomic step: concurrent hits are all counted. The
+   * first hit opens a window of `windowSeconds`; later hits do not extend it (the window does
+   * not slide); after it closes, the next hit opens a new one at count 1.
+   */
   hit(key: string, windowSeconds: number): Promise<HitResult>
+  /** Forgets the counter (no-op when absent): the next hit opens a new window. */
   resetHits(key: string): Promise<void>
   /**
    * Hits counted on `key` in its current window and the time left in it, without adding one
@@ -239,7 +305,14 @@ export interface Store {
    * attempt and `hit` only when it fails.
    */
   peekHits(key: string): Promise<HitResult>
+}
 
-  /** Releases connections the store opened itself. */
+/** Everything the core stores. See the file's header and docs/store.md. */
+export interface Store extends AccountStore, SessionStore, TokenStore, IdentityStore, OnceStore, CounterStore {
+  /**
+   * Releases what the store opened itself (connections, timers); it must not close a client
+   * the application passed in. The application calls it (`accounts.store.close()`) at
+   * shutdown; the core never does, and makes no call after it.
+   */
   close(): Promise<void>
 }

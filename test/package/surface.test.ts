@@ -42,7 +42,7 @@ describe('package surface (express-accounts installed in another project)', func
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
-  for (const entry of ['.', './strategies']) {
+  for (const entry of ['.', './strategies', './testing']) {
     it(`exports "${entry}" with existing types and code files`, function () {
       const target = exportsMap[entry]
       assert.ok(target && typeof target === 'object', `package.json exports["${entry}"] must be an object`)
@@ -91,6 +91,8 @@ console.log(JSON.stringify({ email: account.email, sessionUser: signIn.session.a
     const source = `
 import { createAccounts, MemoryStore, RedisStore, type AccountsOptions, type ExpressAccounts, type Store, type AccountModel } from 'express-accounts'
 import * as strategies from 'express-accounts/strategies'
+// No @types/mocha here (types: []): the testing entry's declarations must not need them.
+import { storeContract, makeAccount, type StoreContractOptions } from 'express-accounts/testing'
 
 const options: AccountsOptions = { store: new MemoryStore(), project: 'surface', apiKeys: ['a-server-key-of-16+'] }
 const accounts: ExpressAccounts = createAccounts(options)
@@ -101,7 +103,9 @@ accounts.requireSession({ redirectTo: '/login' })
 type GuardedRequest = Parameters<ReturnType<ExpressAccounts['requireSession']>>[0]
 const email = (req: GuardedRequest): string | undefined => req.account?.email
 const sessionId = (req: GuardedRequest): string | undefined => req.accountSession?.$id
-void [store, model, strategies, email, sessionId]
+const contractOptions: StoreContractOptions = { cleanup: async (s: Store) => { await s.getAccount(makeAccount().id) } }
+const declareContract = (): void => storeContract('MemoryStore', () => new MemoryStore(), contractOptions)
+void [store, model, strategies, email, sessionId, declareContract]
 `
     await writeFile(join(dir, 'check.ts'), source)
     await writeFile(

@@ -13,7 +13,7 @@ import { MemoryStore } from '../../lib/store/memory-store.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import type { Store } from '../../lib/store/store.js'
 import { connectedClient, deleteByPrefix, redisUrl, requireRedisOrSkip, uniquePrefix, type TestRedisClient } from '../support/redis.js'
-import { makeAccount, makeToken, uid } from './fixtures.js'
+import { makeAccount, makeToken, uid } from '../../lib/testing/fixtures.js'
 
 function nested(depth: number): Record<string, unknown> {
   let value: Record<string, unknown> = {}

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { MemoryStore } from '../../lib/store/memory-store.js'
-import { storeContract } from './contract.js'
+import { storeContract } from '../../lib/testing/index.js'
 
-storeContract('MemoryStore', async () => new MemoryStore())
+storeContract('MemoryStore', () => new MemoryStore())
 
 describe('MemoryStore', () => {
   it('warns once per process when constructed in production', async function () {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.js'
 import { describeRedis, uniquePrefix } from '../support/redis.js'
-import { storeContract } from './contract.js'
-import { makeAccount, makeSession } from './fixtures.js'
+import { storeContract } from '../../lib/testing/index.js'
+import { makeAccount, makeSession } from '../../lib/testing/fixtures.js'
 
 // The whole contract again, on a 3-master cluster: any multi-key command or script spanning
 // slots fails here with CROSSSLOT, which a single server would silently accept.

@@ -7,8 +7,8 @@ import type { RedisStoreOptions } from '../../lib/store/redis-store.js'
 import type { Store } from '../../lib/store/store.js'
 import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, redisUrl, uniquePrefix } from '../support/redis.js'
 import type { TestRedisClient } from '../support/redis.js'
-import { storeContract } from './contract.js'
-import { makeAccount, makeIdentity, makeSession, makeToken, uid } from './fixtures.js'
+import { storeContract } from '../../lib/testing/index.js'
+import { makeAccount, makeIdentity, makeSession, makeToken, uid } from '../../lib/testing/fixtures.js'
 
 describeRedis('RedisStore', function () {
   let client: TestRedisClient
@@ -21,7 +21,7 @@ describeRedis('RedisStore', function () {
     const store = new RedisStore({ client, prefix })
     prefixes.set(store, prefix)
     return store
-  }, async (store) => { await deleteByPrefix(client, prefixes.get(store)!) })
+  }, { cleanup: async (store) => { await deleteByPrefix(client, prefixes.get(store)!) } })
 
   describe('Redis specifics', () => {
     let prefix: string

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
 import { makeAccount, makeSession, sleep, T0, uid } from './fixtures.js'
 import type { StoreHandle } from './fixtures.js'
+import { bdd, slow } from './bdd.js'
 
 const LONG = { maxSessions: 10, ttlMs: 60_000 }
 
 export function sessionTests(h: StoreHandle): void {
+  const { it } = bdd()
   it('creates, gets and lists sessions oldest first', async () => {
     const a = uid()
     const mid = makeSession(a, { createdAt: T0 + 1 })
@@ -77,7 +79,7 @@ export function sessionTests(h: StoreHandle): void {
   })
 
   it('expires sessions after ttlMs, and expired ones leave the cap', async function () {
-    this.slow(1000)
+    slow(this, 1000)
     const acc = makeAccount()
     await h.store.insertAccount(acc)
     const short = makeSession(acc.id, { createdAt: T0 })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import type { AccountRecord, IdentityRecord, SessionRecord, Store, TokenRecord } from '../../lib/store/store.js'
+import type { AccountRecord, IdentityRecord, SessionRecord, Store, TokenRecord } from '../store/store.js'
 
-/** Filled by the contract's beforeEach: a fresh, empty store for every test. */
+/** Filled by the contract's beforeEach: the empty store `makeStore` gave for this test. */
 export interface StoreHandle {
   store: Store
 }

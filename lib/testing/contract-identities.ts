@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { makeAccount, makeIdentity, T0, uid } from './fixtures.js'
 import type { StoreHandle } from './fixtures.js'
+import { bdd } from './bdd.js'
 
 export function identityTests(h: StoreHandle): void {
+  const { it } = bdd()
   const account = async () => {
     const a = makeAccount()
     assert.deepEqual(await h.store.insertAccount(a), { ok: true })

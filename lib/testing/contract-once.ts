@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { sleep, uid } from './fixtures.js'
 import type { StoreHandle } from './fixtures.js'
+import { bdd, slow } from './bdd.js'
 
 export function onceTests(h: StoreHandle): void {
+  const { it } = bdd()
   it('returns a value once, then null', async () => {
     const key = `state:${uid()}`
     const value = JSON.stringify({ redirect: 'https://app.example.com/?a=1&b={x}', verifier: 'ü🙂' })
@@ -21,7 +23,7 @@ export function onceTests(h: StoreHandle): void {
   })
 
   it('forgets a value after its ttl', async function () {
-    this.slow(2000)
+    slow(this, 2000)
     const [short, long] = [`state:${uid()}`, `state:${uid()}`]
     await h.store.putOnce(short, 'short', 100)
     await h.store.putOnce(long, 'long', 60_000)
@@ -31,7 +33,7 @@ export function onceTests(h: StoreHandle): void {
   })
 
   it('replaces a value (and its ttl) on a second put', async function () {
-    this.slow(2000)
+    slow(this, 2000)
     const key = `state:${uid()}`
     await h.store.putOnce(key, 'first', 100)
     await h.store.putOnce(key, 'second', 60_000)

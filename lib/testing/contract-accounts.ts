@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
-import type { AccountRecord } from '../../lib/store/store.js'
+import type { AccountRecord } from '../store/store.js'
 import { makeAccount, makeSession, makeToken, uid } from './fixtures.js'
 import type { StoreHandle } from './fixtures.js'
+import { bdd } from './bdd.js'
 
 const bump = (a: AccountRecord, over: Partial<AccountRecord> = {}): AccountRecord => ({ ...a, rev: a.rev + 1, ...over })
 
 export function accountTests(h: StoreHandle): void {
+  const { it } = bdd()
   it('inserts, gets and finds by email and phone', async () => {
     const a = makeAccount({ phone: '+15550001' })
     assert.deepEqual(await h.store.insertAccount(a), { ok: true })

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
 import { sleep, uid } from './fixtures.js'
 import type { StoreHandle } from './fixtures.js'
+import { bdd, slow } from './bdd.js'
 
 export function counterTests(h: StoreHandle): void {
+  const { it } = bdd()
   it('counts hits in a fixed window and starts over after it', async function () {
-    this.slow(3000)
+    slow(this, 3000)
     const key = `login:${uid()}`
     const first = await h.store.hit(key, 1)
     assert.equal(first.count, 1)
@@ -31,8 +33,9 @@ export function counterTests(h: StoreHandle): void {
 }
 
 export function peekTests(h: StoreHandle): void {
+  const { it } = bdd()
   it('peeks at a counter without counting: its count and time left, zeros when absent or expired', async function () {
-    this.slow(3000)
+    slow(this, 3000)
     const key = `peek:${uid()}`
     assert.deepEqual(await h.store.peekHits(key), { count: 0, resetMs: 0 })
     const first = await h.store.hit(key, 1)

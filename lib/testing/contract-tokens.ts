@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict'
-import type { ConsumeQuery, TokenRecord } from '../../lib/store/store.js'
+import type { ConsumeQuery, TokenRecord } from '../store/store.js'
 import { makeToken, T0, uid } from './fixtures.js'
 import type { StoreHandle } from './fixtures.js'
+import { bdd } from './bdd.js'
 
 const TTL = 60_000
 const q = (t: TokenRecord, over: Partial<ConsumeQuery> = {}): ConsumeQuery =>
   ({ kinds: [t.kind], secretHash: 'right', now: T0 + 1000, ...over })
 
 export function tokenTests(h: StoreHandle): void {
+  const { it } = bdd()
   it('returns a matching token once and deletes it', async () => {
     const t = makeToken(uid())
     await h.store.putToken(t, TTL)
