@@ -1,0 +1,111 @@
+import { startCluster } from '../test/support/redis-cluster.js'
+import { startRedisServer } from '../test/support/redis-server.js'
+import { RedisProbe, type RedisDelta } from './redis-probe.js'
+import { runLoad, type LoadOptions, type LoadResult } from './run-load.js'
+import { seedAccounts, type SeedReport } from './seed-accounts.js'
+import { ServerProcess } from './server-process.js'
+import { BENCH_EMAIL, listSessionIds, signIn } from './servers/appwrite-client.js'
+import type { Variant } from './variants.js'
+
+export interface StartOptions {
+  bcryptCost: number
+  seedAccounts: number
+  sessionsPerAccount: number
+}
+
+/** One load window: the load generator's figures plus what the server and Redis spent on it. */
+export interface WindowResult extends LoadResult {
+  /** Server CPU (user + system) during the window, µs. */
+  cpuMicros: number
+  /** Requests the server received during the window (the per-request figures divide by this). */
+  served: number
+  redis: RedisDelta | null
+}
+
+const PREFIX = 'acc:'
+
+/**
+ * A variant with everything it runs on: its server child and, when it uses Redis, a
+ * `redis-server` (or 3-master Cluster) of its own, so `INFO` deltas around its windows count
+ * only its requests and no other variant's keys share its keyspace.
+ */
+export class RunningVariant {
+  readonly variant: Variant
+  readonly server: ServerProcess
+  readonly probe: RedisProbe | null
+  readonly seeding: SeedReport | null
+  readonly #stopRedis: () => Promise<void>
+
+  private constructor(variant: Variant, server: ServerProcess, probe: RedisProbe | null, seeding: SeedReport | null, stopRedis: () => Promise<void>) {
+    this.variant = variant
+    this.server = server
+    this.probe = probe
+    this.seeding = seeding
+    this.#stopRedis = stopRedis
+  }
+
+  static async start(variant: Variant, options: StartOptions): Promise<RunningVariant> {
+    let url: string | undefined
+    let nodes: string[] = []
+    let stopRedis = async (): Promise<void> => undefined
+    if (variant.redis === 'single' || variant.redis === 'seeded') {
+      const redis = await startRedisServer()
+      url = redis.url
+      nodes = [url]
+      stopRedis = () => redis.stop()
+    } else if (variant.redis === 'cluster') {
+      const cluster = await startCluster(3)
+      stopRedis = () => cluster.stop()
+      url = cluster.rootUrl
+      nodes = await RedisProbe.clusterMasters(url).catch(async (err: unknown) => {
+        await stopRedis()
+        throw err
+      })
+    }
+    let server: ServerProcess | undefined
+    try {
+      server = await ServerProcess.start(variant.name, { ...variant.server, redisUrl: url, cluster: variant.redis === 'cluster', bcryptCost: options.bcryptCost, prefix: PREFIX })
+      let seeding: SeedReport | null = null
+      if (variant.redis === 'seeded') {
+        if (!server.userId || !url) throw new Error(`${variant.name}: nothing to seed from`)
+        // The template account gets as many sessions as each seeded one will have (the measured one among them).
+        const origin = `http://127.0.0.1:${server.port}`
+        for (let i = 1; i < options.sessionsPerAccount; i++) await signIn(origin, BENCH_EMAIL)
+        const sessionValue = (await server.request()).headers['x-appwrite-session']
+        const sessionIds = await listSessionIds(origin, sessionValue)
+        seeding = await seedAccounts(url, { userId: server.userId, email: BENCH_EMAIL, sessionIds }, options.seedAccounts)
+      }
+      const probe = nodes.length > 0 ? await RedisProbe.connect(nodes) : null
+      return new RunningVariant(variant, server, probe, seeding, stopRedis)
+    } catch (err) {
+      await server?.stop()
+      await stopRedis()
+      throw err
+    }
+  }
+
+  /**
+   * Loads the server and reads its CPU and Redis counters right around the load, so the
+   * deltas cover the window and nothing else (the probe's own INFO is taken off).
+   */
+  async window(load: LoadOptions): Promise<WindowResult> {
+    const request = await this.server.request()
+    const before = await this.probe?.snapshot()
+    const start = await this.server.counters()
+    const result = await runLoad(this.server.port, request, load)
+    const end = await this.server.counters()
+    const after = await this.probe?.snapshot()
+    return {
+      ...result,
+      cpuMicros: end.cpuMicros - start.cpuMicros,
+      served: end.requests - start.requests,
+      redis: before && after ? this.probe!.delta(before, after) : null,
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.probe?.close()
+    await this.server.stop()
+    await this.#stopRedis()
+  }
+}
