@@ -42,7 +42,7 @@ export function resultsMarkdown(r: RunRecord): string {
   ]), '')
 
   out.push('## `GET /me`', '')
-  out.push('Ratio: median over rounds of the variant\'s req/s ÷ bare Express\'s req/s in the same round. CPU ratio: the same read from server CPU per request (bare Express µs ÷ the variant\'s µs), steadier when the load generator shares the cores. Redis commands per request are counted over all measured windows (`INFO commandstats`); round trips and writes per request come from a separate probe of 200 sequential requests (`total_reads_processed`, `rdb_changes_since_last_save`).', '')
+  out.push('Ratio: median over rounds of the variant\'s req/s ÷ bare Express\'s req/s in the same round. CPU ratio: the same read from server CPU per request (bare Express µs ÷ the variant\'s µs), steadier when the load generator shares the cores. Redis commands per request are counted over all measured windows (`INFO commandstats`, which also counts the commands a Lua script runs) and divided by the requests the server received; round trips and writes per request come from a separate probe of 200 sequential requests (`total_reads_processed`, `rdb_changes_since_last_save`).', '')
   out.push(table(
     ['variant', 'ratio', 'CPU ratio', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'Redis cmds/req', 'round trips/req', 'writes/req', 'failed'],
     me.map((s) => [s.variant.label + ` (\`${s.variant.name}\`)`, f(s.ratio), f(s.cpuRatio), int(s.rps), f(s.p50, 1), f(s.p99, 1), int(s.cpuPerRequest),

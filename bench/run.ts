@@ -37,8 +37,15 @@ async function main(options: BenchOptions): Promise<number> {
     return failed ? 1 : 0
   }
   const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
-  const markdown = resultsMarkdown(await fullRun(options, variants, command))
+  const record = await fullRun(options, variants, command)
+  const markdown = resultsMarkdown(record)
   console.log(markdown)
+  // Figures from a run where requests failed measure the failure path, not the variant: no record.
+  const failed = record.summaries.filter((s) => s.failures > 0)
+  if (failed.length > 0) {
+    console.error(`[bench] requests failed in ${failed.map((s) => `${s.variant.name} (${s.failures})`).join(', ')}${options.write ? `; ${options.write} not written` : ''}`)
+    return 1
+  }
   if (options.write) {
     writeFileSync(options.write, `${markdown}\n`)
     console.error(`[bench] wrote ${options.write}`)

@@ -9,8 +9,6 @@ import type { Variant } from './variants.js'
 
 export interface StartOptions {
   bcryptCost: number
-  seedAccounts: number
-  sessionsPerAccount: number
 }
 
 /** One load window: the load generator's figures plus what the server and Redis spent on it. */
@@ -33,14 +31,15 @@ export class RunningVariant {
   readonly variant: Variant
   readonly server: ServerProcess
   readonly probe: RedisProbe | null
-  readonly seeding: SeedReport | null
+  seeding: SeedReport | null = null
+  readonly #redisUrl: string | null
   readonly #stopRedis: () => Promise<void>
 
-  private constructor(variant: Variant, server: ServerProcess, probe: RedisProbe | null, seeding: SeedReport | null, stopRedis: () => Promise<void>) {
+  private constructor(variant: Variant, server: ServerProcess, probe: RedisProbe | null, redisUrl: string | null, stopRedis: () => Promise<void>) {
     this.variant = variant
     this.server = server
     this.probe = probe
-    this.seeding = seeding
+    this.#redisUrl = redisUrl
     this.#stopRedis = stopRedis
   }
 
@@ -65,23 +64,29 @@ export class RunningVariant {
     let server: ServerProcess | undefined
     try {
       server = await ServerProcess.start(variant.name, { ...variant.server, redisUrl: url, cluster: variant.redis === 'cluster', bcryptCost: options.bcryptCost, prefix: PREFIX })
-      let seeding: SeedReport | null = null
-      if (variant.redis === 'seeded') {
-        if (!server.userId || !url) throw new Error(`${variant.name}: nothing to seed from`)
-        // The template account gets as many sessions as each seeded one will have (the measured one among them).
-        const origin = `http://127.0.0.1:${server.port}`
-        for (let i = 1; i < options.sessionsPerAccount; i++) await signIn(origin, BENCH_EMAIL)
-        const sessionValue = (await server.request()).headers['x-appwrite-session']
-        const sessionIds = await listSessionIds(origin, sessionValue)
-        seeding = await seedAccounts(url, { userId: server.userId, email: BENCH_EMAIL, sessionIds }, options.seedAccounts)
-      }
       const probe = nodes.length > 0 ? await RedisProbe.connect(nodes) : null
-      return new RunningVariant(variant, server, probe, seeding, stopRedis)
+      return new RunningVariant(variant, server, probe, url ?? null, stopRedis)
     } catch (err) {
       await server?.stop()
       await stopRedis()
       throw err
     }
+  }
+
+  /**
+   * Fills this variant's Redis with `accounts` copies of the bench account, each with
+   * `sessionsPerAccount` sessions. The bench account first gets that many sessions itself (the
+   * measured one among them), so it is the template for every copy.
+   */
+  async seed(accounts: number, sessionsPerAccount: number): Promise<SeedReport> {
+    const url = this.#redisUrl
+    if (!this.server.userId || !url) throw new Error(`${this.variant.name}: nothing to seed from`)
+    const origin = `http://127.0.0.1:${this.server.port}`
+    for (let i = 1; i < sessionsPerAccount; i++) await signIn(origin, BENCH_EMAIL)
+    const sessionValue = (await this.server.request()).headers['x-appwrite-session']
+    const sessionIds = await listSessionIds(origin, sessionValue)
+    this.seeding = await seedAccounts(url, { userId: this.server.userId, email: BENCH_EMAIL, sessionIds }, accounts)
+    return this.seeding
   }
 
   /**
