@@ -1,11 +1,11 @@
 import type { BenchOptions } from './bench-options.js'
 import { machineInfo } from './machine-info.js'
-import { measureRedisMemory } from './redis-memory.js'
+import { measureRedisMemory } from './measure-redis-memory.js'
 import type { RunRecord } from './results-markdown.js'
 import type { WindowResult } from './running-variant.js'
 import { startAll, stopAll } from './start-all.js'
 import { summarize, type Rounds } from './summarize.js'
-import { evaluateTargets } from './targets.js'
+import { evaluateTargets } from './evaluate-targets.js'
 import type { Variant } from './variants.js'
 
 /** Sequential requests per Redis variant after the rounds, to count round trips and writes of one request. */
@@ -45,7 +45,7 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
       rounds.push(windows)
     }
     const probes = new Map<string, WindowResult>()
-    for (const r of running.filter((x) => x.probe)) probes.set(r.variant.name, await r.window({ connections: 1, amount: PROBE_REQUESTS }))
+    for (const r of running.filter((x) => x.probe)) probes.set(r.variant.name, await r.window({ connections: 1, sequential: PROBE_REQUESTS }))
     const summaries = summarize(variants, rounds, probes)
     return {
       command,

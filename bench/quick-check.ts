@@ -30,7 +30,7 @@ export async function quickCheck(options: BenchOptions, variants: Variant[]): Pr
 }
 
 async function check(r: RunningVariant): Promise<QuickRow> {
-  const w = await r.window({ connections: 1, amount: REQUESTS })
+  const w = await r.window({ connections: 1, sequential: REQUESTS })
   const problems: string[] = []
   const statuses = Object.entries(w.statuses).map(([code, n]) => `${n}×${code}`).join(' ') || 'none'
   const request = await r.server.request()

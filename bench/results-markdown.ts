@@ -1,10 +1,10 @@
 import os from 'node:os'
 import type { BenchOptions } from './bench-options.js'
 import type { MachineInfo } from './machine-info.js'
-import type { RedisMemoryReport } from './redis-memory.js'
+import type { RedisMemoryReport } from './measure-redis-memory.js'
 import type { SeedReport } from './seed-accounts.js'
 import type { VariantSummary } from './summarize.js'
-import type { TargetResult } from './targets.js'
+import type { TargetResult } from './evaluate-targets.js'
 
 export interface RunRecord {
   command: string
