@@ -3,6 +3,7 @@ import { startRedisServer } from '../test/support/redis-server.js'
 import { RedisProbe, type RedisDelta } from './redis-probe.js'
 import { runLoad, type LoadOptions, type LoadResult } from './run-load.js'
 import { seedAccounts, type SeedReport } from './seed-accounts.js'
+import type { ChildCounters } from './server-child.js'
 import { ServerProcess } from './server-process.js'
 import { BENCH_EMAIL, listSessionIds, signIn } from './servers/appwrite-client.js'
 import type { Variant } from './variants.js'
@@ -21,6 +22,8 @@ export interface WindowResult extends LoadResult {
 }
 
 const PREFIX = 'acc:'
+/** How long a server may take to finish the requests in flight when a window ends, ms. */
+const DRAIN_TIMEOUT_MS = 60_000
 
 /**
  * A variant with everything it runs on: its server child and, when it uses Redis, a
@@ -91,20 +94,33 @@ export class RunningVariant {
 
   /**
    * Loads the server and reads its CPU and Redis counters right around the load, so the
-   * deltas cover the window and nothing else (the probe's own INFO is taken off).
+   * deltas cover the window and nothing else (the probe's own INFO is taken off). The end is
+   * read once the server has finished every request it received (a bcrypt still running when
+   * autocannon stops would otherwise be counted but not paid for), so per-request figures
+   * divide whole costs by whole requests.
    */
   async window(load: LoadOptions): Promise<WindowResult> {
     const request = await this.server.request()
     const before = await this.probe?.snapshot()
     const start = await this.server.counters()
     const result = await runLoad(this.server.port, request, load)
-    const end = await this.server.counters()
+    const end = await this.#drained()
     const after = await this.probe?.snapshot()
     return {
       ...result,
       cpuMicros: end.cpuMicros - start.cpuMicros,
       served: end.requests - start.requests,
       redis: before && after ? this.probe!.delta(before, after) : null,
+    }
+  }
+
+  async #drained(): Promise<ChildCounters> {
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS
+    for (;;) {
+      const c = await this.server.counters()
+      if (c.settled >= c.requests) return c
+      if (Date.now() > deadline) throw new Error(`${this.variant.name}: ${c.requests - c.settled} requests still running ${DRAIN_TIMEOUT_MS / 1000} s after the load ended`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
 

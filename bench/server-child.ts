@@ -10,8 +10,8 @@ import type { BenchServer, ServerConfig, ServerKind } from './servers/bench-serv
 
 export type ChildRequest = { id: number; type: 'request' | 'counters' | 'stop' }
 
-/** A child's running totals: CPU time (user + system, every thread: bcrypt runs on libuv's pool), µs, and requests received. */
-export interface ChildCounters { cpuMicros: number; requests: number }
+/** A child's running totals: CPU time (user + system, every thread: bcrypt runs on libuv's pool), µs, and requests received and done with. */
+export interface ChildCounters { cpuMicros: number; requests: number; settled: number }
 export type ChildMessage =
   | { type: 'ready'; port: number; userId?: string }
   | { type: 'failed'; error: string }
@@ -36,10 +36,15 @@ async function main(): Promise<void> {
   await once(http, 'listening')
   const port = (http.address() as AddressInfo).port
   // Counted by the server, not the load generator: autocannon drops the answers still in
-  // flight when a window ends, and those requests did cost CPU and Redis commands.
+  // flight when a window ends, and those requests did cost CPU and Redis commands. A response
+  // closes whether it was sent or its connection went away first.
   let requests = 0
-  http.on('request', () => {
+  let settled = 0
+  http.on('request', (_req, res) => {
     requests++
+    res.on('close', () => {
+      settled++
+    })
   })
   const origin = `http://127.0.0.1:${port}`
   const { userId } = await server.prepare(origin)
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
       if (msg.type === 'request') send({ id: msg.id, type: 'reply', value: await server.request(origin) })
       if (msg.type === 'counters') {
         const { user, system } = process.cpuUsage()
-        send({ id: msg.id, type: 'reply', value: { cpuMicros: user + system, requests } satisfies ChildCounters })
+        send({ id: msg.id, type: 'reply', value: { cpuMicros: user + system, requests, settled } satisfies ChildCounters })
       }
       if (msg.type === 'stop') {
         http.closeAllConnections()
