@@ -23,7 +23,7 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
   const machine = machineInfo()
   const memory = variants.some((v) => v.name === 'rs-header') ? await measureRedisMemory() : null
   log(`starting ${variants.length} servers${variants.some((v) => v.redis === 'seeded') ? ` (seeding ${options.seedAccounts.toLocaleString('en-US')} accounts)` : ''}…`)
-  const running = await startAll(variants, options)
+  const running = await startAll(variants, { ...options, shareProcess: false })
   try {
     const seeded = running.find((r) => r.seeding)
     const seedMemoryBytes = seeded?.probe ? Number(await seeded.probe.infoField('memory', 'used_memory')) : null

@@ -19,7 +19,7 @@ export interface QuickRow {
  * honest), and `requireSession()` must cost at most one command, one round trip and no write.
  */
 export async function quickCheck(options: BenchOptions, variants: Variant[]): Promise<QuickRow[]> {
-  const running = await startAll(variants, options)
+  const running = await startAll(variants, { ...options, shareProcess: true })
   try {
     const rows: QuickRow[] = []
     for (const r of running) rows.push(await check(r))

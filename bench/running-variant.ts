@@ -1,16 +1,11 @@
-import { startCluster } from '../test/support/redis-cluster.js'
-import { startRedisServer } from '../test/support/redis-server.js'
-import { RedisProbe, type RedisDelta } from './redis-probe.js'
+import type { RedisProbe, RedisDelta } from './redis-probe.js'
 import { runLoad, type LoadOptions, type LoadResult } from './run-load.js'
 import { seedAccounts, type SeedReport } from './seed-accounts.js'
 import type { ChildCounters } from './server-child.js'
-import { ServerProcess } from './server-process.js'
+import type { ServerProcess } from './server-process.js'
 import { BENCH_EMAIL, listSessionIds, signIn } from './servers/appwrite-client.js'
+import type { VariantRedis } from './variant-redis.js'
 import type { Variant } from './variants.js'
-
-export interface StartOptions {
-  bcryptCost: number
-}
 
 /** One load window: the load generator's figures plus what the server and Redis spent on it. */
 export interface WindowResult extends LoadResult {
@@ -21,7 +16,6 @@ export interface WindowResult extends LoadResult {
   redis: RedisDelta | null
 }
 
-const PREFIX = 'acc:'
 /** How long a server may take to finish the requests in flight when a window ends, ms. */
 const DRAIN_TIMEOUT_MS = 60_000
 
@@ -35,45 +29,13 @@ export class RunningVariant {
   readonly server: ServerProcess
   readonly probe: RedisProbe | null
   seeding: SeedReport | null = null
-  readonly #redisUrl: string | null
-  readonly #stopRedis: () => Promise<void>
+  readonly #redis: VariantRedis | null
 
-  private constructor(variant: Variant, server: ServerProcess, probe: RedisProbe | null, redisUrl: string | null, stopRedis: () => Promise<void>) {
+  constructor(variant: Variant, server: ServerProcess, probe: RedisProbe | null, redis: VariantRedis | null) {
     this.variant = variant
     this.server = server
     this.probe = probe
-    this.#redisUrl = redisUrl
-    this.#stopRedis = stopRedis
-  }
-
-  static async start(variant: Variant, options: StartOptions): Promise<RunningVariant> {
-    let url: string | undefined
-    let nodes: string[] = []
-    let stopRedis = async (): Promise<void> => undefined
-    if (variant.redis === 'single' || variant.redis === 'seeded') {
-      const redis = await startRedisServer()
-      url = redis.url
-      nodes = [url]
-      stopRedis = () => redis.stop()
-    } else if (variant.redis === 'cluster') {
-      const cluster = await startCluster(3)
-      stopRedis = () => cluster.stop()
-      url = cluster.rootUrl
-      nodes = await RedisProbe.clusterMasters(url).catch(async (err: unknown) => {
-        await stopRedis()
-        throw err
-      })
-    }
-    let server: ServerProcess | undefined
-    try {
-      server = await ServerProcess.start(variant.name, { ...variant.server, redisUrl: url, cluster: variant.redis === 'cluster', bcryptCost: options.bcryptCost, prefix: PREFIX })
-      const probe = nodes.length > 0 ? await RedisProbe.connect(nodes) : null
-      return new RunningVariant(variant, server, probe, url ?? null, stopRedis)
-    } catch (err) {
-      await server?.stop()
-      await stopRedis()
-      throw err
-    }
+    this.#redis = redis
   }
 
   /**
@@ -82,7 +44,7 @@ export class RunningVariant {
    * measured one among them), so it is the template for every copy.
    */
   async seed(accounts: number, sessionsPerAccount: number): Promise<SeedReport> {
-    const url = this.#redisUrl
+    const url = this.#redis?.url
     if (!this.server.userId || !url) throw new Error(`${this.variant.name}: nothing to seed from`)
     const origin = `http://127.0.0.1:${this.server.port}`
     for (let i = 1; i < sessionsPerAccount; i++) await signIn(origin, BENCH_EMAIL)
@@ -127,6 +89,6 @@ export class RunningVariant {
   async stop(): Promise<void> {
     await this.probe?.close()
     await this.server.stop()
-    await this.#stopRedis()
+    await this.#redis?.stop()
   }
 }
