@@ -19,12 +19,18 @@ function redisVariants(variants: Variant[]): Variant[] {
   return kept
 }
 
-async function main(options: BenchOptions): Promise<number> {
+async function main(options: BenchOptions, chosen: Variant[]): Promise<number> {
   if (options.help) {
     console.log(HELP)
     return 0
   }
-  const variants = redisVariants(selectVariants(options.variants))
+  let variants: Variant[]
+  try {
+    variants = redisVariants(chosen)
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}`)
+    return 1
+  }
   if (options.quick) {
     const rows = await quickCheck(options, variants)
     const width = Math.max(...rows.map((r) => r.variant.length))
@@ -54,13 +60,15 @@ async function main(options: BenchOptions): Promise<number> {
 }
 
 let options: BenchOptions
+let chosen: Variant[]
 try {
   options = parseBenchOptions(process.argv.slice(2))
+  chosen = selectVariants(options.variants)
 } catch (err) {
   console.error(`bench: ${(err as Error).message}`)
   process.exit(2)
 }
-main(options).then((code) => process.exit(code), (err: Error) => {
+main(options, chosen).then((code) => process.exit(code), (err: Error) => {
   console.error(err.stack ?? err.message)
   process.exit(1)
 })
