@@ -72,7 +72,7 @@ export function resultsMarkdown(r: RunRecord): string {
   }
 
   out.push('## Targets (issue 11)', '')
-  out.push('Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round.', '')
+  out.push('Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round; the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.', '')
   out.push(table(['target', 'required', 'measured', 'met'],
     r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')
 

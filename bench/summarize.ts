@@ -33,7 +33,8 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 
-const cpuPerRequest = (w: WindowResult) => w.cpuMicros / Math.max(1, w.served)
+/** Server CPU µs per request the server received in the window. */
+export const cpuPerRequest = (w: WindowResult) => w.cpuMicros / Math.max(1, w.served)
 
 /** Per round, `a`'s req/s over `b`'s; null for a round missing either. */
 export function perRoundRatios(rounds: Rounds, a: string, b: string, of: (w: WindowResult) => number = (w) => w.rps): (number | null)[] {
@@ -44,9 +45,9 @@ export function perRoundRatios(rounds: Rounds, a: string, b: string, of: (w: Win
   })
 }
 
-/** Median of `perRoundRatios`, or null when no round has both. */
-export function pairRatio(rounds: Rounds, a: string, b: string): number | null {
-  const ratios = perRoundRatios(rounds, a, b).filter((r): r is number => r !== null)
+/** Median of `perRoundRatios` (`of`: req/s by default), or null when no round has both. */
+export function pairRatio(rounds: Rounds, a: string, b: string, of?: (w: WindowResult) => number): number | null {
+  const ratios = perRoundRatios(rounds, a, b, of).filter((r): r is number => r !== null)
   return ratios.length > 0 ? median(ratios) : null
 }
 
