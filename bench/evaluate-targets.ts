@@ -1,0 +1,78 @@
+import { cpuPerRequest, median, pairRatio, type Rounds, type VariantSummary } from './summarize.js'
+
+export interface TargetResult {
+  target: string
+  required: string
+  /** The figure the verdict is read from, or why there is none. */
+  measured: string
+  /** null: not measured in this run. */
+  met: boolean | null
+}
+
+const ROUTES_WITH_ONE_READ = ['rs-header', 'rs-cookie', 'rs-jwt', 'rs-seeded', 'rs-cluster']
+
+/**
+ * Issue 11's targets, each read from this run's figures: a ratio is the median over rounds of
+ * the two variants' req/s in the same round, never figures from different rounds or runs. The
+ * verdict is read from req/s, as the issue states its targets.
+ */
+export function evaluateTargets(rounds: Rounds, summaries: VariantSummary[]): TargetResult[] {
+  const ran = new Set(summaries.map((s) => s.variant.name))
+  const ratio = (target: string, a: string, b: string, min: number): TargetResult => {
+    const required = `≥ ${min.toFixed(2)}×`
+    if (!ran.has(a) || !ran.has(b)) return { target, required, measured: `not measured (needs ${a} and ${b})`, met: null }
+    const r = pairRatio(rounds, a, b)
+    if (r === null) return { target, required, measured: 'no round with both', met: null }
+    // The same pair read from server CPU per request (b's µs ÷ a's): shown, not judged, as a check on a noisy machine.
+    const cpu = pairRatio(rounds, b, a, cpuPerRequest)
+    return { target, required, measured: `${r.toFixed(2)}× (by server CPU ${cpu === null ? '—' : cpu.toFixed(2)}×)`, met: r >= min }
+  }
+  const results = [
+    ratio('requireSession() header vs hand-written one round trip (Promise.all)', 'rs-header', 'bearer-all', 0.95),
+    ratio('requireSession() cookie vs hand-written one round trip (Promise.all)', 'rs-cookie', 'bearer-all', 0.95),
+    ratio('requireSession() header vs hand-written one round trip (execAsPipeline)', 'rs-header', 'bearer-pipeline', 0.9),
+    ratio('requireSession() cookie vs hand-written one round trip (execAsPipeline)', 'rs-cookie', 'bearer-pipeline', 0.9),
+    ratio('requireSession() header vs classic stack', 'rs-header', 'classic', 1.8),
+    ratio('requireSession() cookie vs classic stack', 'rs-cookie', 'classic', 1.8),
+    memoryVsRedis(rounds, ran),
+    ratio('requireSession() JWT vs passport-jwt (KeyObject)', 'rs-jwt', 'passport-jwt', 1.2),
+    { target: 'with client-side caching vs bare Express', required: '≥ 0.85×', measured: 'not measured: no client-side-cache variant yet (issue 11, item 3)', met: null },
+    ratio('sign-in vs raw bcrypt.compare, same cost and connections', 'signin', 'bcrypt', 0.9),
+    ratio('requireSession() with the seeded accounts vs one account', 'rs-seeded', 'rs-header', 0.95),
+    ratio('requireSession() on a 3-master Cluster vs single Redis', 'rs-cluster', 'rs-header', 0.9),
+    oneRead(summaries),
+    { target: 'Redis round trips on a client-side cache hit', required: '0', measured: 'not measured: no client-side-cache variant yet (issue 11, item 3)', met: null },
+  ]
+  return results
+}
+
+/** MemoryStore against the fastest Redis carrier of each round: no I/O must not lose to a network hop. */
+function memoryVsRedis(rounds: Rounds, ran: Set<string>): TargetResult {
+  const target = 'requireSession() MemoryStore vs the RedisStore carriers (fastest of header, cookie, JWT)'
+  const redis = ['rs-header', 'rs-cookie', 'rs-jwt'].filter((n) => ran.has(n))
+  if (!ran.has('rs-memory') || redis.length === 0) return { target, required: '≥ 1.00×', measured: 'not measured (needs rs-memory and a RedisStore carrier)', met: null }
+  const ratios = rounds.flatMap((r) => {
+    const mem = r.get('rs-memory')
+    const best = Math.max(...redis.map((n) => r.get(n)?.rps ?? 0))
+    return mem && best > 0 ? [mem.rps / best] : []
+  })
+  if (ratios.length === 0) return { target, required: '≥ 1.00×', measured: 'no round with both', met: null }
+  const m = median(ratios)
+  return { target, required: '≥ 1.00×', measured: `${m.toFixed(2)}×`, met: m >= 1 }
+}
+
+/** Every requireSession() Redis variant: round trips and writes from the sequential probe, commands under load. */
+function oneRead(summaries: VariantSummary[]): TargetResult {
+  const target = 'requireSession() Redis round trips and writes per request (no cache)'
+  const rows = summaries.filter((s) => ROUTES_WITH_ONE_READ.includes(s.variant.name) && s.roundTrips !== null)
+  if (rows.length === 0) return { target, required: '≤ 1 round trip, 0 writes', measured: 'not measured (no RedisStore variant ran)', met: null }
+  const trips = Math.max(...rows.map((s) => s.roundTrips!))
+  const writes = Math.max(...rows.map((s) => s.changesPerRequest!))
+  const commands = Math.max(...rows.map((s) => s.commandsPerRequest ?? 0))
+  return {
+    target,
+    required: '≤ 1 round trip, 0 writes',
+    measured: `at most ${trips.toFixed(2)} round trips, ${writes.toFixed(2)} writes, ${commands.toFixed(2)} commands per request (${rows.map((s) => s.variant.name).join(', ')})`,
+    met: trips <= 1 && writes === 0,
+  }
+}

@@ -1,0 +1,84 @@
+import os from 'node:os'
+import type { BenchOptions } from './bench-options.js'
+import type { MachineInfo } from './machine-info.js'
+import type { RedisMemoryReport } from './measure-redis-memory.js'
+import type { SeedReport } from './seed-accounts.js'
+import type { VariantSummary } from './summarize.js'
+import type { TargetResult } from './evaluate-targets.js'
+
+export interface RunRecord {
+  command: string
+  options: BenchOptions
+  machine: MachineInfo
+  summaries: VariantSummary[]
+  targets: TargetResult[]
+  memory: RedisMemoryReport | null
+  seeding: SeedReport | null
+  seedMemoryBytes: number | null
+  seconds: number
+}
+
+const f = (n: number | null, digits = 2) => (n === null || Number.isNaN(n) ? '—' : n.toFixed(digits))
+const int = (n: number) => Math.round(n).toLocaleString('en-US')
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+
+/** The results file: how and where it was measured, then every table the targets are read from. */
+export function resultsMarkdown(r: RunRecord): string {
+  const o = r.options
+  const me = r.summaries.filter((s) => s.variant.table === 'me')
+  const signIn = r.summaries.filter((s) => s.variant.table === 'sign-in')
+  const m = r.machine
+  const out: string[] = []
+  out.push('# Benchmark results', '')
+  out.push('Written by `npm run bench -- --write`; do not edit by hand (rerun it). See the README\'s Benchmark section for what is measured and how.', '')
+  out.push(table(['', ''], [
+    ['command', `\`${r.command}\``],
+    ['date', m.date],
+    ['machine', `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}`],
+    ['load average (1 min) at start → end', `${m.loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`],
+    ['Node / Redis', `${m.node} / ${m.redis}`],
+    ['load', `autocannon, ${o.connections} connections, ${o.duration} s per window, ${o.rounds} rounds (round-robin, start rotated each round), ${o.warmup} s warm-up per variant; ${Math.round(r.seconds)} s in all`],
+  ]), '')
+
+  out.push('## `GET /me`', '')
+  out.push('Ratio: median over rounds of the variant\'s req/s ÷ bare Express\'s req/s in the same round. CPU ratio: the same read from server CPU per request (bare Express µs ÷ the variant\'s µs), steadier when the load generator shares the cores. Redis commands per request are counted over all measured windows (`INFO commandstats`, which also counts the commands a Lua script runs) and divided by the requests the server received; round trips and writes per request come from a separate probe of 200 sequential requests (`total_reads_processed`, `rdb_changes_since_last_save`).', '')
+  out.push(table(
+    ['variant', 'ratio', 'CPU ratio', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'Redis cmds/req', 'round trips/req', 'writes/req', 'failed'],
+    me.map((s) => [s.variant.label + ` (\`${s.variant.name}\`)`, f(s.ratio), f(s.cpuRatio), int(s.rps), f(s.p50, 1), f(s.p99, 1), int(s.cpuPerRequest),
+      s.commandsPerRequest === null ? '—' : `${f(s.commandsPerRequest)} (${s.commandMix || 'none'})`, f(s.roundTrips), f(s.changesPerRequest), String(s.failures)]),
+  ), '')
+
+  if (signIn.length > 0) {
+    out.push('## Sign-in', '')
+    out.push(`bcrypt cost ${o.bcryptCost}, ${o.connections} connections. Ratio: req/s ÷ raw \`bcrypt.compare\`'s req/s in the same round.`, '')
+    out.push(table(['variant', 'ratio', 'CPU ratio', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failed'],
+      signIn.map((s) => [s.variant.label + ` (\`${s.variant.name}\`)`, f(s.ratio), f(s.cpuRatio), f(s.rps, 1), f(s.p50, 0), f(s.p99, 0), int(s.cpuPerRequest), String(s.failures)])), '')
+  }
+
+  if (r.memory || r.seeding) {
+    out.push('## Redis memory and seeded data', '')
+    const rows: string[][] = []
+    if (r.memory) {
+      rows.push(['bytes per account (`MEMORY USAGE` of the keys sign-up writes)', int(r.memory.perAccount)])
+      rows.push([`bytes per session (growth over ${r.memory.sessions} sign-ins)`, int(r.memory.perSession)])
+      rows.push(['keys', r.memory.keys.map((k) => `\`${k.key}\` ${int(k.bytes)}`).join('<br>')])
+    }
+    if (r.seeding) {
+      rows.push(['seeded (`rs-seeded`)', `${int(r.seeding.accounts)} accounts, ${int(r.seeding.sessions)} sessions in ${r.seeding.seconds.toFixed(1)} s (pipelined copies of the bench account's ${r.seeding.keysPerAccount} keys)`])
+      if (r.seedMemoryBytes !== null) rows.push(['`used_memory` of the seeded Redis', `${(r.seedMemoryBytes / 2 ** 20).toFixed(0)} MiB`])
+    }
+    out.push(table(['', ''], rows), '')
+  }
+
+  out.push('## Targets (issue 11)', '')
+  out.push('Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round; the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.', '')
+  out.push(table(['target', 'required', 'measured', 'met'],
+    r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')
+
+  out.push('## Per round', '')
+  out.push('Each round\'s ratio to its reference (bare Express; raw bcrypt for sign-in), to show the spread behind the medians.', '')
+  out.push(table(['variant', ...Array.from({ length: o.rounds }, (_, i) => `round ${i + 1}`)],
+    r.summaries.map((s) => [`\`${s.variant.name}\``, ...s.perRound.map((x) => f(x))])), '')
+  return out.join('\n')
+}

@@ -1,0 +1,94 @@
+import type { RedisProbe, RedisDelta } from './redis-probe.js'
+import { runLoad, type LoadOptions, type LoadResult } from './run-load.js'
+import { seedAccounts, type SeedReport } from './seed-accounts.js'
+import type { ChildCounters } from './server-child.js'
+import type { ServerProcess } from './server-process.js'
+import { BENCH_EMAIL, listSessionIds, signIn } from './servers/appwrite-client.js'
+import type { VariantRedis } from './variant-redis.js'
+import type { Variant } from './variants.js'
+
+/** One load window: the load generator's figures plus what the server and Redis spent on it. */
+export interface WindowResult extends LoadResult {
+  /** Server CPU (user + system) during the window, µs. */
+  cpuMicros: number
+  /** Requests the server received during the window (the per-request figures divide by this). */
+  served: number
+  redis: RedisDelta | null
+}
+
+/** How long a server may take to finish the requests in flight when a window ends, ms. */
+const DRAIN_TIMEOUT_MS = 60_000
+
+/**
+ * A variant with everything it runs on: its server child and, when it uses Redis, a
+ * `redis-server` (or 3-master Cluster) of its own, so `INFO` deltas around its windows count
+ * only its requests and no other variant's keys share its keyspace.
+ */
+export class RunningVariant {
+  readonly variant: Variant
+  readonly server: ServerProcess
+  readonly probe: RedisProbe | null
+  seeding: SeedReport | null = null
+  readonly #redis: VariantRedis | null
+
+  constructor(variant: Variant, server: ServerProcess, probe: RedisProbe | null, redis: VariantRedis | null) {
+    this.variant = variant
+    this.server = server
+    this.probe = probe
+    this.#redis = redis
+  }
+
+  /**
+   * Fills this variant's Redis with `accounts` copies of the bench account, each with
+   * `sessionsPerAccount` sessions. The bench account first gets that many sessions itself (the
+   * measured one among them), so it is the template for every copy.
+   */
+  async seed(accounts: number, sessionsPerAccount: number): Promise<SeedReport> {
+    const url = this.#redis?.url
+    if (!this.server.userId || !url) throw new Error(`${this.variant.name}: nothing to seed from`)
+    const origin = `http://127.0.0.1:${this.server.port}`
+    for (let i = 1; i < sessionsPerAccount; i++) await signIn(origin, BENCH_EMAIL)
+    const sessionValue = (await this.server.request()).headers['x-appwrite-session']
+    const sessionIds = await listSessionIds(origin, sessionValue)
+    this.seeding = await seedAccounts(url, { userId: this.server.userId, email: BENCH_EMAIL, sessionIds }, accounts)
+    return this.seeding
+  }
+
+  /**
+   * Loads the server and reads its CPU and Redis counters right around the load, so the
+   * deltas cover the window and nothing else (the probe's own INFO is taken off). The end is
+   * read once the server has finished every request it received (a bcrypt still running when
+   * autocannon stops would otherwise be counted but not paid for), so per-request figures
+   * divide whole costs by whole requests.
+   */
+  async window(load: LoadOptions): Promise<WindowResult> {
+    const request = await this.server.request()
+    const before = await this.probe?.snapshot()
+    const start = await this.server.counters()
+    const result = await runLoad(this.server.port, request, load)
+    const end = await this.#drained()
+    const after = await this.probe?.snapshot()
+    return {
+      ...result,
+      cpuMicros: end.cpuMicros - start.cpuMicros,
+      served: end.requests - start.requests,
+      redis: before && after ? this.probe!.delta(before, after) : null,
+    }
+  }
+
+  async #drained(): Promise<ChildCounters> {
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS
+    for (;;) {
+      const c = await this.server.counters()
+      if (c.settled >= c.requests) return c
+      if (Date.now() > deadline) throw new Error(`${this.variant.name}: ${c.requests - c.settled} requests still running ${DRAIN_TIMEOUT_MS / 1000} s after the load ended`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.probe?.close()
+    await this.server.stop()
+    await this.#redis?.stop()
+  }
+}
