@@ -1,7 +1,7 @@
 /**
  * The Store methods each part calls, so a host's custom store missing one is refused when the
  * account system is built (`options.store is missing …`), not on the first request that needs it.
- * Keep in step with the parts' code: `test/core/options.test.ts` checks every part's list.
+ * `test/core/options.test.ts` fails when code outside lib/store calls a store method no list names.
  */
 export const STORE_NEEDS = {
   Accounts: ['insertAccount', 'getAccount', 'findAccountId', 'replaceAccount', 'deleteAccount', 'listIdentities', 'deleteIdentity'],

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict'
+import { blankAccount } from '../../lib/core/account-records.js'
+import { Core } from '../../lib/core/core.js'
+import { SmtpMailer } from '../../lib/delivery/smtp-mailer.js'
+import { AccountsError } from '../../lib/errors.js'
+import { Mfa } from '../../lib/mfa/mfa.js'
+import { OAuth2 } from '../../lib/oauth2/oauth2.js'
+import { Passwords } from '../../lib/password.js'
+import { Recovery } from '../../lib/recovery.js'
+import { MemoryStore } from '../../lib/store/memory-store.js'
+import { FakeClock, SECRET, freshEmail } from '../support/app.js'
+import { extractLink, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
+
+// Features are built from the core alone: no Accounts facade anywhere in this file.
+describe('a feature built from the core alone (no Accounts)', () => {
+  let smtp: SmtpCapture
+  before(async () => {
+    smtp = await startSmtpCapture()
+  })
+  after(async () => {
+    await smtp.close()
+  })
+
+  function core(clock = new FakeClock()) {
+    return new Core({
+      store: new MemoryStore(),
+      secret: SECRET,
+      bcryptCost: 4,
+      clock,
+      mailer: new SmtpMailer({ url: smtp.url, from: 'no-reply@example.com' }),
+    })
+  }
+
+  async function accountWithPassword(c: Core, email: string, password: string) {
+    const account = blankAccount(`acc${Date.now()}${Math.floor(Math.random() * 1e6)}`, c.clock.now())
+    account.email = email
+    account.passwordHash = await new Passwords(c.options).hash(password)
+    return c.accounts.insert(account)
+  }
+
+  it('Recovery: mails a link, the link sets the new password once, verifies the email and ends the other sessions', async () => {
+    const c = core()
+    const recovery = new Recovery(c)
+    const email = freshEmail('core-recovery')
+    const account = await accountWithPassword(c, email, 'old-password-123')
+    const other = await c.sessions.create(account, { provider: 'email', providerUid: email, factors: ['password'] })
+
+    const issued = await recovery.request({ email, url: 'http://localhost/reset' })
+    assert.equal(issued.token.accountId, account.id)
+    const link = extractLink((await smtp.next(email)).text)
+    assert.equal(link.searchParams.get('userId'), account.id)
+    const secret = link.searchParams.get('secret')!
+    assert.equal(secret, issued.secret)
+
+    await recovery.complete({ userId: account.id, secret, password: 'new-password-456' })
+    const after = await c.accounts.mustGet(account.id)
+    assert.equal(after.emailVerification, true)
+    assert.equal(await c.passwords.verify('new-password-456', after.passwordHash!), true)
+    assert.equal(await c.sessions.resolveById(account.id, other.session.id), null, 'the other session ended')
+    await assert.rejects(recovery.complete({ userId: account.id, secret, password: 'third-password-789' }), (e: AccountsError) => e.type === 'user_invalid_token')
+  })
+
+  it('Recovery: an unknown email gets a decoy and no mail', async () => {
+    const c = core()
+    const issued = await new Recovery(c).request({ email: freshEmail('core-nobody'), url: 'http://localhost/reset' })
+    assert.equal(issued.secret, '')
+  })
+
+  it('Recovery: the link expires with the core clock (tokenLifetimes.recovery)', async () => {
+    const clock = new FakeClock()
+    const c = core(clock)
+    const recovery = new Recovery(c)
+    const email = freshEmail('core-expiry')
+    const account = await accountWithPassword(c, email, 'old-password-123')
+    const { secret } = await recovery.request({ email, url: 'http://localhost/reset' })
+    await smtp.next(email)
+    clock.advance(c.options.tokenLifetimes.recovery + 1)
+    await assert.rejects(recovery.complete({ userId: account.id, secret, password: 'new-password-456' }), (e: AccountsError) => e.type === 'user_invalid_token')
+  })
+
+  it('OAuth2 is given its sibling explicitly: new OAuth2(core, { mfa })', () => {
+    const c = core()
+    const oauth2 = new OAuth2(c, { mfa: new Mfa(c) })
+    assert.deepEqual(oauth2.names, [])
+  })
+
+  it('the store is the context’s own member, not an option', () => {
+    const c = core()
+    assert.equal('store' in c.options, false)
+    assert.equal(typeof c.store.getAccount, 'function')
+  })
+})
