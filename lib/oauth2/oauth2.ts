@@ -7,6 +7,7 @@ import { assertStorable } from '../storable.js'
 import type { Authenticated, ClientContext, SignIn } from '../core/sessions.js'
 import type { SessionRecord } from '../store/store.js'
 import { linkGrant, type Linked } from './link.js'
+import { discoveryFailure, ProviderHttpError } from './provider-failure.js'
 import { createProviderStrategy, type OAuth2Grant, type ProviderStrategy } from './provider-strategy.js'
 import { PRESET_NAMES, resolveProvider, type OAuth2ProviderOptions, type ResolvedProvider } from './providers.js'
 import type { OAuth2Context } from './state-store.js'
@@ -63,7 +64,12 @@ export class OAuth2 {
     let entry = this.#providers.get(name)
     if (!entry) {
       const resolved = resolveProvider(name, options, (url, token) => fetchJson(url, token))
-      entry = (typeof resolved === 'function' ? resolved() : Promise.resolve(resolved)).then((p) => this.#build(p))
+      entry = (typeof resolved === 'function' ? resolved() : Promise.resolve(resolved)).then(
+        (p) => this.#build(p),
+        (err: unknown) => {
+          throw discoveryFailure(name, err)
+        },
+      )
       // A failed discovery is retried on the next request rather than cached.
       entry.catch(() => this.#providers.delete(name))
       this.#providers.set(name, entry)
@@ -237,6 +243,6 @@ async function fetchJson(url: string, token?: string): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'express-accounts' }
   if (token) headers.Authorization = `Bearer ${token}`
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000), redirect: 'error' })
-  if (!res.ok) throw new Error(`${new URL(url).host} answered HTTP ${res.status}`)
+  if (!res.ok) throw new ProviderHttpError(new URL(url).host, res.status)
   return res.json()
 }
