@@ -116,6 +116,19 @@ export class Mfa {
     })
   }
 
+  /**
+   * An operator's reset (a lost device, or before rotating `options.secret`, which voids every
+   * sealed TOTP secret and recovery code): removes the authenticator and the recovery codes
+   * and turns MFA off, in one compare-and-set. Email / phone verification is left as it is.
+   */
+  async reset(accountId: string): Promise<AccountRecord> {
+    return this.#core.accounts.update(accountId, (a) => {
+      a.totp = null
+      a.recoveryCodes = null
+      a.mfa = false
+    })
+  }
+
   // ── recovery codes ─────────────────────────────────────────────────────────
 
   // A set whose codes have all been used counts as none (as in Appwrite): it can be created

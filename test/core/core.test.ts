@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
 import { blankAccount } from '../../lib/core/account-records.js'
 import { Core } from '../../lib/core/core.js'
 import { SmtpMailer } from '../../lib/delivery/smtp-mailer.js'
@@ -84,9 +85,48 @@ describe('a feature built from the core alone (no Accounts)', () => {
     assert.deepEqual(oauth2.names, [])
   })
 
+  it('Mfa.reset(accountId): the operator reset removes the authenticator and recovery codes and turns MFA off', async () => {
+    const c = core()
+    const mfa = new Mfa(c)
+    const email = freshEmail('core-mfa')
+    const account = await accountWithPassword(c, email, 'a-password-123')
+    await mfa.createAuthenticator(account)
+    await mfa.createRecoveryCodes(await c.accounts.mustGet(account.id))
+    await c.accounts.update(account.id, (a) => {
+      a.mfa = true
+    })
+    const before = await c.accounts.mustGet(account.id)
+    assert.ok(before.totp && before.recoveryCodes && before.mfa)
+    const after = await mfa.reset(account.id)
+    assert.deepEqual([after.totp, after.recoveryCodes, after.mfa], [null, null, false])
+    assert.deepEqual(await c.accounts.mustGet(account.id), after)
+    assert.equal(mfa.factors(after).recoveryCode, false)
+  })
+
   it('the store is the context’s own member, not an option', () => {
     const c = core()
     assert.equal('store' in c.options, false)
     assert.equal(typeof c.store.getAccount, 'function')
+  })
+})
+
+describe('layering', () => {
+  const importsOf = (path: string) => [...readFileSync(path, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((m) => m[1]!)
+
+  it('lib/core imports no feature, no facade, no HTTP and no strategy', () => {
+    const forbidden = /^\.\.\/(accounts|express-accounts|passwordless|recovery|verification|profile|password-sign-in|index)\.js$|^\.\.\/(mfa|oauth2|http|limits)\/|strategies\//
+    const files = readdirSync('lib/core').filter((f) => f.endsWith('.ts'))
+    assert.ok(files.length >= 8)
+    for (const file of files) {
+      for (const spec of importsOf(`lib/core/${file}`)) assert.doesNotMatch(spec, forbidden, `lib/core/${file} imports ${spec}`)
+    }
+  })
+
+  it('no feature imports the facade', () => {
+    const features = ['lib/passwordless.ts', 'lib/recovery.ts', 'lib/verification.ts', 'lib/profile.ts', 'lib/password-sign-in.ts']
+    for (const dir of ['lib/mfa', 'lib/oauth2']) for (const f of readdirSync(dir)) if (f.endsWith('.ts')) features.push(`${dir}/${f}`)
+    for (const file of features) {
+      for (const spec of importsOf(file)) assert.doesNotMatch(spec, /(^|\/)(accounts|express-accounts|index)\.js$/, `${file} imports ${spec}`)
+    }
   })
 })
