@@ -5,6 +5,7 @@ export { Accounts, type CreateAccountInput, type UpdatePasswordOptions } from '.
 export { AccountsError, DEFAULT_RETRY_AFTER, type AccountsErrorType, type AccountsErrorOptions } from './errors.js'
 export { GuardedStore, storeUnavailable } from './store/guarded-store.js'
 export type { AccountsOptions, ResolvedOptions, Clock, SameSite } from './options.js'
+export { DEFAULTS as OPTION_DEFAULTS } from './options.js'
 export type { AccountsEvents, AccountsEventName, Listener } from './core/events.js'
 export type { SignIn, ClientContext, SessionOrigin, Authenticated } from './core/sessions.js'
 export type { AccountModel, SessionModel, TargetModel } from './models.js'
