@@ -1,7 +1,7 @@
 import type { Core } from './core/core.js'
 import type { TokenIssue } from './core/tokens.js'
 import type { ClientContext, SignIn } from './core/sessions.js'
-import { kindsBoundTo, SIGN_IN_KINDS, sessionShape } from './core/token-kinds.js'
+import { kindsBoundTo, SIGN_IN_KINDS, sessionShape, TOKEN_KINDS, type TokenKindRule } from './core/token-kinds.js'
 import { AccountsError } from './errors.js'
 import { formatDate } from './models.js'
 import { phone as validPhone } from './phone.js'
@@ -34,7 +34,7 @@ export class Passwordless {
     const ttl = this.#core.options.tokenLifetimes.emailOtp
     const account = await this.#accountFor('email', email, requestedId)
     if (!account) return this.#decoy(requestedId, ttl, phrase)
-    const { token, secret } = await this.#core.tokens.issue(account.id, 'email-otp', { format: 'code', ttl, data: { email } })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'email-otp', { ttl, data: { email } })
     this.#core.messenger.email('email-otp', { to: email, name: account.name, code: secret, phrase: phrase || undefined, expiresIn: ttl })
     return { token, secret, phrase }
   }
@@ -48,7 +48,7 @@ export class Passwordless {
     const ttl = options.tokenLifetimes.magicUrl
     const account = await this.#accountFor('email', email, requestedId)
     if (!account) return this.#decoy(requestedId, ttl, phrase)
-    const { token, secret } = await this.#core.tokens.issue(account.id, 'magic-url', { format: 'secret', ttl, data: { email } })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'magic-url', { ttl, data: { email } })
     const link = withParams(url, { userId: account.id, secret, expire: formatDate(token.expiresAt), project: options.project })
     this.#core.messenger.email('magic-url', { to: email, name: account.name, link, phrase: phrase || undefined, expiresIn: ttl })
     return { token, secret, phrase }
@@ -62,7 +62,7 @@ export class Passwordless {
     const ttl = this.#core.options.tokenLifetimes.phoneOtp
     const account = await this.#accountFor('phone', number, requestedId)
     if (!account) return this.#decoy(requestedId, ttl, '')
-    const { token, secret } = await this.#core.tokens.issue(account.id, 'phone-otp', { format: 'code', ttl, data: { phone: number } })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'phone-otp', { ttl, data: { phone: number } })
     this.#core.messenger.sms('phone-otp', { to: number, name: account.name, code: secret, expiresIn: ttl })
     return { token, secret, phrase: '' }
   }
@@ -155,7 +155,7 @@ export class Passwordless {
   async createServerToken(accountId: string, ttl = 900): Promise<TokenIssue> {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 30 * 24 * 3600) throw new TypeError('ttl must be an integer number of seconds from 1 to 2 592 000')
     if (!(await this.#core.accounts.get(accountId))) throw new AccountsError('user_not_found')
-    const { token, secret } = await this.#core.tokens.issue(accountId, 'server', { format: 'secret', ttl })
+    const { token, secret } = await this.#core.tokens.issue(accountId, 'server', { ttl })
     return { token, secret, phrase: '' }
   }
 
@@ -202,9 +202,10 @@ const VERIFIED = { email: 'emailVerification', phone: 'phoneVerification' } as c
 
 /** The address a sign-in token was sent to (email OTP, magic URL, phone OTP), or null. */
 function provenAddress(token: TokenRecord): AddressProof | null {
-  if ((token.kind === 'email-otp' || token.kind === 'magic-url') && typeof token.data.email === 'string') return { field: 'email', value: token.data.email }
-  if (token.kind === 'phone-otp' && typeof token.data.phone === 'string') return { field: 'phone', value: token.data.phone }
-  return null
+  const rule = (TOKEN_KINDS as Record<string, TokenKindRule | undefined>)[token.kind]
+  if (!rule?.signIn || !rule.address) return null
+  const value = token.data[rule.address]
+  return typeof value === 'string' ? { field: rule.address, value } : null
 }
 
 /** An OAuth2 token carries its provider session fields (set by `GET /account/tokens/oauth2/*`). */

@@ -1,4 +1,5 @@
 import type { Core } from './core/core.js'
+import { kindsBoundTo } from './core/token-kinds.js'
 import { AccountsError } from './errors.js'
 import { formatDate } from './models.js'
 import type { TokenIssue } from './core/tokens.js'
@@ -27,7 +28,7 @@ export class Recovery {
     const ttl = options.tokenLifetimes.recovery
     const account = await this.#core.accounts.findByEmail(email)
     if (!account || !account.status) return { token: this.#core.tokens.decoy(newId(), ttl), secret: '', phrase: '' }
-    const { token, secret } = await this.#core.tokens.issue(account.id, 'recovery', { format: 'secret', ttl, data: { email } })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'recovery', { ttl, data: { email } })
     const link = withParams(url, { userId: account.id, secret, expire: formatDate(token.expiresAt) })
     this.#core.messenger.email('recovery', { to: email, name: account.name, link, expiresIn: ttl })
     return { token, secret, phrase: '' }
@@ -81,7 +82,7 @@ export class Recovery {
       for (const identity of await this.#core.store.listIdentities(userId)) await this.#core.store.deleteIdentity(userId, identity.id)
       // Tokens the previous holder may still have: an OAuth2 sign-in token from their provider
       // login, a code sent to the phone just removed.
-      await this.#core.store.deleteTokens(userId, ['oauth2', 'phone-otp', 'phone-verification'])
+      await this.#core.store.deleteTokens(userId, ['oauth2', ...kindsBoundTo('phone')])
     }
     await this.#core.sessions.deleteAll(userId, keepSessionId)
     return token

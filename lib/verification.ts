@@ -23,7 +23,7 @@ export class Verification {
     if (!account.email) throw new AccountsError('user_email_not_found')
     if (account.emailVerification) throw new AccountsError('user_email_already_verified')
     const ttl = options.tokenLifetimes.emailVerification
-    const { token, secret } = await this.#core.tokens.issue(account.id, 'email-verification', { format: 'secret', ttl, data: { email: account.email } })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'email-verification', { ttl, data: { email: account.email } })
     const link = withParams(url, { userId: account.id, secret, expire: formatDate(token.expiresAt) })
     this.#core.messenger.email('email-verification', { to: account.email, name: account.name, link, expiresIn: ttl })
     return { token, secret, phrase: '' }
@@ -35,7 +35,7 @@ export class Verification {
     if (!account.phone) throw new AccountsError('user_phone_not_found')
     if (account.phoneVerification) throw new AccountsError('user_phone_already_verified')
     const ttl = this.#core.options.tokenLifetimes.phoneVerification
-    const { token, secret } = await this.#core.tokens.issue(account.id, 'phone-verification', { format: 'code', ttl, data: { phone: account.phone } })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'phone-verification', { ttl, data: { phone: account.phone } })
     this.#core.messenger.sms('phone-verification', { to: account.phone, name: account.name, code: secret, expiresIn: ttl })
     return { token, secret, phrase: '' }
   }

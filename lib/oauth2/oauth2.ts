@@ -164,7 +164,6 @@ export class OAuth2 {
     const { account } = await this.link(grant, context)
     const origin = sessionOrigin(context.provider, grant)
     const { secret } = await this.#core.tokens.issue(account.id, 'oauth2', {
-      format: 'secret',
       ttl: this.#core.options.tokenLifetimes.oauth2,
       data: {
         provider: origin.provider,

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { blankAccount } from '../../lib/core/account-records.js'
 import { Core } from '../../lib/core/core.js'
+import { kindsBoundTo, SIGN_IN_KINDS, sessionShape, TOKEN_KINDS } from '../../lib/core/token-kinds.js'
+import { DEFAULTS } from '../../lib/options.js'
 import { SmtpMailer } from '../../lib/delivery/smtp-mailer.js'
 import { AccountsError } from '../../lib/errors.js'
 import { Mfa } from '../../lib/mfa/mfa.js'
@@ -128,5 +130,34 @@ describe('layering', () => {
     for (const file of features) {
       for (const spec of importsOf(file)) assert.doesNotMatch(spec, /(^|\/)(accounts|express-accounts|index)\.js$/, `${file} imports ${spec}`)
     }
+  })
+})
+
+describe('TOKEN_KINDS: what each token kind means, in one place', () => {
+  it('sign-in kinds, address-bound kinds and session shapes are the wire reference’s', () => {
+    assert.deepEqual([...SIGN_IN_KINDS], ['email-otp', 'magic-url', 'phone-otp', 'server', 'oauth2'])
+    assert.deepEqual(kindsBoundTo('email'), ['email-otp', 'magic-url', 'recovery', 'email-verification'])
+    assert.deepEqual(kindsBoundTo('phone'), ['phone-otp', 'phone-verification'])
+    assert.deepEqual(sessionShape('email-otp'), { provider: 'token', factors: ['email'] })
+    assert.deepEqual(sessionShape('magic-url'), { provider: 'magic-url', factors: ['email'] })
+    assert.deepEqual(sessionShape('phone-otp'), { provider: 'phone', factors: ['phone'] })
+    assert.deepEqual(sessionShape('server'), { provider: 'token', factors: ['token'] })
+  })
+
+  it('codes count failures, secrets do not; every lifetime option exists', () => {
+    for (const [kind, rule] of Object.entries(TOKEN_KINDS)) {
+      assert.equal(rule.countsFailures, rule.format === 'code', kind)
+      if (rule.lifetime !== null) assert.ok(rule.lifetime in DEFAULTS.tokenLifetimes, kind)
+    }
+  })
+
+  it('Tokens.issue takes the format and failure budget from the table', async () => {
+    const c = new Core({ secret: SECRET, store: new MemoryStore() })
+    const code = await c.tokens.issue('acc-kinds', 'email-otp', { ttl: 60 })
+    assert.match(code.secret, /^\d{6}$/)
+    assert.equal(code.token.maxFailures, c.options.maxTokenFailures)
+    const link = await c.tokens.issue('acc-kinds', 'magic-url', { ttl: 60 })
+    assert.match(link.secret, /^[0-9a-f]{64}$/)
+    assert.equal(link.token.maxFailures, 0)
   })
 })
