@@ -92,11 +92,6 @@ export class AccountsError extends Error {
   readonly expose: boolean
   /** Seconds before a retry makes sense (`Retry-After`); undefined when the error names none. */
   readonly retryAfter: number | undefined
-  /**
-   * `Retry-After` for a 503 (the error's own `retryAfter`, else {@link DEFAULT_RETRY_AFTER}) or an
-   * error that names one; undefined otherwise. Express' default handler sends `err.headers`.
-   */
-  readonly headers: Record<string, string> | undefined
 
   constructor(type: AccountsErrorType, message?: string, options?: AccountsErrorOptions) {
     const [code, text] = DEFAULTS[type]
@@ -111,8 +106,17 @@ export class AccountsError extends Error {
       throw new TypeError('AccountsError options.retryAfter must be a number of seconds >= 0')
     }
     this.retryAfter = retryAfter
-    const wait = retryAfter ?? (code === 503 ? DEFAULT_RETRY_AFTER : undefined)
-    this.headers = wait === undefined ? undefined : { 'Retry-After': String(Math.ceil(wait)) }
+  }
+
+  /**
+   * `Retry-After` for a 503 (the error's own `retryAfter`, else {@link DEFAULT_RETRY_AFTER}) or an
+   * error that names one; undefined otherwise. Express' default handler sends `err.headers`.
+   * Read when rendered, not fixed at construction: `withRetryAfter()` sets `retryAfter` on an
+   * error already built (the bcrypt gate's 1 s), and the header must say that, not the default.
+   */
+  get headers(): Record<string, string> | undefined {
+    const wait = this.retryAfter ?? (this.code === 503 ? DEFAULT_RETRY_AFTER : undefined)
+    return wait === undefined ? undefined : { 'Retry-After': String(Math.ceil(wait)) }
   }
 }
 

@@ -9,6 +9,7 @@ import express from 'express'
 import passport from 'passport'
 import request from 'supertest'
 import { AccountsError, createAccounts, RedisStore, type ExpressAccounts } from '../../lib/index.js'
+import { withRetryAfter } from '../../lib/retry-after.js'
 import { EmailOtpStrategy, PasswordStrategy } from '../../strategies/index.js'
 import { API_KEY, PROJECT, SECRET, makeApp, signUp } from '../support/app.js'
 
@@ -68,6 +69,8 @@ describe("Express' default error handler renders what strategies pass on", funct
     assert.deepEqual([four.status, four.expose, four.headers, four.message], [401, true, undefined, 'Invalid credentials. Please check the email and password.'])
     assert.equal(new AccountsError('store_timeout', 'custom', { retryAfter: 7 }).headers?.['Retry-After'], '7')
     assert.throws(() => new AccountsError('store_timeout', undefined, { retryAfter: -1 }), TypeError)
+    // A wait set after construction (the bcrypt gate's withRetryAfter) is what the header says.
+    assert.deepEqual(withRetryAfter(new AccountsError('general_server_busy'), 1).headers, { 'Retry-After': '1' })
   })
 })
 
