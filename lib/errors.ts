@@ -2,8 +2,11 @@
  * One error class for every failure a caller can act on. `type` is Appwrite's snake_case
  * error type (callers `switch` on it), `code` the HTTP status it is rendered with.
  * Anything that is not an AccountsError reaching the router is a bug and is rendered as
- * `500 general_unknown` with the message hidden. Store faults are AccountsErrors (`store_*`,
- * 503): the client can retry them, after `Retry-After`.
+ * `500 general_unknown` with the message hidden. Infrastructure faults are AccountsErrors with
+ * types of their own, so a host tells "store down" from "bug" without matching messages:
+ * `store_*` (503: the store is unreachable, timed out, or a compare-and-set never settled) and
+ * `oauth2_provider_unavailable` (503) / `oauth2_discovery_failed` (502) for an OAuth2 issuer.
+ * A 503 carries `Retry-After`; `cause` keeps the underlying fault for logs.
  */
 
 /** `Retry-After` (seconds) sent with a 503 whose error names none. */
@@ -26,6 +29,8 @@ const DEFAULTS = {
   store_unavailable: [503, 'The data store is unavailable. Please try again later.'],
   store_timeout: [503, 'The data store did not answer in time. Please try again later.'],
   store_contention: [503, 'The record is being changed by other requests. Please try again.'],
+  oauth2_provider_unavailable: [503, 'The OAuth2 provider could not be reached. Please try again later.'],
+  oauth2_discovery_failed: [502, "The OAuth2 provider's discovery document could not be used. Please check the provider's issuer setting."],
   project_provider_disabled: [412, 'This provider is disabled. Please enable the provider from your Appwrite console to continue.'],
   project_provider_unsupported: [400, 'The chosen OAuth provider is unsupported.'],
   project_invalid_success_url: [400, 'Invalid redirect URL for OAuth success.'],
@@ -87,11 +92,6 @@ export class AccountsError extends Error {
   readonly expose: boolean
   /** Seconds before a retry makes sense (`Retry-After`); undefined when the error names none. */
   readonly retryAfter: number | undefined
-  /**
-   * `Retry-After` for a 503 (the error's own `retryAfter`, else {@link DEFAULT_RETRY_AFTER}) or an
-   * error that names one; undefined otherwise. Express' default handler sends `err.headers`.
-   */
-  readonly headers: Record<string, string> | undefined
 
   constructor(type: AccountsErrorType, message?: string, options?: AccountsErrorOptions) {
     const [code, text] = DEFAULTS[type]
@@ -106,8 +106,17 @@ export class AccountsError extends Error {
       throw new TypeError('AccountsError options.retryAfter must be a number of seconds >= 0')
     }
     this.retryAfter = retryAfter
-    const wait = retryAfter ?? (code === 503 ? DEFAULT_RETRY_AFTER : undefined)
-    this.headers = wait === undefined ? undefined : { 'Retry-After': String(Math.ceil(wait)) }
+  }
+
+  /**
+   * `Retry-After` for a 503 (the error's own `retryAfter`, else {@link DEFAULT_RETRY_AFTER}) or an
+   * error that names one; undefined otherwise. Express' default handler sends `err.headers`.
+   * Read when rendered, not fixed at construction: `withRetryAfter()` sets `retryAfter` on an
+   * error already built (the bcrypt gate's 1 s), and the header must say that, not the default.
+   */
+  get headers(): Record<string, string> | undefined {
+    const wait = this.retryAfter ?? (this.code === 503 ? DEFAULT_RETRY_AFTER : undefined)
+    return wait === undefined ? undefined : { 'Retry-After': String(Math.ceil(wait)) }
   }
 }
 

@@ -3,8 +3,7 @@ import type { Mailer, SmsSender, Templates } from './delivery/delivery.js'
 import type { OAuth2ProviderOptions } from './oauth2/providers.js'
 import { isLoopback } from './redirect-url.js'
 import type { AccountRecord, SessionRecord, Store } from './store/store.js'
-import { MemoryStore } from './store/memory-store.js'
-import { GuardedStore } from './store/guarded-store.js'
+import { missingStoreMethod, partsInUse } from './core/store-needs.js'
 
 /** A source of the current time, epoch milliseconds. Tests may pass a fake one. */
 export interface Clock {
@@ -129,20 +128,41 @@ export interface TokenLifetimes {
   oauth2: number
 }
 
-const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
-  emailOtp: 900,
-  phoneOtp: 900,
-  magicUrl: 3600,
-  recovery: 3600,
-  emailVerification: 7 * 24 * 3600,
-  phoneVerification: 900,
-  oauth2: 900,
-}
+/**
+ * The default of every scalar option (and of each token lifetime), in one place: the TSDoc
+ * above, the README's options table and `resolveOptions({})` all say these. `bcryptConcurrency`
+ * is not here: its default is computed from `UV_THREADPOOL_SIZE` (see the option).
+ */
+export const DEFAULTS = Object.freeze({
+  project: 'default',
+  /** Seconds. */
+  storeTimeout: 3,
+  /** Seconds (30 days). */
+  sessionDuration: 30 * 24 * 3600,
+  maxSessions: 10,
+  bcryptCost: 12,
+  bcryptQueue: 32,
+  bcryptPerClient: 8,
+  cookieSameSite: 'lax' as SameSite,
+  rateLimits: true,
+  passwordlessSignUp: true,
+  maxTokenFailures: 5,
+  invalidateSessionsOnPasswordChange: true,
+  tokenLifetimes: Object.freeze({
+    emailOtp: 900,
+    phoneOtp: 900,
+    magicUrl: 3600,
+    recovery: 3600,
+    emailVerification: 7 * 24 * 3600,
+    phoneVerification: 900,
+    oauth2: 900,
+  } satisfies TokenLifetimes),
+})
+
+const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = DEFAULTS.tokenLifetimes
 
 /** Every option resolved: no optional fields downstream. */
 export interface ResolvedOptions {
-  /** The configured store behind the per-call deadline (`storeTimeout`); `store.inner` is the store as given. */
-  store: GuardedStore
   /** Seconds. */
   storeTimeout: number
   project: string
@@ -172,18 +192,12 @@ export interface ResolvedOptions {
   oauth2: Record<string, OAuth2ProviderOptions>
 }
 
-const DEFAULT_SESSION_DURATION = 30 * 24 * 3600 // seconds
-const DEFAULT_MAX_SESSIONS = 10
-const DEFAULT_BCRYPT_COST = 12
-const DEFAULT_BCRYPT_QUEUE = 32
-const DEFAULT_BCRYPT_PER_CLIENT = 8
 
 /** libuv's thread-pool size minus one (it is read once, when the pool starts: default 4). */
 function defaultBcryptConcurrency(): number {
   const pool = Number(process.env.UV_THREADPOOL_SIZE)
   return Math.max(1, (Number.isInteger(pool) && pool > 0 ? Math.min(pool, 1024) : 4) - 1)
 }
-const DEFAULT_STORE_TIMEOUT = 3 // seconds
 const PROJECT_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/
 
 let warnedRandomSecret = false
@@ -193,7 +207,7 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
   if (o.project !== undefined && (typeof o.project !== 'string' || !PROJECT_ID.test(o.project))) {
     throw new TypeError('options.project must be 1–36 chars of a-z, A-Z, 0-9, period, hyphen or underscore')
   }
-  const project = o.project ?? 'default'
+  const project = o.project ?? DEFAULTS.project
   if (o.apiKeys !== undefined && (!Array.isArray(o.apiKeys) || o.apiKeys.some((k) => typeof k !== 'string' || k.length < 16))) {
     throw new TypeError('options.apiKeys must be an array of strings of at least 16 characters')
   }
@@ -203,19 +217,22 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
       throw new TypeError(`options.${name} must be an array of origins like 'https://app.example.com'`)
     }
   }
-  const sessionDuration = integer('sessionDuration', o.sessionDuration, DEFAULT_SESSION_DURATION, 1, 10 * 365 * 24 * 3600)
-  const maxSessions = integer('maxSessions', o.maxSessions, DEFAULT_MAX_SESSIONS, 0, 1000)
-  const bcryptCost = integer('bcryptCost', o.bcryptCost, DEFAULT_BCRYPT_COST, 4, 31)
+  const sessionDuration = integer('sessionDuration', o.sessionDuration, DEFAULTS.sessionDuration, 1, 10 * 365 * 24 * 3600)
+  const maxSessions = integer('maxSessions', o.maxSessions, DEFAULTS.maxSessions, 0, 1000)
+  const bcryptCost = integer('bcryptCost', o.bcryptCost, DEFAULTS.bcryptCost, 4, 31)
   const bcryptConcurrency = integer('bcryptConcurrency', o.bcryptConcurrency, defaultBcryptConcurrency(), 1, 1024)
-  const bcryptQueue = integer('bcryptQueue', o.bcryptQueue, DEFAULT_BCRYPT_QUEUE, 0, 100_000)
-  const bcryptPerClient = integer('bcryptPerClient', o.bcryptPerClient, DEFAULT_BCRYPT_PER_CLIENT, 1, 100_000)
+  const bcryptQueue = integer('bcryptQueue', o.bcryptQueue, DEFAULTS.bcryptQueue, 0, 100_000)
+  const bcryptPerClient = integer('bcryptPerClient', o.bcryptPerClient, DEFAULTS.bcryptPerClient, 1, 100_000)
   if (o.cookieSameSite !== undefined && !['lax', 'strict', 'none'].includes(o.cookieSameSite)) {
     throw new TypeError("options.cookieSameSite must be 'lax', 'strict' or 'none'")
   }
-  if (o.store !== undefined && (typeof o.store !== 'object' || typeof o.store.getSessionWithAccount !== 'function')) {
-    throw new TypeError('options.store must implement the Store interface (see lib/store/store.ts)')
+  if (o.store !== undefined) {
+    if (typeof o.store !== 'object' || o.store === null) throw new TypeError('options.store must implement the Store interface (see docs/store.md)')
+    const oauth2Providers = typeof o.oauth2 === 'object' && o.oauth2 !== null ? Object.keys(o.oauth2).length : 0
+    const missing = missingStoreMethod(o.store, partsInUse({ rateLimits: o.rateLimits !== false, oauth2Providers }))
+    if (missing) throw new TypeError(`options.store is missing ${missing.method}() (needed by ${missing.part})`)
   }
-  const storeTimeout = o.storeTimeout ?? DEFAULT_STORE_TIMEOUT
+  const storeTimeout = o.storeTimeout ?? DEFAULTS.storeTimeout
   if (typeof storeTimeout !== 'number' || !(storeTimeout >= 0.01 && storeTimeout <= 300)) {
     throw new TypeError('options.storeTimeout must be a number of seconds from 0.01 to 300')
   }
@@ -251,8 +268,6 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     tokenLifetimes[name as keyof TokenLifetimes] = integer(`tokenLifetimes.${name}`, value, 0, 1, 30 * 24 * 3600)
   }
   return {
-    // A store taken from another instance (`accounts.store`) is guarded once, not twice.
-    store: new GuardedStore(o.store instanceof GuardedStore ? o.store.inner : o.store ?? new MemoryStore(), storeTimeout),
     storeTimeout,
     project,
     projectName: o.projectName ?? project,
@@ -266,17 +281,17 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     bcryptConcurrency,
     bcryptQueue,
     bcryptPerClient,
-    cookieSameSite: o.cookieSameSite ?? 'lax',
-    rateLimits: o.rateLimits ?? true,
+    cookieSameSite: o.cookieSameSite ?? DEFAULTS.cookieSameSite,
+    rateLimits: o.rateLimits ?? DEFAULTS.rateLimits,
     clock: o.clock ?? Date,
     mailer: o.mailer ?? null,
     sms: o.sms ?? null,
     templates: o.templates ?? {},
-    passwordlessSignUp: o.passwordlessSignUp ?? true,
+    passwordlessSignUp: o.passwordlessSignUp ?? DEFAULTS.passwordlessSignUp,
     magicUrl: o.magicUrl ?? null,
     tokenLifetimes,
-    maxTokenFailures: integer('maxTokenFailures', o.maxTokenFailures, 5, 1, 100),
-    invalidateSessionsOnPasswordChange: boolean('invalidateSessionsOnPasswordChange', o.invalidateSessionsOnPasswordChange, true),
+    maxTokenFailures: integer('maxTokenFailures', o.maxTokenFailures, DEFAULTS.maxTokenFailures, 1, 100),
+    invalidateSessionsOnPasswordChange: boolean('invalidateSessionsOnPasswordChange', o.invalidateSessionsOnPasswordChange, DEFAULTS.invalidateSessionsOnPasswordChange),
     createJwtPayload: o.createJwtPayload ?? null,
     oauth2: { ...(o.oauth2 ?? {}) },
   }

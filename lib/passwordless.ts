@@ -1,22 +1,17 @@
-import type { Accounts } from './accounts.js'
+import type { Core } from './core/core.js'
+import type { TokenIssue } from './core/tokens.js'
+import type { ClientContext, SignIn } from './core/sessions.js'
+import { kindsBoundTo, SIGN_IN_KINDS, sessionShape, TOKEN_KINDS, type TokenKindRule } from './core/token-kinds.js'
 import { AccountsError } from './errors.js'
 import { formatDate } from './models.js'
-import type { Messenger } from './messenger.js'
 import { phone as validPhone } from './phone.js'
 import { newPhrase } from './phrase.js'
 import { checkRedirectUrl, withParams } from './redirect-url.js'
-import type { ClientContext, SignIn } from './sessions.js'
 import type { AccountRecord, TokenRecord } from './store/store.js'
 import { newId } from './secrets.js'
-import { SIGN_IN_KINDS, type Tokens } from './tokens.js'
 import * as v from './validate.js'
 
-/** A token request's outcome. `secret` is `''` when nothing was issued (a decoy answer). */
-export interface TokenIssue {
-  token: TokenRecord
-  secret: string
-  phrase: string
-}
+export type { TokenIssue } from './core/tokens.js'
 
 export interface EmailTokenInput {
   userId: unknown
@@ -24,50 +19,38 @@ export interface EmailTokenInput {
   phrase?: unknown
 }
 
-/** What each sign-in token kind makes of the session (wire reference §2.4). */
-const SESSION_SHAPE: Record<string, { provider: string; factors: string[] }> = {
-  'email-otp': { provider: 'token', factors: ['email'] },
-  'magic-url': { provider: 'magic-url', factors: ['email'] },
-  'phone-otp': { provider: 'phone', factors: ['phone'] },
-  server: { provider: 'token', factors: ['token'] },
-}
-
 /** Email OTP, magic URL and phone OTP: request a token, then trade it for a session. */
 export class Passwordless {
-  readonly #accounts: Accounts
-  readonly #tokens: Tokens
-  readonly #messenger: Messenger
+  readonly #core: Core
 
-  constructor(accounts: Accounts, tokens: Tokens, messenger: Messenger) {
-    this.#accounts = accounts
-    this.#tokens = tokens
-    this.#messenger = messenger
+  constructor(core: Core) {
+    this.#core = core
   }
 
   /** Mails a 6-digit code. An unknown email gets an account (unless `passwordlessSignUp` is off). */
   async sendEmailCode(input: EmailTokenInput): Promise<TokenIssue> {
     const { requestedId, email, phrase } = this.#emailInput(input)
-    this.#messenger.requireMailer()
-    const ttl = this.#accounts.options.tokenLifetimes.emailOtp
+    this.#core.messenger.requireMailer()
+    const ttl = this.#core.options.tokenLifetimes.emailOtp
     const account = await this.#accountFor('email', email, requestedId)
     if (!account) return this.#decoy(requestedId, ttl, phrase)
-    const { token, secret } = await this.#tokens.issue(account.id, 'email-otp', { format: 'code', ttl, data: { email } })
-    this.#messenger.email('email-otp', { to: email, name: account.name, code: secret, phrase: phrase || undefined, expiresIn: ttl })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'email-otp', { ttl, data: { email } })
+    this.#core.messenger.email('email-otp', { to: email, name: account.name, code: secret, phrase: phrase || undefined, expiresIn: ttl })
     return { token, secret, phrase }
   }
 
   /** Mails a link `url?userId&secret&expire&project` that signs the account in. */
   async sendMagicUrl(input: EmailTokenInput & { url?: unknown }): Promise<TokenIssue> {
     const { requestedId, email, phrase } = this.#emailInput(input)
-    const { options } = this.#accounts
+    const { options } = this.#core
     const url = checkRedirectUrl('url', input.url ?? options.magicUrl ?? undefined, options.allowedRedirectOrigins)
-    this.#messenger.requireMailer()
+    this.#core.messenger.requireMailer()
     const ttl = options.tokenLifetimes.magicUrl
     const account = await this.#accountFor('email', email, requestedId)
     if (!account) return this.#decoy(requestedId, ttl, phrase)
-    const { token, secret } = await this.#tokens.issue(account.id, 'magic-url', { format: 'secret', ttl, data: { email } })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'magic-url', { ttl, data: { email } })
     const link = withParams(url, { userId: account.id, secret, expire: formatDate(token.expiresAt), project: options.project })
-    this.#messenger.email('magic-url', { to: email, name: account.name, link, phrase: phrase || undefined, expiresIn: ttl })
+    this.#core.messenger.email('magic-url', { to: email, name: account.name, link, phrase: phrase || undefined, expiresIn: ttl })
     return { token, secret, phrase }
   }
 
@@ -75,12 +58,12 @@ export class Passwordless {
   async sendPhoneCode(input: { userId: unknown; phone: unknown }): Promise<TokenIssue> {
     const requestedId = v.userId('userId', input.userId)
     const number = validPhone('phone', input.phone)
-    this.#messenger.requireSms()
-    const ttl = this.#accounts.options.tokenLifetimes.phoneOtp
+    this.#core.messenger.requireSms()
+    const ttl = this.#core.options.tokenLifetimes.phoneOtp
     const account = await this.#accountFor('phone', number, requestedId)
     if (!account) return this.#decoy(requestedId, ttl, '')
-    const { token, secret } = await this.#tokens.issue(account.id, 'phone-otp', { format: 'code', ttl, data: { phone: number } })
-    this.#messenger.sms('phone-otp', { to: number, name: account.name, code: secret, expiresIn: ttl })
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'phone-otp', { ttl, data: { phone: number } })
+    this.#core.messenger.sms('phone-otp', { to: number, name: account.name, code: secret, expiresIn: ttl })
     return { token, secret, phrase: '' }
   }
 
@@ -93,8 +76,8 @@ export class Passwordless {
   async signInWithToken(input: { userId: unknown; secret: unknown }, client: ClientContext = {}): Promise<SignIn> {
     const userId = v.text('userId', input.userId, 36)
     const secret = v.text('secret', input.secret)
-    const token = await this.#tokens.redeem(userId, SIGN_IN_KINDS, secret)
-    const account = token ? await this.#accounts.getAccount(userId) : null
+    const token = await this.#core.tokens.redeem(userId, SIGN_IN_KINDS, secret)
+    const account = token ? await this.#core.accounts.get(userId) : null
     if (!token || !account) throw new AccountsError('user_invalid_token')
     const proof = provenAddress(token)
     // A code or link sent to an address the account no longer has is void.
@@ -103,14 +86,14 @@ export class Passwordless {
     if (!proof || account[VERIFIED[proof.field]]) return this.#createSession(account, token, client)
     const owner = await this.#firstProof(account.id, proof)
     if (!owner.tookOver) return this.#createSession(owner.account, token, client)
-    for (const identity of await this.#accounts.listIdentities(account.id)) await this.#accounts.store.deleteIdentity(account.id, identity.id)
+    for (const identity of await this.#core.store.listIdentities(account.id)) await this.#core.store.deleteIdentity(account.id, identity.id)
     // Tokens the previous holder may still have must not sign them back in: an OAuth2 sign-in
     // token from their provider login, codes and links sent to the address just removed.
-    await this.#accounts.store.deleteTokens(account.id, ['oauth2', ...ADDRESS_TOKEN_KINDS[proof.field === 'email' ? 'phone' : 'email']])
+    await this.#core.store.deleteTokens(account.id, ['oauth2', ...kindsBoundTo(proof.field === 'email' ? 'phone' : 'email')])
     // Created before the others end: a session made by a racing sign-in before this point is
     // ended too, and after it no other way in is left.
     const signIn = await this.#createSession(owner.account, token, client)
-    await this.#accounts.sessions.deleteAll(account.id, signIn.session.id)
+    await this.#core.sessions.deleteAll(account.id, signIn.session.id)
     return signIn
   }
 
@@ -132,7 +115,7 @@ export class Passwordless {
   async #firstProof(accountId: string, proof: AddressProof): Promise<{ account: AccountRecord; tookOver: boolean }> {
     const other = proof.field === 'email' ? 'phone' : 'email'
     let tookOver = false
-    const account = await this.#accounts.update(accountId, (a) => {
+    const account = await this.#core.accounts.update(accountId, (a) => {
       tookOver = false
       if (a[proof.field] !== proof.value) throw new AccountsError('user_invalid_token')
       if (a[VERIFIED[proof.field]]) return // proven meanwhile: no longer a first proof
@@ -159,10 +142,10 @@ export class Passwordless {
   }
 
   #createSession(signedIn: AccountRecord, token: TokenRecord, client: ClientContext): Promise<SignIn> {
-    if (token.kind === 'oauth2') return this.#accounts.sessions.create(signedIn, oauth2Origin(token.data), client)
-    const shape = SESSION_SHAPE[token.kind] ?? SESSION_SHAPE.server
+    if (token.kind === 'oauth2') return this.#core.sessions.create(signedIn, oauth2Origin(token.data), client)
+    const shape = sessionShape(token.kind)
     const providerUid = typeof token.data.email === 'string' ? token.data.email : typeof token.data.phone === 'string' ? token.data.phone : ''
-    return this.#accounts.sessions.create(signedIn, { provider: shape.provider, providerUid, factors: shape.factors }, client)
+    return this.#core.sessions.create(signedIn, { provider: shape.provider, providerUid, factors: shape.factors }, client)
   }
 
   /**
@@ -171,8 +154,8 @@ export class Passwordless {
    */
   async createServerToken(accountId: string, ttl = 900): Promise<TokenIssue> {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 30 * 24 * 3600) throw new TypeError('ttl must be an integer number of seconds from 1 to 2 592 000')
-    if (!(await this.#accounts.getAccount(accountId))) throw new AccountsError('user_not_found')
-    const { token, secret } = await this.#tokens.issue(accountId, 'server', { format: 'secret', ttl })
+    if (!(await this.#core.accounts.get(accountId))) throw new AccountsError('user_not_found')
+    const { token, secret } = await this.#core.tokens.issue(accountId, 'server', { ttl })
     return { token, secret, phrase: '' }
   }
 
@@ -189,15 +172,15 @@ export class Passwordless {
    * requested id is taken); the caller then answers with a decoy so the response does not tell.
    */
   async #accountFor(field: 'email' | 'phone', value: string, requestedId: string | null): Promise<AccountRecord | null> {
-    const existing = field === 'email' ? await this.#accounts.findAccountByEmail(value) : await this.#accounts.findAccountByPhone(value)
+    const existing = field === 'email' ? await this.#core.accounts.findByEmail(value) : await this.#core.accounts.findByPhone(value)
     if (existing) return existing.status ? existing : null
-    if (!this.#accounts.options.passwordlessSignUp) return null
+    if (!this.#core.options.passwordlessSignUp) return null
     try {
-      return await this.#accounts.createPasswordlessAccount({ id: requestedId ?? undefined, [field]: value })
+      return await this.#core.accounts.insertPasswordless({ id: requestedId ?? undefined, [field]: value })
     } catch (err) {
       if (!(err instanceof AccountsError) || err.type !== 'user_already_exists') throw err
       // Someone claimed the address in between: the token goes to that account.
-      const owner = field === 'email' ? await this.#accounts.findAccountByEmail(value) : await this.#accounts.findAccountByPhone(value)
+      const owner = field === 'email' ? await this.#core.accounts.findByEmail(value) : await this.#core.accounts.findByPhone(value)
       if (owner) return owner.status ? owner : null
       // Otherwise the requested id belongs to another account. A 409 here would tell anyone
       // which ids exist (a known address answers 201): answer the same decoy, send nothing.
@@ -206,7 +189,7 @@ export class Passwordless {
   }
 
   #decoy(requestedId: string | null, ttl: number, phrase: string): TokenIssue {
-    return { token: this.#tokens.decoy(requestedId ?? newId(), ttl), secret: '', phrase }
+    return { token: this.#core.tokens.decoy(requestedId ?? newId(), ttl), secret: '', phrase }
   }
 }
 
@@ -216,13 +199,13 @@ interface AddressProof {
 }
 
 const VERIFIED = { email: 'emailVerification', phone: 'phoneVerification' } as const
-const ADDRESS_TOKEN_KINDS = { email: ['email-otp', 'magic-url', 'recovery', 'email-verification'], phone: ['phone-otp', 'phone-verification'] }
 
 /** The address a sign-in token was sent to (email OTP, magic URL, phone OTP), or null. */
 function provenAddress(token: TokenRecord): AddressProof | null {
-  if ((token.kind === 'email-otp' || token.kind === 'magic-url') && typeof token.data.email === 'string') return { field: 'email', value: token.data.email }
-  if (token.kind === 'phone-otp' && typeof token.data.phone === 'string') return { field: 'phone', value: token.data.phone }
-  return null
+  const rule = (TOKEN_KINDS as Record<string, TokenKindRule | undefined>)[token.kind]
+  if (!rule?.signIn || !rule.address) return null
+  const value = token.data[rule.address]
+  return typeof value === 'string' ? { field: rule.address, value } : null
 }
 
 /** An OAuth2 token carries its provider session fields (set by `GET /account/tokens/oauth2/*`). */

@@ -1,24 +1,19 @@
-import type { Accounts } from './accounts.js'
+import type { Core } from './core/core.js'
+import { kindsBoundTo } from './core/token-kinds.js'
 import { AccountsError } from './errors.js'
-import type { Messenger } from './messenger.js'
 import { formatDate } from './models.js'
-import type { TokenIssue } from './passwordless.js'
+import type { TokenIssue } from './core/tokens.js'
 import { checkRedirectUrl, withParams } from './redirect-url.js'
 import type { TokenRecord } from './store/store.js'
 import { newId } from './secrets.js'
-import type { Tokens } from './tokens.js'
 import * as v from './validate.js'
 
 /** Password recovery: mail a link, then set a new password with its secret. */
 export class Recovery {
-  readonly #accounts: Accounts
-  readonly #tokens: Tokens
-  readonly #messenger: Messenger
+  readonly #core: Core
 
-  constructor(accounts: Accounts, tokens: Tokens, messenger: Messenger) {
-    this.#accounts = accounts
-    this.#tokens = tokens
-    this.#messenger = messenger
+  constructor(core: Core) {
+    this.#core = core
   }
 
   /**
@@ -27,15 +22,15 @@ export class Recovery {
    */
   async request(input: { email: unknown; url: unknown }): Promise<TokenIssue> {
     const email = v.email('email', input.email)
-    const { options } = this.#accounts
+    const { options } = this.#core
     const url = checkRedirectUrl('url', input.url, options.allowedRedirectOrigins)
-    this.#messenger.requireMailer()
+    this.#core.messenger.requireMailer()
     const ttl = options.tokenLifetimes.recovery
-    const account = await this.#accounts.findAccountByEmail(email)
-    if (!account || !account.status) return { token: this.#tokens.decoy(newId(), ttl), secret: '', phrase: '' }
-    const { token, secret } = await this.#tokens.issue(account.id, 'recovery', { format: 'secret', ttl, data: { email } })
+    const account = await this.#core.accounts.findByEmail(email)
+    if (!account || !account.status) return { token: this.#core.tokens.decoy(newId(), ttl), secret: '', phrase: '' }
+    const { token, secret } = await this.#core.tokens.issue(account.id, 'recovery', { ttl, data: { email } })
     const link = withParams(url, { userId: account.id, secret, expire: formatDate(token.expiresAt) })
-    this.#messenger.email('recovery', { to: email, name: account.name, link, expiresIn: ttl })
+    this.#core.messenger.email('recovery', { to: email, name: account.name, link, expiresIn: ttl })
     return { token, secret, phrase: '' }
   }
 
@@ -55,13 +50,13 @@ export class Recovery {
     const secret = v.text('secret', input.secret)
     const password = v.password('password', input.password)
     // Hash before consuming: a failure here must not burn the user's only link.
-    const hash = await this.#accounts.passwords.hash(password)
-    const token = await this.#tokens.redeem(userId, ['recovery'], secret)
+    const hash = await this.#core.passwords.hash(password)
+    const token = await this.#core.tokens.redeem(userId, ['recovery'], secret)
     if (!token) throw new AccountsError('user_invalid_token')
-    const now = this.#accounts.options.clock.now()
+    const now = this.#core.options.clock.now()
     let firstProof = false
     try {
-      await this.#accounts.update(userId, (a) => {
+      await this.#core.accounts.update(userId, (a) => {
         // A link mailed to an address the account no longer has is void.
         if (a.email !== token.data.email) throw new AccountsError('user_invalid_token')
         firstProof = !a.emailVerification
@@ -84,12 +79,12 @@ export class Recovery {
       throw err
     }
     if (firstProof) {
-      for (const identity of await this.#accounts.listIdentities(userId)) await this.#accounts.store.deleteIdentity(userId, identity.id)
+      for (const identity of await this.#core.store.listIdentities(userId)) await this.#core.store.deleteIdentity(userId, identity.id)
       // Tokens the previous holder may still have: an OAuth2 sign-in token from their provider
       // login, a code sent to the phone just removed.
-      await this.#accounts.store.deleteTokens(userId, ['oauth2', 'phone-otp', 'phone-verification'])
+      await this.#core.store.deleteTokens(userId, ['oauth2', ...kindsBoundTo('phone')])
     }
-    await this.#accounts.sessions.deleteAll(userId, keepSessionId)
+    await this.#core.sessions.deleteAll(userId, keepSessionId)
     return token
   }
 }

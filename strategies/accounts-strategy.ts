@@ -9,7 +9,7 @@ import { isCredentialFailure, type LimitSubject } from '../lib/limits/limits.js'
 import type { LimitedRoute } from '../lib/limits/limit-rules.js'
 import { retryAfterOf } from '../lib/retry-after.js'
 import { toSessionModel, type AccountModel } from '../lib/models.js'
-import type { SignIn } from '../lib/sessions.js'
+import type { SignIn } from '../lib/core/sessions.js'
 
 /**
  * An optional last check on a signed-in account (e.g. "staff only"). Return `false` (or a

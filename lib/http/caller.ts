@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
-import type { Authenticated } from '../sessions.js'
+import type { Authenticated } from '../core/sessions.js'
 import { safeEqual } from '../secrets.js'
 import type { SessionValue } from '../session-value.js'
 import { readJwt, readSessionCarrier, single, type CarrierSource } from './carriers.js'

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
-import type { Authenticated } from '../sessions.js'
+import type { Authenticated } from '../core/sessions.js'
 import { callerOf } from './caller.js'
 
 /**

@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import type { Accounts } from '../accounts.js'
 import { toAccountModel, toSessionModel, type AccountModel } from '../models.js'
-import type { SignIn } from '../sessions.js'
+import type { SignIn } from '../core/sessions.js'
 
 /**
  * What express-session keeps for a passport login: a reference to a Session record, never

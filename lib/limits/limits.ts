@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AccountsError } from '../errors.js'
-import type { Hooks } from '../hooks.js'
-import type { ResolvedOptions } from '../options.js'
+import type { CoreContext } from '../core/context.js'
 import { phone as validPhone } from '../phone.js'
 import type { HitResult } from '../store/store.js'
 import { clientKey } from './client-key.js'
@@ -53,15 +52,16 @@ interface Planned {
  * so any Store implementation carries them.
  */
 export class Limits {
-  readonly #options: ResolvedOptions
+  readonly #ctx: CoreContext
 
-  constructor(options: ResolvedOptions, hooks: Hooks) {
-    this.#options = options
+  constructor(ctx: CoreContext) {
+    this.#ctx = ctx
+    const hooks = ctx.events
     // A client that signs in (any way) becomes known to the account: the target-wide counts
     // never refuse it. Counted only for its window, so nothing is kept for good.
     hooks.on('signIn', ({ account, session }) => {
-      if (!this.#options.rateLimits) return
-      this.#options.store.hit(knownKey(account.id, clientKey(session.ip)), KNOWN_CLIENT_FOR).catch(() => undefined)
+      if (!this.#ctx.options.rateLimits) return
+      this.#ctx.store.hit(knownKey(account.id, clientKey(session.ip)), KNOWN_CLIENT_FOR).catch(() => undefined)
     })
   }
 
@@ -70,10 +70,10 @@ export class Limits {
    * in wrong credentials (`isCredentialFailure`) and `succeeded()` when it succeeds.
    */
   async begin(route: LimitedRoute, subject: LimitSubject): Promise<Attempt> {
-    if (!this.#options.rateLimits) return NO_LIMIT
+    if (!this.#ctx.options.rateLimits) return NO_LIMIT
     const client = clientKey(subject.ip)
     const planned = LIMITS[route].map((counter) => plan(route, counter, subject, client)).filter((p): p is Planned => p !== null)
-    const store = this.#options.store
+    const store = this.#ctx.store
     const readings = await Promise.all(planned.map((p) => (p.counter.counts === 'attempts' ? store.hit(p.key, p.counter.window) : store.peekHits(p.key))))
     const now = Date.now()
     let shown: Attempt['shown'] = null
@@ -108,7 +108,7 @@ export class Limits {
 
   /** Whether `client` signed in to the account `value` names within `KNOWN_CLIENT_FOR`. */
   async #knows(target: Target, value: string, client: string): Promise<boolean> {
-    const { store } = this.#options
+    const { store } = this.#ctx
     const accountId = target === 'userId' ? value : await store.findAccountId(target, value)
     if (!accountId) return false
     return (await store.peekHits(knownKey(accountId, client))).count > 0

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
-import type { Accounts } from '../accounts.js'
+import type { Core } from '../core/core.js'
 import { AccountsError, invalidParam, missingParam } from '../errors.js'
-import type { Messenger } from '../messenger.js'
 import { newId } from '../secrets.js'
 import type { AccountRecord, SessionRecord, TokenRecord } from '../store/store.js'
-import type { Tokens } from '../tokens.js'
 import * as v from '../validate.js'
 import { FailureBudget } from './failure-budget.js'
 import { SecretBox } from './secret-box.js'
@@ -34,18 +32,14 @@ const RECOVERY_CODES = 6
  * spends the account's shared failure budget (`FailureBudget`).
  */
 export class Mfa {
-  readonly #accounts: Accounts
-  readonly #tokens: Tokens
-  readonly #messenger: Messenger
+  readonly #core: Core
   readonly #box: SecretBox
   readonly budget: FailureBudget
 
-  constructor(accounts: Accounts, tokens: Tokens, messenger: Messenger) {
-    this.#accounts = accounts
-    this.#tokens = tokens
-    this.#messenger = messenger
-    this.#box = new SecretBox(accounts.options.secret, 'mfa')
-    this.budget = new FailureBudget(accounts.store)
+  constructor(core: Core) {
+    this.#core = core
+    this.#box = new SecretBox(core.options.secret, 'mfa')
+    this.budget = new FailureBudget(core.store)
   }
 
   factors(a: AccountRecord): MfaFactors {
@@ -68,14 +62,14 @@ export class Mfa {
 
   /** For protected routes: a challenge succeeded on this session within 30 min. */
   hasRecentChallenge(s: SessionRecord): boolean {
-    return s.mfaUpdatedAt !== null && this.#accounts.options.clock.now() - s.mfaUpdatedAt <= RECENT_CHALLENGE * 1000
+    return s.mfaUpdatedAt !== null && this.#core.options.clock.now() - s.mfaUpdatedAt <= RECENT_CHALLENGE * 1000
   }
 
   /** Turns MFA on or off. Turning it on credits the current session with the account's verified factors. */
   async setEnabled(account: AccountRecord, session: SessionRecord, enabled: unknown): Promise<AccountRecord> {
     if (enabled === undefined || enabled === null) throw missingParam('mfa')
     if (typeof enabled !== 'boolean') throw v.invalidBoolean('mfa')
-    const updated = await this.#accounts.update(account.id, (a) => {
+    const updated = await this.#core.accounts.update(account.id, (a) => {
       a.mfa = enabled
     })
     if (enabled) {
@@ -93,7 +87,7 @@ export class Mfa {
     if (account.totp?.verified) throw new AccountsError('user_authenticator_already_verified')
     const secret = new Secret({ size: 20 })
     let activated = false
-    await this.#accounts.update(account.id, (a) => {
+    await this.#core.accounts.update(account.id, (a) => {
       // Re-checked inside the compare-and-set: an activation racing this request wins.
       activated = a.totp?.verified === true
       if (!activated) a.totp = { secret: this.#box.seal(secret.base32, a.id), verified: false, lastStep: 0 }
@@ -117,8 +111,21 @@ export class Mfa {
 
   async deleteAuthenticator(account: AccountRecord): Promise<void> {
     if (!account.totp) throw new AccountsError('user_authenticator_not_found')
-    await this.#accounts.update(account.id, (a) => {
+    await this.#core.accounts.update(account.id, (a) => {
       a.totp = null
+    })
+  }
+
+  /**
+   * An operator's reset (a lost device, or before rotating `options.secret`, which voids every
+   * sealed TOTP secret and recovery code): removes the authenticator and the recovery codes
+   * and turns MFA off, in one compare-and-set. Email / phone verification is left as it is.
+   */
+  async reset(accountId: string): Promise<AccountRecord> {
+    return this.#core.accounts.update(accountId, (a) => {
+      a.totp = null
+      a.recoveryCodes = null
+      a.mfa = false
     })
   }
 
@@ -156,17 +163,17 @@ export class Mfa {
     const id = newId()
     const common = { id, ttl: CHALLENGE_TTL, data: { factor: f } }
     if (f === 'email' || f === 'phone') {
-      if (f === 'email') this.#messenger.requireMailer()
-      else this.#messenger.requireSms()
+      if (f === 'email') this.#core.messenger.requireMailer()
+      else this.#core.messenger.requireSms()
       const to = f === 'email' ? account.email : account.phone
       if (!to) throw new AccountsError(f === 'email' ? 'user_email_not_found' : 'user_phone_not_found')
       if (!(f === 'email' ? account.emailVerification : account.phoneVerification)) {
         throw new AccountsError(f === 'email' ? 'user_email_not_verified' : 'user_phone_not_verified')
       }
-      const { token, secret } = await this.#tokens.issue(account.id, 'mfa-challenge', { ...common, format: 'code' })
+      const { token, secret } = await this.#core.tokens.issue(account.id, 'mfa-challenge', { ...common, format: 'code' })
       const delivery = { to, name: account.name, code: secret, expiresIn: CHALLENGE_TTL }
-      if (f === 'email') this.#messenger.email('mfa-challenge', delivery)
-      else this.#messenger.sms('mfa-challenge', delivery)
+      if (f === 'email') this.#core.messenger.email('mfa-challenge', delivery)
+      else this.#core.messenger.sms('mfa-challenge', delivery)
       return token
     }
     if (f === 'totp' && !account.totp?.verified) throw new AccountsError('user_authenticator_not_found')
@@ -174,11 +181,11 @@ export class Mfa {
     // Answered with the authenticator or a recovery code; the token's own secret is derived
     // from its id so a correct answer can consume it atomically (see `verifyChallenge`). The
     // answer is a guessable 6-digit TOTP, not that secret: wrong answers count as for a code.
-    const { token } = await this.#tokens.issue(account.id, 'mfa-challenge', {
+    const { token } = await this.#core.tokens.issue(account.id, 'mfa-challenge', {
       ...common,
       format: 'secret',
       secret: challengeSecret(id),
-      maxFailures: this.#accounts.options.maxTokenFailures,
+      maxFailures: this.#core.options.maxTokenFailures,
     })
     return token
   }
@@ -198,12 +205,12 @@ export class Mfa {
     const asRecovery = this.#recoveryHash(account, otp)
     if (asTotp !== null || asRecovery !== null) {
       // Only consumes a totp/recoveryCode challenge (its secret is derived from its id).
-      const token = await this.#tokens.redeem(account.id, kinds, challengeSecret(challengeId), challengeId)
+      const token = await this.#core.tokens.redeem(account.id, kinds, challengeSecret(challengeId), challengeId)
       const wanted = token?.data.factor
       if (wanted === 'totp' && asTotp !== null && (await this.#useTotp(account, otp, true))) factor = 'totp'
       if (wanted === 'recoveryCode' && asRecovery !== null && (await this.#spendRecoveryCode(account.id, asRecovery))) factor = 'recoveryCode'
     } else {
-      const token = await this.#tokens.redeem(account.id, kinds, otp, challengeId)
+      const token = await this.#core.tokens.redeem(account.id, kinds, otp, challengeId)
       const wanted = token?.data.factor
       if (wanted === 'email' || wanted === 'phone') factor = wanted
     }
@@ -216,7 +223,7 @@ export class Mfa {
 
   #totp(account: AccountRecord, base32: string): TOTP {
     const label = account.email || account.phone || account.id
-    return new TOTP({ issuer: this.#accounts.options.projectName, label, algorithm: 'SHA1', digits: 6, period: STEP, secret: Secret.fromBase32(base32) })
+    return new TOTP({ issuer: this.#core.options.projectName, label, algorithm: 'SHA1', digits: 6, period: STEP, secret: Secret.fromBase32(base32) })
   }
 
   /** The 30-second step `otp` is valid for (±1 step), or null. */
@@ -224,7 +231,7 @@ export class Mfa {
     const sealed = account.totp?.secret
     const base32 = sealed ? this.#box.open(sealed, account.id) : null
     if (!base32 || !/^\d{6}$/.test(otp)) return null
-    const now = this.#accounts.options.clock.now()
+    const now = this.#core.options.clock.now()
     const delta = this.#totp(account, base32).validate({ token: otp, timestamp: now, window: 1 })
     return delta === null ? null : Math.floor(now / 1000 / STEP) + delta
   }
@@ -237,7 +244,7 @@ export class Mfa {
     const step = this.#totpStep(account, otp)
     if (step === null) return null
     let accepted = false
-    const updated = await this.#accounts.update(account.id, (a) => {
+    const updated = await this.#core.accounts.update(account.id, (a) => {
       accepted = false
       if (!a.totp || (mustBeVerified && !a.totp.verified) || step <= a.totp.lastStep) return
       a.totp = { ...a.totp, lastStep: step, verified: true }
@@ -248,18 +255,18 @@ export class Mfa {
 
   #recoveryHash(account: AccountRecord, otp: string): string | null {
     const hashes = account.recoveryCodes?.hashes ?? []
-    const hash = this.#tokens.hash(`recovery-code:${otp.trim().toLowerCase()}`)
+    const hash = this.#core.tokens.hash(`recovery-code:${otp.trim().toLowerCase()}`)
     return hashes.includes(hash) ? hash : null
   }
 
   /** Removes a used recovery code (compare-and-set: a code is spent once). */
   async #spendRecoveryCode(accountId: string, hash: string): Promise<boolean> {
     let spent = false
-    await this.#accounts.update(accountId, (a) => {
+    await this.#core.accounts.update(accountId, (a) => {
       spent = false
       const codes = a.recoveryCodes
       if (!codes || !codes.hashes.includes(hash)) return
-      const plain = (JSON.parse(this.#box.open(codes.sealed, a.id) ?? '[]') as string[]).filter((c) => this.#tokens.hash(`recovery-code:${c}`) !== hash)
+      const plain = (JSON.parse(this.#box.open(codes.sealed, a.id) ?? '[]') as string[]).filter((c) => this.#core.tokens.hash(`recovery-code:${c}`) !== hash)
       a.recoveryCodes = { hashes: codes.hashes.filter((h) => h !== hash), sealed: this.#box.seal(JSON.stringify(plain), a.id) }
       spent = true
     })
@@ -268,21 +275,21 @@ export class Mfa {
 
   async #writeRecoveryCodes(accountId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'))
-    await this.#accounts.update(accountId, (a) => {
-      a.recoveryCodes = { hashes: codes.map((c) => this.#tokens.hash(`recovery-code:${c}`)), sealed: this.#box.seal(JSON.stringify(codes), a.id) }
+    await this.#core.accounts.update(accountId, (a) => {
+      a.recoveryCodes = { hashes: codes.map((c) => this.#core.tokens.hash(`recovery-code:${c}`)), sealed: this.#box.seal(JSON.stringify(codes), a.id) }
     })
     return codes
   }
 
   async #addFactors(session: SessionRecord, factors: string[], challenged: boolean): Promise<SessionRecord> {
-    const now = this.#accounts.options.clock.now()
+    const now = this.#core.options.clock.now()
     const next: SessionRecord = {
       ...session,
       factors: [...new Set([...session.factors, ...factors])],
       mfaUpdatedAt: challenged ? now : session.mfaUpdatedAt,
       updatedAt: now,
     }
-    if (!(await this.#accounts.store.replaceSession(next, Math.max(1, next.expiresAt - now)))) throw new AccountsError('user_session_not_found')
+    if (!(await this.#core.store.replaceSession(next, Math.max(1, next.expiresAt - now)))) throw new AccountsError('user_session_not_found')
     return next
   }
 }

@@ -1,4 +1,4 @@
-import type { Accounts } from '../accounts.js'
+import type { Core } from '../core/core.js'
 import { AccountsError } from '../errors.js'
 import { newId } from '../secrets.js'
 import { assertStorable } from '../storable.js'
@@ -29,10 +29,10 @@ const MAX_ATTEMPTS = 3
  *    from the account resolves it;
  * 4. a new account (with the provider's email when nobody has it yet).
  */
-export async function linkGrant(accounts: Accounts, provider: string, grant: OAuth2Grant, linkAccountId: string | null): Promise<Linked> {
+export async function linkGrant(core: Core, provider: string, grant: OAuth2Grant, linkAccountId: string | null): Promise<Linked> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await linkOnce(accounts, provider, grant, linkAccountId)
+      return await linkOnce(core, provider, grant, linkAccountId)
     } catch (err) {
       // Two callbacks for the same new identity raced; the loser finds the winner's on retry.
       if (!(err instanceof IdentityRace) || attempt + 1 >= MAX_ATTEMPTS) throw err instanceof IdentityRace ? new AccountsError('user_already_exists') : err
@@ -42,27 +42,27 @@ export async function linkGrant(accounts: Accounts, provider: string, grant: OAu
 
 class IdentityRace extends Error {}
 
-async function linkOnce(accounts: Accounts, provider: string, grant: OAuth2Grant, linkAccountId: string | null): Promise<Linked> {
+async function linkOnce(core: Core, provider: string, grant: OAuth2Grant, linkAccountId: string | null): Promise<Linked> {
   const { profile } = grant
-  const ownerId = await accounts.store.findIdentityOwner(provider, profile.id)
+  const ownerId = await core.store.findIdentityOwner(provider, profile.id)
 
   if (linkAccountId) {
-    const account = mustBeActive(await accounts.getAccount(linkAccountId))
+    const account = mustBeActive(await core.accounts.get(linkAccountId))
     if (ownerId && ownerId !== account.id) {
       throw new AccountsError('user_already_exists', `This ${provider} account is already linked to another account.`)
     }
-    if (ownerId === account.id) return { account, identity: await refreshIdentity(accounts, account.id, provider, grant), created: false }
-    const identity = await attach(accounts, account.id, provider, grant)
-    return { account: await adoptEmail(accounts, account, grant), identity, created: false }
+    if (ownerId === account.id) return { account, identity: await refreshIdentity(core, account.id, provider, grant), created: false }
+    const identity = await attach(core, account.id, provider, grant)
+    return { account: await adoptEmail(core, account, grant), identity, created: false }
   }
 
   if (ownerId) {
-    const account = mustBeActive(await accounts.getAccount(ownerId))
-    return { account, identity: await refreshIdentity(accounts, account.id, provider, grant), created: false }
+    const account = mustBeActive(await core.accounts.get(ownerId))
+    return { account, identity: await refreshIdentity(core, account.id, provider, grant), created: false }
   }
 
   if (profile.email && profile.emailVerified) {
-    const existing = await accounts.findAccountByEmail(profile.email)
+    const existing = await core.accounts.findByEmail(profile.email)
     if (existing) {
       const account = mustBeActive(existing)
       if (!account.emailVerification) {
@@ -71,13 +71,13 @@ async function linkOnce(accounts: Accounts, provider: string, grant: OAuth2Grant
           `An account with this email exists but has not verified it. Verify the email, or sign in and link ${provider} from the account.`,
         )
       }
-      const identity = await attach(accounts, account.id, provider, grant)
-      return { account: await adoptEmail(accounts, account, grant), identity, created: false }
+      const identity = await attach(core, account.id, provider, grant)
+      return { account: await adoptEmail(core, account, grant), identity, created: false }
     }
   }
 
-  const account = await createFor(accounts, grant)
-  const identity = await attach(accounts, account.id, provider, grant)
+  const account = await createFor(core, grant)
+  const identity = await attach(core, account.id, provider, grant)
   return { account, identity, created: true }
 }
 
@@ -88,27 +88,27 @@ function mustBeActive(account: AccountRecord | null): AccountRecord {
 }
 
 /** A new account: the provider's name, and its email when nobody owns that address yet. */
-async function createFor(accounts: Accounts, grant: OAuth2Grant): Promise<AccountRecord> {
+async function createFor(core: Core, grant: OAuth2Grant): Promise<AccountRecord> {
   const name = [...grant.profile.name].slice(0, 128).join('')
   const email = grant.profile.email
-  if (email && !(await accounts.findAccountByEmail(email))) {
+  if (email && !(await core.accounts.findByEmail(email))) {
     try {
-      return await accounts.createPasswordlessAccount({ email, name, emailVerification: grant.profile.emailVerified })
+      return await core.accounts.insertPasswordless({ email, name, emailVerification: grant.profile.emailVerified })
     } catch (err) {
       // Claimed in between: fall through to an account without the address.
       if (!(err instanceof AccountsError) || err.type !== 'user_already_exists') throw err
     }
   }
-  return accounts.createPasswordlessAccount({ name })
+  return core.accounts.insertPasswordless({ name })
 }
 
 /** An account without an email takes the provider's verified one (if free): anonymous upgrade. */
-async function adoptEmail(accounts: Accounts, account: AccountRecord, grant: OAuth2Grant): Promise<AccountRecord> {
+async function adoptEmail(core: Core, account: AccountRecord, grant: OAuth2Grant): Promise<AccountRecord> {
   const { email, emailVerified } = grant.profile
   if (account.email || !email || !emailVerified) return account
-  if (await accounts.findAccountByEmail(email)) return account
+  if (await core.accounts.findByEmail(email)) return account
   try {
-    return await accounts.update(account.id, (a) => {
+    return await core.accounts.update(account.id, (a) => {
       if (a.email) return
       a.email = email
       a.emailVerification = true
@@ -134,28 +134,28 @@ function identityFor(accountId: string, provider: string, grant: OAuth2Grant, no
   }
 }
 
-async function attach(accounts: Accounts, accountId: string, provider: string, grant: OAuth2Grant): Promise<IdentityRecord> {
-  const identity = identityFor(accountId, provider, grant, accounts.options.clock.now())
+async function attach(core: Core, accountId: string, provider: string, grant: OAuth2Grant): Promise<IdentityRecord> {
+  const identity = identityFor(accountId, provider, grant, core.options.clock.now())
   assertStorable(identity)
-  const result = await accounts.store.insertIdentity(identity)
+  const result = await core.store.insertIdentity(identity)
   if (result.ok) return identity
   if (result.conflict === 'missing') throw new AccountsError('user_not_found')
   throw new IdentityRace()
 }
 
 /** Keeps the provider's latest tokens and email on the identity. */
-async function refreshIdentity(accounts: Accounts, accountId: string, provider: string, grant: OAuth2Grant): Promise<IdentityRecord> {
-  const current = (await accounts.store.listIdentities(accountId)).find((i) => i.provider === provider && i.providerUid === grant.profile.id)
+async function refreshIdentity(core: Core, accountId: string, provider: string, grant: OAuth2Grant): Promise<IdentityRecord> {
+  const current = (await core.store.listIdentities(accountId)).find((i) => i.provider === provider && i.providerUid === grant.profile.id)
   if (!current) throw new IdentityRace()
   const next: IdentityRecord = {
     ...current,
-    updatedAt: accounts.options.clock.now(),
+    updatedAt: core.options.clock.now(),
     providerEmail: grant.profile.email || current.providerEmail,
     providerAccessToken: grant.accessToken,
     providerAccessTokenExpiry: grant.accessTokenExpiry,
     providerRefreshToken: grant.refreshToken || current.providerRefreshToken,
   }
   assertStorable(next, current)
-  if (!(await accounts.store.replaceIdentity(next))) throw new IdentityRace()
+  if (!(await core.store.replaceIdentity(next))) throw new IdentityRace()
   return next
 }

@@ -1,11 +1,13 @@
-import type { Accounts } from '../accounts.js'
+import type { Core } from '../core/core.js'
+import type { Mfa } from '../mfa/mfa.js'
 import { AccountsError } from '../errors.js'
 import { randomBytes } from 'node:crypto'
 import { safeEqual, sha256Hex } from '../secrets.js'
 import { assertStorable } from '../storable.js'
-import type { Authenticated, ClientContext, SignIn } from '../sessions.js'
+import type { Authenticated, ClientContext, SignIn } from '../core/sessions.js'
 import type { SessionRecord } from '../store/store.js'
 import { linkGrant, type Linked } from './link.js'
+import { discoveryFailure, ProviderHttpError } from './provider-failure.js'
 import { createProviderStrategy, type OAuth2Grant, type ProviderStrategy } from './provider-strategy.js'
 import { PRESET_NAMES, resolveProvider, type OAuth2ProviderOptions, type ResolvedProvider } from './providers.js'
 import type { OAuth2Context } from './state-store.js'
@@ -29,12 +31,16 @@ interface FakeRequest {
  * provider). The router and `OAuth2Strategy` both call it; linking rules live in `link.ts`.
  */
 export class OAuth2 {
-  readonly #accounts: Accounts
+  readonly #core: Core
+  readonly #mfa: Mfa
   readonly #options: Record<string, OAuth2ProviderOptions>
   readonly #providers = new Map<string, Promise<{ provider: ResolvedProvider; strategy: ProviderStrategy }>>()
 
-  constructor(accounts: Accounts, providers: Record<string, OAuth2ProviderOptions>) {
-    this.#accounts = accounts
+  /** `mfa` gates the sign-in of an account whose session still needs a second factor. */
+  constructor(core: Core, deps: { mfa: Mfa }) {
+    this.#core = core
+    this.#mfa = deps.mfa
+    const providers = core.options.oauth2
     this.#options = providers
     // Check every provider's options now (TypeErrors at construction); discovery waits for first use.
     for (const [name, options] of Object.entries(providers)) {
@@ -58,7 +64,12 @@ export class OAuth2 {
     let entry = this.#providers.get(name)
     if (!entry) {
       const resolved = resolveProvider(name, options, (url, token) => fetchJson(url, token))
-      entry = (typeof resolved === 'function' ? resolved() : Promise.resolve(resolved)).then((p) => this.#build(p))
+      entry = (typeof resolved === 'function' ? resolved() : Promise.resolve(resolved)).then(
+        (p) => this.#build(p),
+        (err: unknown) => {
+          throw discoveryFailure(name, err)
+        },
+      )
       // A failed discovery is retried on the next request rather than cached.
       entry.catch(() => this.#providers.delete(name))
       this.#providers.set(name, entry)
@@ -73,7 +84,7 @@ export class OAuth2 {
    */
   linkIntent(auth: Authenticated | null): string | null {
     if (!auth) return null
-    if (this.#accounts.mfa.needsMoreFactors(auth.account, auth.session)) throw new AccountsError('user_more_factors_required')
+    if (this.#mfa.needsMoreFactors(auth.account, auth.session)) throw new AccountsError('user_more_factors_required')
     return auth.account.id
   }
 
@@ -142,7 +153,7 @@ export class OAuth2 {
   /** Applies the linking rules and signs the account in (session provider = provider name). */
   async signIn(grant: OAuth2Grant, context: Pick<OAuth2Context, 'provider' | 'linkAccountId'>, client: ClientContext = {}): Promise<SignIn> {
     const linked = await this.link(grant, context)
-    return this.#accounts.sessions.create(linked.account, sessionOrigin(context.provider, grant), client)
+    return this.#core.sessions.create(linked.account, sessionOrigin(context.provider, grant), client)
   }
 
   /**
@@ -152,9 +163,8 @@ export class OAuth2 {
   async issueToken(grant: OAuth2Grant, context: Pick<OAuth2Context, 'provider' | 'linkAccountId'>): Promise<{ userId: string; secret: string }> {
     const { account } = await this.link(grant, context)
     const origin = sessionOrigin(context.provider, grant)
-    const { secret } = await this.#accounts.tokens.issue(account.id, 'oauth2', {
-      format: 'secret',
-      ttl: this.#accounts.options.tokenLifetimes.oauth2,
+    const { secret } = await this.#core.tokens.issue(account.id, 'oauth2', {
+      ttl: this.#core.options.tokenLifetimes.oauth2,
       data: {
         provider: origin.provider,
         providerUid: origin.providerUid,
@@ -168,7 +178,7 @@ export class OAuth2 {
 
   /** The linking rules alone (see `link.ts`). */
   link(grant: OAuth2Grant, context: Pick<OAuth2Context, 'provider' | 'linkAccountId'>): Promise<Linked> {
-    return linkGrant(this.#accounts, context.provider, grant, context.linkAccountId)
+    return linkGrant(this.#core, context.provider, grant, context.linkAccountId)
   }
 
   /**
@@ -178,23 +188,23 @@ export class OAuth2 {
   async refreshSession(session: SessionRecord): Promise<SessionRecord> {
     if (!session.providerRefreshToken || !Object.prototype.hasOwnProperty.call(this.#options, session.provider)) return session
     const { strategy } = await this.provider(session.provider)
-    const fresh = await strategy.refresh(session.providerRefreshToken, this.#accounts.options.clock.now()).catch(() => null)
+    const fresh = await strategy.refresh(session.providerRefreshToken, this.#core.options.clock.now()).catch(() => null)
     if (!fresh) throw new AccountsError('user_oauth2_provider_error', `The ${session.provider} provider refused to refresh the access token.`)
     const next: SessionRecord = {
       ...session,
       providerAccessToken: fresh.accessToken,
       providerRefreshToken: fresh.refreshToken,
       providerAccessTokenExpiry: fresh.accessTokenExpiry,
-      updatedAt: this.#accounts.options.clock.now(),
+      updatedAt: this.#core.options.clock.now(),
     }
     assertStorable(next, session)
-    const ttl = Math.max(1, next.expiresAt - this.#accounts.options.clock.now())
-    if (!(await this.#accounts.store.replaceSession(next, ttl))) throw new AccountsError('user_session_not_found')
+    const ttl = Math.max(1, next.expiresAt - this.#core.options.clock.now())
+    if (!(await this.#core.store.replaceSession(next, ttl))) throw new AccountsError('user_session_not_found')
     return next
   }
 
   #build(provider: ResolvedProvider) {
-    return { provider, strategy: createProviderStrategy(provider, this.#accounts.store, () => this.#accounts.options.clock.now()) }
+    return { provider, strategy: createProviderStrategy(provider, this.#core.store, () => this.#core.options.clock.now()) }
   }
 }
 
@@ -232,6 +242,6 @@ async function fetchJson(url: string, token?: string): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'express-accounts' }
   if (token) headers.Authorization = `Bearer ${token}`
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000), redirect: 'error' })
-  if (!res.ok) throw new Error(`${new URL(url).host} answered HTTP ${res.status}`)
+  if (!res.ok) throw new ProviderHttpError(new URL(url).host, res.status)
   return res.json()
 }

@@ -3,6 +3,7 @@
  * the endpoints and a profile mapper. `oauth2-strategy.ts` turns each into a
  * passport-oauth2 strategy.
  */
+import { DiscoveryDocumentError } from './provider-failure.js'
 
 /** What every provider's user info is reduced to. */
 export interface OAuth2Profile {
@@ -192,7 +193,7 @@ export function resolveProvider(name: string, options: OAuth2ProviderOptions, fe
       userInfoUrl: overrides.userInfoUrl ?? str(d.userinfo_endpoint),
     }
     if (!isHttpUrl(endpoints.authorizationUrl) || !isHttpUrl(endpoints.tokenUrl) || !isHttpUrl(endpoints.userInfoUrl)) {
-      throw new Error(`${at}: the issuer's discovery document lacks authorization, token or userinfo endpoints`)
+      throw new DiscoveryDocumentError(`${at}: the issuer's discovery document lacks authorization, token or userinfo endpoints`)
     }
     return build(endpoints, preset?.scopes ?? ['openid', 'email', 'profile'])
   })

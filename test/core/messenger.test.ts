@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { Accounts } from '../../lib/accounts.js'
 import type { Mailer } from '../../lib/delivery/delivery.js'
-import type { AccountsEvents } from '../../lib/hooks.js'
+import type { AccountsEvents } from '../../lib/core/events.js'
 import { MemoryStore } from '../../lib/store/memory-store.js'
 import { SECRET, freshEmail } from '../support/app.js'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'

@@ -9,7 +9,8 @@ import express from 'express'
 import passport from 'passport'
 import request from 'supertest'
 import { AccountsError, createAccounts, RedisStore, type ExpressAccounts } from '../../lib/index.js'
-import { PasswordStrategy } from '../../strategies/index.js'
+import { withRetryAfter } from '../../lib/retry-after.js'
+import { EmailOtpStrategy, PasswordStrategy } from '../../strategies/index.js'
 import { API_KEY, PROJECT, SECRET, makeApp, signUp } from '../support/app.js'
 
 function appWith(accounts: ExpressAccounts, verify?: () => never) {
@@ -68,5 +69,70 @@ describe("Express' default error handler renders what strategies pass on", funct
     assert.deepEqual([four.status, four.expose, four.headers, four.message], [401, true, undefined, 'Invalid credentials. Please check the email and password.'])
     assert.equal(new AccountsError('store_timeout', 'custom', { retryAfter: 7 }).headers?.['Retry-After'], '7')
     assert.throws(() => new AccountsError('store_timeout', undefined, { retryAfter: -1 }), TypeError)
+    // A wait set after construction (the bcrypt gate's withRetryAfter) is what the header says.
+    assert.deepEqual(withRetryAfter(new AccountsError('general_server_busy'), 1).headers, { 'Retry-After': '1' })
+  })
+})
+
+/**
+ * One app, as a host builds it: the router at /v1 and strategies on routes of its own, and no
+ * error handler but Express' default one. Every status must still be right on both.
+ */
+describe("Express' default error handler with the router and a strategy in the same app", function () {
+  function hostApp(accounts: ExpressAccounts) {
+    const pp = new passport.Passport()
+    pp.use(new PasswordStrategy({ accounts }))
+    pp.use(new EmailOtpStrategy({ accounts }))
+    const app = express()
+    app.set('env', 'test')
+    app.use('/v1', accounts.router())
+    app.use(express.json())
+    app.post('/login', pp.authenticate('password', { session: false, failWithError: true }), (_req, res) => { res.json({ ok: true }) })
+    app.post('/otp', pp.authenticate('email-otp', { session: false, failWithError: true }), (_req, res) => { res.json({ ok: true }) })
+    // No app.use((err, req, res, next) => …): Express' finalhandler renders whatever arrives.
+    return app
+  }
+
+  it('401 from the strategy and from the router', async () => {
+    const accounts = createAccounts({ project: PROJECT, secret: SECRET, bcryptCost: 4, rateLimits: false })
+    const app = hostApp(accounts)
+    await accounts.createAccount({ email: 'both401@example.com', password: 'right-password-1' })
+    await request(app).post('/login').send({ email: 'both401@example.com', password: 'wrong-password!' }).expect(401)
+    const res = await request(app).post('/v1/account/sessions/email').set('X-Appwrite-Project', PROJECT).send({ email: 'both401@example.com', password: 'wrong-password!' }).expect(401)
+    assert.equal(res.body.type, 'user_invalid_credentials')
+  })
+
+  it('429 with Retry-After from the shared limits, on the strategy and on the router', async () => {
+    const accounts = createAccounts({ project: PROJECT, secret: SECRET, bcryptCost: 4, rateLimits: true })
+    const app = hostApp(accounts)
+    const body = { email: 'both429@example.com', password: 'wrong-password!' }
+    // The per-(IP, email) attempt limit of POST /account/sessions/email is 10: the strategy and
+    // the router count against the same limit.
+    for (let i = 0; i < 10; i++) await request(app).post(i % 2 ? '/login' : '/v1/account/sessions/email').set('X-Appwrite-Project', PROJECT).send(body)
+    // The strategy refuses with passport's fail(…, 429) (so failureRedirect / failureFlash work);
+    // failWithError turns that into passport's AuthenticationError, which carries the status.
+    await request(app).post('/login').send(body).expect(429)
+    const viaRouter = await request(app).post('/v1/account/sessions/email').set('X-Appwrite-Project', PROJECT).send(body).expect(429)
+    assert.equal(viaRouter.body.type, 'general_rate_limit_exceeded')
+    assert.ok(Number(viaRouter.headers['retry-after']) >= 1)
+  })
+
+  it('503 with Retry-After: the store unreachable (strategy and router), and the OTP strategy without a mailer', async () => {
+    const store = new RedisStore({ url: `redis://127.0.0.1:${await closedPort()}` })
+    const accounts = createAccounts({ store, project: PROJECT, secret: SECRET, bcryptCost: 4, rateLimits: false })
+    try {
+      const app = hostApp(accounts)
+      const body = { email: 'both503@example.com', password: 'any-password' }
+      const viaStrategy = await request(app).post('/login').send(body).expect(503)
+      assert.equal(viaStrategy.headers['retry-after'], '2')
+      const viaRouter = await request(app).post('/v1/account/sessions/email').set('X-Appwrite-Project', PROJECT).send(body).expect(503)
+      assert.equal(viaRouter.body.type, 'store_unavailable')
+      assert.equal(viaRouter.headers['retry-after'], '2')
+      // The OTP strategy passes 503 general_smtp_disabled to error() when no mailer is set.
+      const otp = await request(app).post('/otp').send({ email: 'both503@example.com' }).expect(503)
+      assert.equal(otp.headers['retry-after'], '2')
+    } finally {
+      await store.close()
+    }
   })
 })

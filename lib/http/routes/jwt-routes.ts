@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { Accounts } from '../../accounts.js'
 import { AccountsError, invalidParam } from '../../errors.js'
-import { JWT_DEFAULT_DURATION, JWT_MAX_DURATION } from '../../jwt.js'
+import { JWT_DEFAULT_DURATION, JWT_MAX_DURATION } from '../../core/jwt.js'
 import { callerOf } from '../caller.js'
 import { authOf, needAccount } from '../guards.js'
 import { params } from '../params.js'

@@ -1,27 +1,13 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto'
-import type { ResolvedOptions } from './options.js'
-import { newId } from './secrets.js'
-import { assertStorable } from './storable.js'
-import type { TokenRecord } from './store/store.js'
-
-/** What each flow's token is called in the store. */
-export type TokenKind =
-  | 'email-otp'
-  | 'magic-url'
-  | 'phone-otp'
-  | 'server'
-  | 'recovery'
-  | 'email-verification'
-  | 'phone-verification'
-  | 'oauth2'
-  | 'mfa-challenge'
-
-/** Tokens `POST /account/sessions/token` (and its magic-url / phone twins) turn into sessions. */
-export const SIGN_IN_KINDS: readonly TokenKind[] = ['email-otp', 'magic-url', 'phone-otp', 'server', 'oauth2']
+import { newId } from '../secrets.js'
+import { assertStorable } from '../storable.js'
+import type { TokenRecord } from '../store/store.js'
+import type { CoreContext } from './context.js'
+import { TOKEN_KINDS, type TokenKind } from './token-kinds.js'
 
 export interface IssueOptions {
-  /** `code`: 6 digits people type; `secret`: 256 bits (64 hex) carried in a link. */
-  format: 'code' | 'secret'
+  /** `code`: 6 digits people type; `secret`: 256 bits (64 hex) carried in a link. Default: the kind's (`TOKEN_KINDS`). */
+  format?: 'code' | 'secret'
   /** Lifetime, seconds. */
   ttl: number
   data?: Record<string, unknown>
@@ -37,6 +23,13 @@ export interface IssueOptions {
   maxFailures?: number
 }
 
+/** A token request's outcome. `secret` is `''` when nothing was issued (a decoy answer). */
+export interface TokenIssue {
+  token: TokenRecord
+  secret: string
+  phrase: string
+}
+
 export interface IssuedToken {
   token: TokenRecord
   /** The raw secret: mailed or texted, shown to API-key callers, never stored. */
@@ -49,14 +42,14 @@ export interface IssuedToken {
  * stored value is useless without `options.secret`.
  */
 export class Tokens {
-  readonly #options: ResolvedOptions
+  readonly #ctx: CoreContext
 
-  constructor(options: ResolvedOptions) {
-    this.#options = options
+  constructor(ctx: CoreContext) {
+    this.#ctx = ctx
   }
 
   hash(secret: string): string {
-    return createHmac('sha256', this.#options.secret).update('express-accounts:token:').update(secret).digest('hex')
+    return createHmac('sha256', this.#ctx.options.secret).update('express-accounts:token:').update(secret).digest('hex')
   }
 
   /**
@@ -64,8 +57,9 @@ export class Tokens {
    * latest code or link works, so asking again never multiplies the guesses an attacker gets.
    */
   async issue(accountId: string, kind: TokenKind, opts: IssueOptions): Promise<IssuedToken> {
-    const now = this.#options.clock.now()
-    const secret = opts.secret ?? (opts.format === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(32).toString('hex'))
+    const now = this.#ctx.clock.now()
+    const format = opts.format ?? TOKEN_KINDS[kind].format
+    const secret = opts.secret ?? (format === 'code' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(32).toString('hex'))
     const token: TokenRecord = {
       id: opts.id ?? newId(),
       accountId,
@@ -74,13 +68,13 @@ export class Tokens {
       createdAt: now,
       expiresAt: now + opts.ttl * 1000,
       failures: 0,
-      maxFailures: opts.maxFailures ?? (opts.format === 'code' ? this.#options.maxTokenFailures : 0),
+      maxFailures: opts.maxFailures ?? (format === 'code' ? this.#ctx.options.maxTokenFailures : 0),
       data: opts.data ?? {},
     }
     // Token scripts decode every token of the account in Lua: one undecodable token would
     // stop all of that account's codes and links.
     assertStorable(token)
-    await this.#options.store.putToken(token, opts.ttl * 1000, { replaceSameKind: true })
+    await this.#ctx.store.putToken(token, opts.ttl * 1000, { replaceSameKind: true })
     return { token, secret }
   }
 
@@ -90,17 +84,17 @@ export class Tokens {
    * counts misses (codes), which dies at its `maxFailures` even if the right secret follows.
    */
   async redeem(accountId: string, kinds: readonly TokenKind[], secret: string, id?: string): Promise<TokenRecord | null> {
-    return this.#options.store.consumeToken(accountId, {
+    return this.#ctx.store.consumeToken(accountId, {
       id,
       kinds: [...kinds],
       secretHash: this.hash(secret),
-      now: this.#options.clock.now(),
+      now: this.#ctx.clock.now(),
     })
   }
 
   /** A token-shaped answer for a request that must not reveal that nothing was issued. */
   decoy(userId: string, ttl: number): TokenRecord {
-    const now = this.#options.clock.now()
+    const now = this.#ctx.clock.now()
     return { id: newId(), accountId: userId, kind: 'decoy', secretHash: '', createdAt: now, expiresAt: now + ttl * 1000, failures: 0, maxFailures: 0, data: {} }
   }
 }

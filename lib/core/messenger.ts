@@ -1,8 +1,7 @@
-import type { EmailKind, MessageContext, SmsKind } from './delivery/delivery.js'
-import { durationInWords, renderEmail, renderSms } from './delivery/templates.js'
-import { AccountsError } from './errors.js'
-import type { Hooks } from './hooks.js'
-import type { ResolvedOptions } from './options.js'
+import type { EmailKind, MessageContext, SmsKind } from '../delivery/delivery.js'
+import { durationInWords, renderEmail, renderSms } from '../delivery/templates.js'
+import { AccountsError } from '../errors.js'
+import type { CoreContext } from './context.js'
 
 export interface Delivery {
   to: string
@@ -21,38 +20,36 @@ export interface Delivery {
  * as a `deliveryFailed` event and a process warning.
  */
 export class Messenger {
-  readonly #options: ResolvedOptions
-  readonly #hooks: Hooks
+  readonly #ctx: CoreContext
 
-  constructor(options: ResolvedOptions, hooks: Hooks) {
-    this.#options = options
-    this.#hooks = hooks
+  constructor(ctx: CoreContext) {
+    this.#ctx = ctx
   }
 
   /** Throws `503 general_smtp_disabled` when no mailer is configured. */
   requireMailer(): void {
-    if (!this.#options.mailer) throw new AccountsError('general_smtp_disabled')
+    if (!this.#ctx.options.mailer) throw new AccountsError('general_smtp_disabled')
   }
 
   /** Throws `503 general_phone_disabled` when no SMS sender is configured. */
   requireSms(): void {
-    if (!this.#options.sms) throw new AccountsError('general_phone_disabled')
+    if (!this.#ctx.options.sms) throw new AccountsError('general_phone_disabled')
   }
 
   email(kind: EmailKind, d: Delivery): void {
-    const mailer = this.#options.mailer
+    const mailer = this.#ctx.options.mailer
     if (!mailer) throw new AccountsError('general_smtp_disabled')
     this.#background('email', kind, d.to, async () => {
-      const content = renderEmail(kind, this.#context(kind, d), this.#options.templates)
+      const content = renderEmail(kind, this.#context(kind, d), this.#ctx.options.templates)
       await mailer.send({ kind, to: d.to, ...content })
     })
   }
 
   sms(kind: SmsKind, d: Delivery): void {
-    const sender = this.#options.sms
+    const sender = this.#ctx.options.sms
     if (!sender) throw new AccountsError('general_phone_disabled')
     this.#background('sms', kind, d.to, async () => {
-      const body = renderSms(kind, this.#context(kind, d), this.#options.templates)
+      const body = renderSms(kind, this.#context(kind, d), this.#ctx.options.templates)
       await sender.send({ kind, to: d.to, body })
     })
   }
@@ -60,7 +57,7 @@ export class Messenger {
   #context(kind: EmailKind | SmsKind, d: Delivery): MessageContext {
     return {
       kind,
-      projectName: this.#options.projectName,
+      projectName: this.#ctx.options.projectName,
       to: d.to,
       name: d.name,
       code: d.code,
@@ -80,7 +77,7 @@ export class Messenger {
     setImmediate(() => {
       Promise.resolve().then(send).catch((err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err))
-        this.#hooks.emit('deliveryFailed', { channel, kind, to, error })
+        this.#ctx.events.emit('deliveryFailed', { channel, kind, to, error })
         process.emitWarning(`express-accounts: ${channel} delivery (${kind}) failed: ${error.message}`, { code: 'EXPRESS_ACCOUNTS_DELIVERY_FAILED' })
       })
     })

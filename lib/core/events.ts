@@ -1,4 +1,4 @@
-import type { AccountRecord, SessionRecord } from './store/store.js'
+import type { AccountRecord, SessionRecord } from '../store/store.js'
 
 /** Events the core announces after the fact, like accounts-js server hooks. */
 export interface AccountsEvents {

@@ -1,9 +1,9 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
-import { AccountsError, invalidParam } from './errors.js'
-import type { ResolvedOptions } from './options.js'
+import { AccountsError, invalidParam } from '../errors.js'
+import type { AccountRecord, SessionRecord } from '../store/store.js'
+import type { CoreContext } from './context.js'
 import type { Authenticated, Sessions } from './sessions.js'
-import type { AccountRecord, SessionRecord } from './store/store.js'
 
 /** Claims every JWT carries; `createJwtPayload` may add others but never replace these. */
 export interface JwtClaims {
@@ -24,16 +24,16 @@ const RESERVED = new Set(['userId', 'sessionId', 'exp', 'iat'])
  * cookie carrier costs, so deleting the session kills every JWT minted from it.
  */
 export class Jwts {
-  readonly #options: ResolvedOptions
+  readonly #ctx: CoreContext
   readonly #sessions: Sessions
   // A KeyObject built once: jsonwebtoken given a raw string tries to parse it as a public key
   // first on every call (~340 µs); with a KeyObject a verify costs a few µs.
   readonly #key: KeyObject
 
-  constructor(options: ResolvedOptions, sessions: Sessions) {
-    this.#options = options
+  constructor(ctx: CoreContext, sessions: Sessions) {
+    this.#ctx = ctx
     this.#sessions = sessions
-    this.#key = createSecretKey(options.secret)
+    this.#key = createSecretKey(ctx.options.secret)
   }
 
   /** Mints a JWT for a signed-in session. `duration` in seconds, 1–3600 (default 900). */
@@ -41,8 +41,8 @@ export class Jwts {
     if (!Number.isInteger(duration) || duration < 1 || duration > JWT_MAX_DURATION) {
       throw invalidParam('duration', `Value must be a valid range between 1 and ${JWT_MAX_DURATION}`)
     }
-    const now = Math.floor(this.#options.clock.now() / 1000)
-    const custom = this.#options.createJwtPayload ? await this.#options.createJwtPayload(account, session) : {}
+    const now = Math.floor(this.#ctx.clock.now() / 1000)
+    const custom = this.#ctx.options.createJwtPayload ? await this.#ctx.options.createJwtPayload(account, session) : {}
     const extra: Record<string, unknown> = {}
     for (const [name, value] of Object.entries(custom ?? {})) if (!RESERVED.has(name)) extra[name] = value
     const claims = { ...extra, userId: account.id, sessionId: session.id, iat: now, exp: now + duration }
@@ -55,7 +55,7 @@ export class Jwts {
     try {
       decoded = jwt.verify(token, this.#key, {
         algorithms: ['HS256'],
-        clockTimestamp: Math.floor(this.#options.clock.now() / 1000),
+        clockTimestamp: Math.floor(this.#ctx.clock.now() / 1000),
       })
     } catch (err) {
       throw new AccountsError('user_jwt_invalid', `Failed to verify JWT. Invalid token: ${reason(err)}`)

@@ -1,12 +1,11 @@
-import { AccountsError } from './errors.js'
-import type { Hooks } from './hooks.js'
-import { parseUserAgent } from './client-info.js'
-import type { ResolvedOptions } from './options.js'
-import { encodeSessionValue, type SessionValue } from './session-value.js'
-import { newSecret, safeEqual, sessionIdFor, sha256Hex } from './secrets.js'
-import { assertStorable } from './storable.js'
-import type { AccountRecord, SessionRecord } from './store/store.js'
-import * as v from './validate.js'
+import { AccountsError } from '../errors.js'
+import { parseUserAgent } from '../client-info.js'
+import { encodeSessionValue, type SessionValue } from '../session-value.js'
+import { newSecret, safeEqual, sessionIdFor, sha256Hex } from '../secrets.js'
+import { assertStorable } from '../storable.js'
+import type { AccountRecord, SessionRecord } from '../store/store.js'
+import * as v from '../validate.js'
+import type { CoreContext } from './context.js'
 
 /** Who is signing in: recorded on the session for the owner's session list. */
 export interface ClientContext {
@@ -47,12 +46,10 @@ export interface Authenticated {
 }
 
 export class Sessions {
-  readonly #options: ResolvedOptions
-  readonly #hooks: Hooks
+  readonly #ctx: CoreContext
 
-  constructor(options: ResolvedOptions, hooks: Hooks) {
-    this.#options = options
-    this.#hooks = hooks
+  constructor(ctx: CoreContext) {
+    this.#ctx = ctx
   }
 
   /**
@@ -64,14 +61,14 @@ export class Sessions {
     // its own context gets the same refusal as any other input.
     if (client.ip !== undefined) v.wellFormed('ip', client.ip)
     if (client.userAgent !== undefined) v.wellFormed('userAgent', client.userAgent)
-    const now = this.#options.clock.now()
+    const now = this.#ctx.clock.now()
     const secret = newSecret()
     const session: SessionRecord = {
       id: sessionIdFor(secret),
       accountId: account.id,
       createdAt: now,
       updatedAt: now,
-      expiresAt: now + this.#options.sessionDuration * 1000,
+      expiresAt: now + this.#ctx.options.sessionDuration * 1000,
       secretHash: sha256Hex(secret),
       provider: origin.provider,
       providerUid: origin.providerUid,
@@ -84,12 +81,12 @@ export class Sessions {
       mfaUpdatedAt: null,
     }
     assertStorable(session)
-    const evicted = await this.#options.store.createSession(session, {
-      maxSessions: this.#options.maxSessions,
-      ttlMs: this.#options.sessionDuration * 1000,
+    const evicted = await this.#ctx.store.createSession(session, {
+      maxSessions: this.#ctx.options.maxSessions,
+      ttlMs: this.#ctx.options.sessionDuration * 1000,
     })
-    this.#hooks.emit('signIn', { account, session })
-    for (const sessionId of evicted) this.#hooks.emit('sessionDeleted', { accountId: account.id, sessionId })
+    this.#ctx.events.emit('signIn', { account, session })
+    for (const sessionId of evicted) this.#ctx.events.emit('sessionDeleted', { accountId: account.id, sessionId })
     return { account, session, secret, value: encodeSessionValue({ userId: account.id, secret }) }
   }
 
@@ -102,54 +99,54 @@ export class Sessions {
     if (!value.userId || !value.secret || value.secret.length > 512) return null
     // A carrier is decoded JSON, so it may hold lone surrogates: they can name no session.
     if (!value.userId.isWellFormed() || !value.secret.isWellFormed()) return null
-    const { session, account } = await this.#options.store.getSessionWithAccount(value.userId, sessionIdFor(value.secret))
+    const { session, account } = await this.#ctx.store.getSessionWithAccount(value.userId, sessionIdFor(value.secret))
     if (!session || !account) return null
     // Constant-time check of the full hash: the derived id only located the record.
     if (!safeEqual(session.secretHash, sha256Hex(value.secret))) return null
-    if (session.expiresAt <= this.#options.clock.now()) return null
+    if (session.expiresAt <= this.#ctx.clock.now()) return null
     return { account, session }
   }
 
   /** Resolves a session the caller already knows by id (JWT, express-session carriers). */
   async resolveById(accountId: string, sessionId: string): Promise<Authenticated | null> {
     if (!accountId.isWellFormed() || !sessionId.isWellFormed()) return null
-    const { session, account } = await this.#options.store.getSessionWithAccount(accountId, sessionId)
-    if (!session || !account || session.expiresAt <= this.#options.clock.now()) return null
+    const { session, account } = await this.#ctx.store.getSessionWithAccount(accountId, sessionId)
+    if (!session || !account || session.expiresAt <= this.#ctx.clock.now()) return null
     return { account, session }
   }
 
   /** Live sessions, oldest first. */
   async list(accountId: string): Promise<SessionRecord[]> {
-    const now = this.#options.clock.now()
-    return (await this.#options.store.listSessions(v.wellFormed('accountId', accountId))).filter((s) => s.expiresAt > now)
+    const now = this.#ctx.clock.now()
+    return (await this.#ctx.store.listSessions(v.wellFormed('accountId', accountId))).filter((s) => s.expiresAt > now)
   }
 
   async get(accountId: string, sessionId: string): Promise<SessionRecord> {
-    const session = await this.#options.store.getSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId))
-    if (!session || session.expiresAt <= this.#options.clock.now()) throw new AccountsError('user_session_not_found')
+    const session = await this.#ctx.store.getSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId))
+    if (!session || session.expiresAt <= this.#ctx.clock.now()) throw new AccountsError('user_session_not_found')
     return session
   }
 
   /** Pushes the expiry to now + `sessionDuration`. */
   async extend(accountId: string, sessionId: string): Promise<SessionRecord> {
     const session = await this.get(accountId, sessionId)
-    const now = this.#options.clock.now()
-    const next: SessionRecord = { ...session, updatedAt: now, expiresAt: now + this.#options.sessionDuration * 1000 }
-    if (!(await this.#options.store.replaceSession(next, this.#options.sessionDuration * 1000))) {
+    const now = this.#ctx.clock.now()
+    const next: SessionRecord = { ...session, updatedAt: now, expiresAt: now + this.#ctx.options.sessionDuration * 1000 }
+    if (!(await this.#ctx.store.replaceSession(next, this.#ctx.options.sessionDuration * 1000))) {
       throw new AccountsError('user_session_not_found')
     }
     return next
   }
 
   async delete(accountId: string, sessionId: string): Promise<void> {
-    if (!(await this.#options.store.deleteSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId)))) throw new AccountsError('user_session_not_found')
-    this.#hooks.emit('sessionDeleted', { accountId, sessionId })
+    if (!(await this.#ctx.store.deleteSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId)))) throw new AccountsError('user_session_not_found')
+    this.#ctx.events.emit('sessionDeleted', { accountId, sessionId })
   }
 
   /** Deletes every session of the account except `exceptId`; returns the deleted ids. */
   async deleteAll(accountId: string, exceptId?: string): Promise<string[]> {
-    const deleted = await this.#options.store.deleteSessions(v.wellFormed('accountId', accountId), exceptId)
-    for (const sessionId of deleted) this.#hooks.emit('sessionDeleted', { accountId, sessionId })
+    const deleted = await this.#ctx.store.deleteSessions(v.wellFormed('accountId', accountId), exceptId)
+    for (const sessionId of deleted) this.#ctx.events.emit('sessionDeleted', { accountId, sessionId })
     return deleted
   }
 }
