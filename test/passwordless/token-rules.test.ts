@@ -131,7 +131,7 @@ describe('passwordless: token rules (MemoryStore)', function () {
       await h.call('POST', '/account/verifications/email', { session: user.session, body: { url: `${APP_ORIGIN}/v` } })
       const p = fromLink(await mailedLink(h, user.email))
       h.clock.advance(7 * 24 * HOUR + 1000)
-      assertError(await h.call('PUT', '/account/verifications/email', { body: p }), 401, 'user_invalid_token')
+      assertError(await h.call('PUT', '/account/verifications/email', { session: user.session, body: p }), 401, 'user_invalid_token')
     })
     it('a phone verification code is dead after 15 minutes', async () => {
       const user = await passwordUser(h, uniqueEmail('pvexp'), PASSWORD)
@@ -140,7 +140,7 @@ describe('passwordless: token rules (MemoryStore)', function () {
       await h.call('POST', '/account/verifications/phone', { session: user.session })
       const code = await textedCode(h, phone)
       h.clock.advance(15 * MIN + 1000)
-      assertError(await h.call('PUT', '/account/verifications/phone', { body: { userId: user.id, secret: code } }), 401, 'user_invalid_token')
+      assertError(await h.call('PUT', '/account/verifications/phone', { session: user.session, body: { userId: user.id, secret: code } }), 401, 'user_invalid_token')
     })
   })
 
@@ -207,7 +207,9 @@ describe('passwordless: token rules (MemoryStore)', function () {
     }
     it('PUT recovery / verifications with an unknown userId → 401 user_invalid_token', async () => {
       for (const path of ['/account/verifications/email', '/account/verifications/phone', '/account/recovery']) {
-        const r = await h.call('PUT', path, { body: { userId: 'nosuchuser123', secret: 'a'.repeat(64), password: 'a brand new passphrase' } })
+        // Verifications answer a guest before looking anything up (user_unauthorized, the same
+        // for every id); the key reaches the token lookup.
+        const r = await h.call('PUT', path, { key: path !== '/account/recovery', body: { userId: 'nosuchuser123', secret: 'a'.repeat(64), password: 'a brand new passphrase' } })
         assertError(r, 401, 'user_invalid_token')
       }
     })
