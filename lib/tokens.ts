@@ -16,6 +16,9 @@ export type TokenKind =
   | 'oauth2'
   | 'mfa-challenge'
 
+/** Live 256-bit links of one kind an account may have at once (the newest). */
+export const LINKS_KEPT = 10
+
 /** Tokens `POST /account/sessions/token` (and its magic-url / phone twins) turn into sessions. */
 export const SIGN_IN_KINDS: readonly TokenKind[] = ['email-otp', 'magic-url', 'phone-otp', 'server', 'oauth2']
 
@@ -60,8 +63,12 @@ export class Tokens {
   }
 
   /**
-   * Issues a token, first deleting the account's earlier ones of the same kind: only the
-   * latest code or link works, so asking again never multiplies the guesses an attacker gets.
+   * Issues a token. A guessable one (a 6-digit code, or any token counting misses) replaces
+   * the account's earlier ones of the same kind: asking again never multiplies the guesses an
+   * attacker gets. A 256-bit link does not: no guess against it can succeed, and replacing it
+   * let a stranger who knows only the email void the owner's link by asking for another. At
+   * most `LINKS_KEPT` of a kind stay live (the oldest go), so storage stays bounded even with
+   * rate limits off. Both atomically in the store.
    */
   async issue(accountId: string, kind: TokenKind, opts: IssueOptions): Promise<IssuedToken> {
     const now = this.#options.clock.now()
@@ -80,7 +87,8 @@ export class Tokens {
     // Token scripts decode every token of the account in Lua: one undecodable token would
     // stop all of that account's codes and links.
     assertStorable(token)
-    await this.#options.store.putToken(token, opts.ttl * 1000, { replaceSameKind: true })
+    const unguessable = opts.format === 'secret' && token.maxFailures === 0
+    await this.#options.store.putToken(token, opts.ttl * 1000, { keepSameKind: unguessable ? LINKS_KEPT - 1 : 0 })
     return { token, secret }
   }
 

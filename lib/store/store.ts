@@ -144,6 +144,12 @@ export type ReplaceResult =
   | { ok: true }
   | { ok: false; conflict: UniqueField | 'stale' | 'missing' }
 
+/** How `putToken` treats the account's earlier tokens of the same kind. */
+export interface PutTokenOptions {
+  replaceSameKind?: boolean
+  keepSameKind?: number
+}
+
 export interface ConsumeQuery {
   /** Only this token id (MFA challenges); otherwise any live token of `kinds`. */
   id?: string
@@ -199,9 +205,10 @@ export interface Store {
   /**
    * Stores a token. With `replaceSameKind`, the account's other tokens of the same kind are
    * deleted in the same atomic step (only the latest code or link of a kind works, even when
-   * two requests race).
+   * two requests race). With `keepSameKind: n` instead, at most `n` of them stay: the newest by
+   * `createdAt` (then id); the older ones go in the same atomic step.
    */
-  putToken(token: TokenRecord, ttlMs: number, options?: { replaceSameKind?: boolean }): Promise<void>
+  putToken(token: TokenRecord, ttlMs: number, options?: PutTokenOptions): Promise<void>
   /** Atomically finds, deletes and returns a matching live token (see `ConsumeQuery`). */
   consumeToken(accountId: string, query: ConsumeQuery): Promise<TokenRecord | null>
   /** Deletes the account's tokens of these kinds (all kinds when omitted); returns how many. */
