@@ -65,6 +65,20 @@ for (const sc of [MEMORY, redisCase()] as StoreCase[]) {
     }
 
     for (const [name, change] of changes) {
+      it(`${name} in flight when its session is revoked (password unchanged) is refused`, async () => {
+        const user = await passwordUser(h, uniqueEmail('rv').toLowerCase(), SQUAT_PW)
+        const other = await h.call('POST', '/account/sessions/email', { key: true, body: { email: user.email, password: SQUAT_PW } })
+        const { a, pending } = await squatterWaiting(user.session, change(user.email))
+        const sessions = await h.call('GET', '/account/sessions', { session: other.body.secret as string })
+        const doomed = (sessions.body.sessions as Array<{ $id: string; current: boolean }>).find((s) => !s.current)!
+        assert.equal((await h.call('DELETE', `/account/sessions/${doomed.$id}`, { session: other.body.secret as string })).status, 204)
+        a.release()
+        assertError(await pending, 401, 'user_invalid_credentials')
+        const me = await h.call('GET', '/account', { session: other.body.secret as string })
+        assert.deepEqual([me.body.email, me.body.phone], [user.email, ''])
+        assert.equal((await h.call('POST', '/account/sessions/email', { body: { email: user.email, password: SQUAT_PW } })).status, 201)
+      })
+
       it(`${name} in flight across the owner's email-code takeover is refused`, async () => {
         const victim = uniqueEmail('vt').toLowerCase()
         const squatter = await passwordUser(h, victim, SQUAT_PW)
