@@ -166,13 +166,13 @@ export class Accounts {
    * (anonymous, magic URL, phone) gets the given password as its own: the account is
    * upgraded in place and keeps its `$id`.
    */
-  async updateEmail(accountId: string, email: string, password: string): Promise<AccountRecord> {
-    return this.#profile.updateEmail(accountId, email, password)
+  async updateEmail(accountId: string, email: string, password: string, options: { sessionId?: string } = {}): Promise<AccountRecord> {
+    return this.#profile.updateEmail(accountId, email, password, options)
   }
 
   /** Changes the phone (E.164), with the same password rule as `updateEmail`. */
-  async updatePhone(accountId: string, phone: string, password: string): Promise<AccountRecord> {
-    return this.#profile.updatePhone(accountId, phone, password)
+  async updatePhone(accountId: string, phone: string, password: string, options: { sessionId?: string } = {}): Promise<AccountRecord> {
+    return this.#profile.updatePhone(accountId, phone, password, options)
   }
 
   /** Replaces the whole prefs object (Appwrite semantics: no merge). */

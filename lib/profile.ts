@@ -8,6 +8,11 @@ import * as v from './validate.js'
 export interface UpdatePasswordOptions {
   /** The session that stays signed in (the caller's own); every other one ends. Default: none. */
   keepSessionId?: string
+  /**
+   * The session making the change: refused (`401 user_invalid_credentials`) if it has ended
+   * by the time the change is written (a takeover, recovery or revocation ended it).
+   */
+  sessionId?: string
 }
 
 /** What an account's owner changes about it: name, password, email, phone, prefs. */
@@ -42,8 +47,13 @@ export class Profile {
         throw new AccountsError('user_invalid_credentials')
       }
     }
+    const checked = account.passwordHash
     const hash = await passwords.hash(next)
+    await this.#sessionStillLive(accountId, options.sessionId)
     const updated = await accounts.update(accountId, (a) => {
+      // Checked against a copy read before two bcrypt runs: a takeover or recovery that
+      // landed meanwhile must not be undone by a request its loser started before it.
+      if (a.passwordHash !== checked) throw new AccountsError('user_invalid_credentials')
       a.passwordHash = hash
       a.passwordUpdatedAt = this.#core.clock.now()
     })
@@ -56,13 +66,13 @@ export class Profile {
    * (anonymous, magic URL, phone) gets the given password as its own: the account is
    * upgraded in place and keeps its `$id`.
    */
-  async updateEmail(accountId: string, email: string, password: string): Promise<AccountRecord> {
-    return this.#updateContact(accountId, 'email', v.email('email', email), password)
+  async updateEmail(accountId: string, email: string, password: string, options: { sessionId?: string } = {}): Promise<AccountRecord> {
+    return this.#updateContact(accountId, 'email', v.email('email', email), password, options.sessionId)
   }
 
   /** Changes the phone (E.164), with the same password rule as `updateEmail`. */
-  async updatePhone(accountId: string, phone: string, password: string): Promise<AccountRecord> {
-    return this.#updateContact(accountId, 'phone', validPhone('phone', phone), password)
+  async updatePhone(accountId: string, phone: string, password: string, options: { sessionId?: string } = {}): Promise<AccountRecord> {
+    return this.#updateContact(accountId, 'phone', validPhone('phone', phone), password, options.sessionId)
   }
 
   /** Replaces the whole prefs object (Appwrite semantics: no merge). */
@@ -73,14 +83,18 @@ export class Profile {
     })
   }
 
-  async #updateContact(accountId: string, field: 'email' | 'phone', value: string, password: string): Promise<AccountRecord> {
+  async #updateContact(accountId: string, field: 'email' | 'phone', value: string, password: string, sessionId?: string): Promise<AccountRecord> {
     const verified = field === 'email' ? 'emailVerification' : 'phoneVerification'
-    const newHash = await this.#checkOrSetPassword(accountId, password)
+    const { checked, newHash } = await this.#checkOrSetPassword(accountId, password)
+    await this.#sessionStillLive(accountId, sessionId)
     const before = (await this.#core.accounts.mustGet(accountId))[field]
     const updated = await this.#core.accounts.update(accountId, (a) => {
+      // As in updatePassword: the password was checked against an earlier copy; if it changed
+      // since (takeover, recovery), or a password-less account got one, the check is void.
+      if (a.passwordHash !== checked) throw new AccountsError('user_invalid_credentials')
       if (a[field] !== value) a[verified] = false
       a[field] = value
-      if (newHash !== null && a.passwordHash === null) {
+      if (newHash !== null) {
         a.passwordHash = newHash
         a.passwordUpdatedAt = this.#core.clock.now()
       }
@@ -91,14 +105,27 @@ export class Profile {
   }
 
   /**
-   * Contact changes need the password. Returns null when the given one is right, or the hash
-   * to set when the account has none yet (its password is being chosen now).
+   * Contact changes need the password. `checked` is the hash the given password was checked
+   * against (null: the account had none), `newHash` the hash to set when the account has none
+   * yet (its password is being chosen now).
    */
-  async #checkOrSetPassword(accountId: string, password: string): Promise<string | null> {
+  async #checkOrSetPassword(accountId: string, password: string): Promise<{ checked: string | null; newHash: string | null }> {
     const pw = v.password('password', password)
     const account = await this.#core.accounts.mustGet(accountId)
-    if (account.passwordHash === null) return this.#core.passwords.hash(pw)
+    if (account.passwordHash === null) return { checked: null, newHash: await this.#core.passwords.hash(pw) }
     if (!(await this.#core.passwords.verify(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
-    return null
+    return { checked: account.passwordHash, newHash: null }
+  }
+
+  /**
+   * A session ended during the bcrypt wait (takeover, recovery, revocation) must not finish
+   * the change it started. Not atomic with the write (sessions are other records); the
+   * password-hash check inside the compare-and-set is what closes the race for takeovers and
+   * recoveries, which always change or remove a password that was checked.
+   */
+  async #sessionStillLive(accountId: string, sessionId: string | undefined): Promise<void> {
+    if (sessionId === undefined) return
+    const session = await this.#core.store.getSession(accountId, sessionId)
+    if (!session || session.expiresAt <= this.#core.clock.now()) throw new AccountsError('user_invalid_credentials')
   }
 }

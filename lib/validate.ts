@@ -89,11 +89,17 @@ export function prefs(param: string, value: unknown): Record<string, unknown> {
     throw invalidParam(param, 'Value must be a valid object.')
   }
   let encoded: string
+  let nonFinite = false
   try {
-    encoded = JSON.stringify(obj)
+    // JSON.parse reads 1e400 as Infinity, which JSON.stringify would silently store as null.
+    encoded = JSON.stringify(obj, (_key, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) nonFinite = true
+      return v
+    })
   } catch {
     throw invalidParam(param, 'Value must be a valid object.')
   }
+  if (nonFinite) throw invalidParam(param, 'Value must be a valid object: numbers must be finite.')
   if (Buffer.byteLength(encoded, 'utf8') > PREFS_MAX_BYTES) {
     throw invalidParam(param, `Value must be a valid object and no longer than ${PREFS_MAX_BYTES} bytes when encoded as JSON.`)
   }

@@ -7,6 +7,9 @@ import type { AccountRecord, TokenRecord } from './store/store.js'
 import type { TokenKind } from './core/token-kinds.js'
 import * as v from './validate.js'
 
+/** Who confirms a verification: a session of the account itself, or trusted server code. */
+export type ConfirmedBy = { accountId: string | null } | { trusted: true }
+
 /** Email and phone verification for a signed-in account. */
 export class Verification {
   readonly #core: Core
@@ -40,12 +43,18 @@ export class Verification {
     return { token, secret, phrase: '' }
   }
 
-  async confirmEmail(input: { userId: unknown; secret: unknown }): Promise<TokenRecord> {
-    return this.#confirm(input, 'email-verification', 'email')
+  /**
+   * `by` is who confirms: `{ accountId }` of the caller's session, or `{ trusted: true }` for
+   * server code (an API-key caller). Anyone but the account itself gets `401 user_unauthorized`
+   * and the link stays usable.
+   */
+  async confirmEmail(input: { userId: unknown; secret: unknown }, by: ConfirmedBy): Promise<TokenRecord> {
+    return this.#confirm(input, by, 'email-verification', 'email')
   }
 
-  async confirmPhone(input: { userId: unknown; secret: unknown }): Promise<TokenRecord> {
-    return this.#confirm(input, 'phone-verification', 'phone')
+  /** As {@link confirmEmail}, for the texted code. */
+  async confirmPhone(input: { userId: unknown; secret: unknown }, by: ConfirmedBy): Promise<TokenRecord> {
+    return this.#confirm(input, by, 'phone-verification', 'phone')
   }
 
   /**
@@ -53,9 +62,16 @@ export class Verification {
    * confirm routes cannot be used to probe account ids. A token only verifies the address
    * it was sent to: after a change of email or phone it is void.
    */
-  async #confirm(input: { userId: unknown; secret: unknown }, kind: TokenKind, field: 'email' | 'phone'): Promise<TokenRecord> {
+  async #confirm(input: { userId: unknown; secret: unknown }, by: ConfirmedBy, kind: TokenKind, field: 'email' | 'phone'): Promise<TokenRecord> {
     const userId = v.text('userId', input.userId, 36)
     const secret = v.text('secret', input.secret)
+    // A squatter who signed up with someone else's address mails that person a link; opened
+    // without the squatter's session it would verify the address for the squatter, and the
+    // owner's later code sign-in would no longer be a first proof that takes the account over.
+    // Checked before the token is redeemed, so a refused link is not spent.
+    if (!('trusted' in by && by.trusted) && !('accountId' in by && by.accountId === userId)) {
+      throw new AccountsError('user_unauthorized', 'Sign in to the account first, then open the link again.')
+    }
     const token = await this.#core.tokens.redeem(userId, [kind], secret)
     if (!token) throw new AccountsError('user_invalid_token')
     const account = await this.#core.accounts.get(userId)

@@ -5,6 +5,9 @@ import type { TokenRecord } from '../store/store.js'
 import type { CoreContext } from './context.js'
 import { TOKEN_KINDS, type TokenKind } from './token-kinds.js'
 
+/** Live 256-bit links of one kind an account may have at once (the newest). */
+export const LINKS_KEPT = 10
+
 export interface IssueOptions {
   /** `code`: 6 digits people type; `secret`: 256 bits (64 hex) carried in a link. Default: the kind's (`TOKEN_KINDS`). */
   format?: 'code' | 'secret'
@@ -53,8 +56,12 @@ export class Tokens {
   }
 
   /**
-   * Issues a token, first deleting the account's earlier ones of the same kind: only the
-   * latest code or link works, so asking again never multiplies the guesses an attacker gets.
+   * Issues a token. A guessable one (a 6-digit code, or any token counting misses) replaces
+   * the account's earlier ones of the same kind: asking again never multiplies the guesses an
+   * attacker gets. A 256-bit link does not: no guess against it can succeed, and replacing it
+   * let a stranger who knows only the email void the owner's link by asking for another. At
+   * most `LINKS_KEPT` of a kind stay live (the oldest go), so storage stays bounded even with
+   * rate limits off. Both atomically in the store.
    */
   async issue(accountId: string, kind: TokenKind, opts: IssueOptions): Promise<IssuedToken> {
     const now = this.#ctx.clock.now()
@@ -74,7 +81,8 @@ export class Tokens {
     // Token scripts decode every token of the account in Lua: one undecodable token would
     // stop all of that account's codes and links.
     assertStorable(token)
-    await this.#ctx.store.putToken(token, opts.ttl * 1000, { replaceSameKind: true })
+    const unguessable = format === 'secret' && token.maxFailures === 0
+    await this.#ctx.store.putToken(token, opts.ttl * 1000, { keepSameKind: unguessable ? LINKS_KEPT - 1 : 0 })
     return { token, secret }
   }
 

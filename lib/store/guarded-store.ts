@@ -2,6 +2,7 @@ import { AccountsError } from '../errors.js'
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
+  PutTokenOptions,
 } from './store.js'
 
 /** Node's socket error codes that mean "the store can't be reached", whoever's client raised them. */
@@ -117,7 +118,7 @@ export class GuardedStore implements Store {
   deleteSessions(accountId: string, exceptId?: string): Promise<string[]> {
     return this.#guard(() => this.inner.deleteSessions(accountId, exceptId))
   }
-  putToken(token: TokenRecord, ttlMs: number, options?: { replaceSameKind?: boolean }): Promise<void> {
+  putToken(token: TokenRecord, ttlMs: number, options?: PutTokenOptions): Promise<void> {
     return this.#guard(() => this.inner.putToken(token, ttlMs, options))
   }
   consumeToken(accountId: string, query: ConsumeQuery): Promise<TokenRecord | null> {

@@ -1,6 +1,7 @@
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
+  PutTokenOptions,
 } from './store.js'
 import { MemoryIdentities } from './memory-identities.js'
 
@@ -158,14 +159,22 @@ export class MemoryStore implements Store {
     return deleted
   }
 
-  async putToken(token: TokenRecord, ttlMs: number, options: { replaceSameKind?: boolean } = {}): Promise<void> {
+  async putToken(token: TokenRecord, ttlMs: number, options: PutTokenOptions = {}): Promise<void> {
     this.#wrote()
     const bag = this.#tokenBag(token.accountId, true)
     // Mirrors RedisStore: the bag lives until its latest token's ttl; expired tokens go on write.
     bag.expiresAtMs = Math.max(bag.expiresAtMs, deadline(ttlMs))
     pruneExpired(bag, token.createdAt)
-    if (options.replaceSameKind) {
-      for (const [id, t] of bag.tokens) if ((JSON.parse(t.json) as TokenRecord).kind === token.kind) bag.tokens.delete(id)
+    const keep = options.keepSameKind ?? (options.replaceSameKind ? 0 : Infinity)
+    if (keep !== Infinity) {
+      // Mirrors PUT_TOKEN: the newest `keep` stay, by createdAt then id.
+      const same: Array<[number, string]> = []
+      for (const [id, t] of bag.tokens) {
+        const parsed = JSON.parse(t.json) as TokenRecord
+        if (parsed.kind === token.kind) same.push([parsed.createdAt, id])
+      }
+      same.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+      for (const [, id] of same.slice(0, Math.max(0, same.length - keep))) bag.tokens.delete(id)
     }
     bag.tokens.set(token.id, { json: JSON.stringify(token), failures: token.failures })
   }

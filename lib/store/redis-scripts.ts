@@ -152,18 +152,28 @@ return 1`
 
 /**
  * Tokens hash fields: `t:<id>` → token JSON (never rewritten, so cjson can't mangle it),
- * `f:<id>` → failure count. KEYS: tokens. ARGV: id, json, failures, ttlMs, now (prunes expired).
+ * `f:<id>` → failure count. KEYS: tokens. ARGV: id, json, failures, ttlMs, now (prunes expired),
+ * kind ('' = none), keep: at most `keep` earlier tokens of that kind stay.
  */
 export const PUT_TOKEN = `
 local h = redis.call('HGETALL', KEYS[1])
+local same = {}
 for i = 1, #h, 2 do
   if string.sub(h[i], 1, 2) == 't:' then
     local t = cjson.decode(h[i + 1])
-    -- ARGV[6] = kind to replace ('' = keep others): expired tokens always go.
-    if t.expiresAt <= tonumber(ARGV[5]) or (ARGV[6] ~= '' and t.kind == ARGV[6]) then
+    -- ARGV[6] = kind whose earlier tokens are bounded ('' = none): expired tokens always go.
+    if t.expiresAt <= tonumber(ARGV[5]) then
       redis.call('HDEL', KEYS[1], h[i], 'f:' .. string.sub(h[i], 3))
+    elseif ARGV[6] ~= '' and t.kind == ARGV[6] then
+      same[#same + 1] = { tonumber(t.createdAt) or 0, string.sub(h[i], 3) }
     end
   end
+end
+-- ARGV[7] = how many of them stay: the newest, by createdAt then id.
+local keep = tonumber(ARGV[7]) or 0
+if #same > keep then
+  table.sort(same, function(a, b) if a[1] ~= b[1] then return a[1] < b[1] end return a[2] < b[2] end)
+  for j = 1, #same - keep do redis.call('HDEL', KEYS[1], 't:' .. same[j][2], 'f:' .. same[j][2]) end
 end
 redis.call('HSET', KEYS[1], 't:' .. ARGV[1], ARGV[2], 'f:' .. ARGV[1], ARGV[3])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end`

@@ -1,6 +1,7 @@
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
+  PutTokenOptions,
 } from './store.js'
 import * as lua from './redis-scripts.js'
 import { insertWithClaims, parseClaim, replaceWithClaims } from './redis-claims.js'
@@ -174,8 +175,8 @@ export class RedisStore implements Store {
   }
 
   // ── tokens ──────────────────────────────────────────────────────────────
-  async putToken(token: TokenRecord, ttlMs: number, options: { replaceSameKind?: boolean } = {}): Promise<void> {
-    const args = [token.id, JSON.stringify(token), String(token.failures), ms(ttlMs), String(token.createdAt), options.replaceSameKind ? token.kind : '']
+  async putToken(token: TokenRecord, ttlMs: number, options: PutTokenOptions = {}): Promise<void> {
+    const args = [token.id, JSON.stringify(token), String(token.failures), ms(ttlMs), String(token.createdAt), ...sameKind(token.kind, options)]
     await this.#conn.run(lua.PUT_TOKEN, [this.#key(token.accountId, 'tokens')], args)
   }
 
@@ -237,4 +238,10 @@ export class RedisStore implements Store {
     const r = str(await this.#conn.run(lua.REPLACE_ACCOUNT, keys, [expected, JSON.stringify(next), lock]))
     return r === 'ok' ? { ok: true } : { ok: false, conflict: r === 'missing' ? 'missing' : 'stale' }
   }
+}
+
+/** PUT_TOKEN's ARGV[6..7]: the kind whose earlier tokens are bounded ('' = none) and how many stay. */
+function sameKind(kind: string, options: PutTokenOptions): [string, string] {
+  if (options.keepSameKind !== undefined) return [kind, String(options.keepSameKind)]
+  return options.replaceSameKind ? [kind, '0'] : ['', '0']
 }

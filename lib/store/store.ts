@@ -155,6 +155,12 @@ export type ReplaceResult =
   | { ok: true }
   | { ok: false; conflict: UniqueField | 'stale' | 'missing' }
 
+/** How `putToken` treats the account's earlier tokens of the same kind. */
+export interface PutTokenOptions {
+  replaceSameKind?: boolean
+  keepSameKind?: number
+}
+
 export interface ConsumeQuery {
   /** Only this token id (MFA challenges); otherwise any live token of `kinds`. */
   id?: string
@@ -238,11 +244,13 @@ export interface SessionStore {
 /** Single-use secrets (codes, links, challenges), each under its account. */
 export interface TokenStore {
   /**
-   * Stores a token for `ttlMs`. With `replaceSameKind`, the account's other tokens of the same
-   * kind are deleted in the same atomic step: only the latest code or link of a kind works,
-   * even when two requests race. The account need not exist.
+   * Stores a token for `ttlMs`; the account need not exist. With `replaceSameKind`, the
+   * account's other tokens of the same kind are deleted in the same atomic step (only the latest
+   * code of a kind works, even when two requests race). With `keepSameKind: n` instead, at most
+   * `n` of them stay: the newest by `createdAt` (then id); the older ones go in the same atomic
+   * step.
    */
-  putToken(token: TokenRecord, ttlMs: number, options?: { replaceSameKind?: boolean }): Promise<void>
+  putToken(token: TokenRecord, ttlMs: number, options?: PutTokenOptions): Promise<void>
   /**
    * Atomically finds, deletes and returns the live token of `query.kinds` (or only `query.id`)
    * whose `secretHash` matches, with `failures` as counted so far; of concurrent callers exactly

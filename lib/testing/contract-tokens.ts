@@ -31,6 +31,24 @@ export function tokenTests(h: StoreHandle): void {
     assert.ok(await h.store.consumeToken(accountId, { kinds: ['recovery'], secretHash: 'keep', now: T0 + 1000 }), 'other kinds are kept')
   })
 
+  it('keepSameKind: n keeps the n newest earlier tokens of the kind (createdAt, then id), atomically under concurrent puts', async () => {
+    const accountId = uid()
+    const other = makeToken(accountId, { kind: 'recovery', secretHash: 'keep' })
+    await h.store.putToken(other, TTL)
+    const live = async (ts: TokenRecord[]) => {
+      const found = []
+      for (const t of ts) if (await h.store.consumeToken(accountId, { kinds: ['magic-url'], secretHash: t.secretHash, now: T0 + 1000 })) found.push(t.secretHash)
+      return found
+    }
+    const seq = Array.from({ length: 5 }, (_, i) => makeToken(accountId, { kind: 'magic-url', secretHash: `q${i}`, maxFailures: 0, createdAt: T0 + i }))
+    for (const t of seq) await h.store.putToken(t, TTL, { keepSameKind: 2 })
+    assert.deepEqual(await live(seq), ['q2', 'q3', 'q4'], 'the new one and the 2 newest before it')
+    const racing = Array.from({ length: 10 }, (_, i) => makeToken(accountId, { kind: 'magic-url', secretHash: `r${i}`, maxFailures: 0, createdAt: T0 + i }))
+    await Promise.all(racing.map((t) => h.store.putToken(t, TTL, { keepSameKind: 2 })))
+    assert.equal((await live(racing)).length, 3, 'never more than keepSameKind + 1 live')
+    assert.ok(await h.store.consumeToken(accountId, { kinds: ['recovery'], secretHash: 'keep', now: T0 + 1000 }), 'other kinds are kept')
+  })
+
   it('gives a token to exactly one of 20 concurrent consumers', async () => {
     const t = makeToken(uid())
     await h.store.putToken(t, TTL)

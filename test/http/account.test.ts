@@ -65,6 +65,18 @@ describe('router: /account', () => {
     assert.deepEqual(prefs.body, { theme: 'dark' })
   })
 
+  it('refuses non-finite numbers in prefs (1e400 parses to Infinity, which JSON would store as null) and keeps the old ones', async () => {
+    const user = await signUpAndIn(app)
+    await request(app).patch('/v1/account/prefs').set('X-Appwrite-Session', user.value).send({ prefs: { theme: 'dark' } }).expect(200)
+    for (const raw of ['{"prefs":{"a":1e400}}', '{"prefs":{"n":{"deep":[1,-1e999]}}}']) {
+      const r = await request(app).patch('/v1/account/prefs').set('X-Appwrite-Session', user.value).set('Content-Type', 'application/json').send(raw).expect(400)
+      assert.equal(r.body.type, 'general_argument_invalid')
+      assert.match(r.body.message, /prefs/)
+    }
+    const prefs = await request(app).get('/v1/account/prefs').set('X-Appwrite-Session', user.value).expect(200)
+    assert.deepEqual(prefs.body, { theme: 'dark' })
+  })
+
   it('blocks itself with PATCH /account/status: cookies cleared, then 403', async () => {
     const user = await signUpAndIn(app)
     const res = await request(app).patch('/v1/account/status').set('X-Appwrite-Session', user.value).send({}).expect(200)

@@ -59,7 +59,7 @@ describe('limits: strangers cannot lock an owner out (finding 9)', function () {
       const session = await ownerSession(owner.email)
       assert.equal((await s.call('POST', '/account/verifications/email', { ip: OWNER, session, body: { url: 'https://app.example.com/verify' } })).status, 201)
       const link = await s.mailedLink(owner.email)
-      const r = await s.call('PUT', '/account/verifications/email', { ip: OWNER, body: { userId: link.searchParams.get('userId'), secret: link.searchParams.get('secret') } })
+      const r = await s.call('PUT', '/account/verifications/email', { ip: OWNER, session, body: { userId: link.searchParams.get('userId'), secret: link.searchParams.get('secret') } })
       assert.equal(r.status, 200, JSON.stringify(r.body))
     })
 
@@ -71,7 +71,7 @@ describe('limits: strangers cannot lock an owner out (finding 9)', function () {
       assert.equal((await s.call('PATCH', '/account/phone', { ip: OWNER, session, body: { phone, password: PASSWORD } })).status, 200)
       assert.equal((await s.call('POST', '/account/verifications/phone', { ip: OWNER, session })).status, 201)
       const code = await s.textedCode(phone)
-      const r = await s.call('PUT', '/account/verifications/phone', { ip: OWNER, body: { userId: owner.id, secret: code } })
+      const r = await s.call('PUT', '/account/verifications/phone', { ip: OWNER, session, body: { userId: owner.id, secret: code } })
       assert.equal(r.status, 200, JSON.stringify(r.body))
     })
 

@@ -144,7 +144,7 @@ describe('passwordless: email OTP through node-appwrite (MemoryStore)', function
       const first = await sdk.key.createEmailPasswordSession({ email, password: 'correct horse battery' })
       assert.equal((await h.call('POST', '/account/verifications/email', { session: first.secret, body: { url: `${APP_ORIGIN}/verify` } })).status, 201)
       const link = await mailedLink(h, email)
-      const verified = await h.call('PUT', '/account/verifications/email', { body: { userId: link.searchParams.get('userId'), secret: link.searchParams.get('secret') } })
+      const verified = await h.call('PUT', '/account/verifications/email', { session: first.secret, body: { userId: link.searchParams.get('userId'), secret: link.searchParams.get('secret') } })
       assert.equal(verified.status, 200)
       await sdk.guest.createEmailToken({ userId: ID.unique(), email })
       const s = await sdk.key.createSession({ userId: created.$id, secret: await mailedCode(h, email) })

@@ -28,7 +28,7 @@ describe('passwordless: email verification through node-appwrite (MemoryStore)',
       seen.token = await sdk.withSession(user.session).createEmailVerification({ url: `${APP_ORIGIN}/verify?x=1` })
       seen.link = await mailedLink(h, user.email)
       seen.before = await sdk.withSession(user.session).get()
-      seen.done = await sdk.guest.updateEmailVerification(fromLink(seen.link as URL))
+      seen.done = await sdk.withSession(user.session).updateEmailVerification(fromLink(seen.link as URL))
       seen.after = await sdk.withSession(user.session).get()
     })
     after(() => h?.close())
@@ -50,7 +50,7 @@ describe('passwordless: email verification through node-appwrite (MemoryStore)',
     it('the email is unverified until the link is used', () => {
       assert.equal((seen.before as Models.User<Models.Preferences>).emailVerification, false)
     })
-    it('updateEmailVerification (no session) → 200 Token, emailVerification true', () => {
+    it('updateEmailVerification (the account\'s session) → 200 Token, emailVerification true', () => {
       const t = plain(seen.done) as Record<string, unknown>
       assertTokenShape(t)
       assert.deepEqual([t.userId, t.secret], [user.id, ''])
@@ -60,7 +60,7 @@ describe('passwordless: email verification through node-appwrite (MemoryStore)',
       await expectError(sdk.withSession(user.session).createEmailVerification({ url: `${APP_ORIGIN}/verify` }), 409, 'user_email_already_verified')
     })
     it('the same link again → 401 user_invalid_token', async () => {
-      await expectError(sdk.guest.updateEmailVerification(fromLink(seen.link as URL)), 401, 'user_invalid_token')
+      await expectError(sdk.withSession(user.session).updateEmailVerification(fromLink(seen.link as URL)), 401, 'user_invalid_token')
     })
   })
 
@@ -78,7 +78,7 @@ describe('passwordless: email verification through node-appwrite (MemoryStore)',
       const r = await h.call('POST', '/account/verification', { session: user.session, body: { url: `${APP_ORIGIN}/v` } })
       assert.equal(r.status, 201)
       assertTokenShape(r.body)
-      const done = await h.call('PUT', '/account/verification', { body: fromLink(await mailedLink(h, user.email)) })
+      const done = await h.call('PUT', '/account/verification', { session: user.session, body: fromLink(await mailedLink(h, user.email)) })
       assert.equal(done.status, 200)
       assertTokenShape(done.body)
       assert.equal((await sdk.withSession(user.session).get()).emailVerification, true)
@@ -86,7 +86,7 @@ describe('passwordless: email verification through node-appwrite (MemoryStore)',
     it('the deprecated SDK names createVerification / updateVerification work', async () => {
       const user = await passwordUser(h, uniqueEmail('dep'), PASSWORD)
       await sdk.withSession(user.session).createVerification({ url: `${APP_ORIGIN}/v` })
-      await sdk.guest.updateVerification(fromLink(await mailedLink(h, user.email)))
+      await sdk.withSession(user.session).updateVerification(fromLink(await mailedLink(h, user.email)))
       assert.equal((await sdk.withSession(user.session).get()).emailVerification, true)
     })
     it('a key caller sees the raw secret the link carries', async () => {
@@ -108,18 +108,18 @@ describe('passwordless: email verification through node-appwrite (MemoryStore)',
       }
     })
     it('an unknown userId or a wrong secret → 401 user_invalid_token', async () => {
-      assertError(await h.call('PUT', '/account/verifications/email', { body: { userId: 'nosuchuser', secret: 'a'.repeat(64) } }), 401, 'user_invalid_token')
+      assertError(await h.call('PUT', '/account/verifications/email', { key: true, body: { userId: 'nosuchuser', secret: 'a'.repeat(64) } }), 401, 'user_invalid_token')
       const user = await passwordUser(h, uniqueEmail('wrong'), PASSWORD)
       await sdk.withSession(user.session).createEmailVerification({ url: `${APP_ORIGIN}/v` })
       await h.smtp.next(user.email)
-      await expectError(sdk.guest.updateEmailVerification({ userId: user.id, secret: 'b'.repeat(64) }), 401, 'user_invalid_token')
+      await expectError(sdk.withSession(user.session).updateEmailVerification({ userId: user.id, secret: 'b'.repeat(64) }), 401, 'user_invalid_token')
     })
     it('a link sent before an email change does not verify the new address', async () => {
       const user = await passwordUser(h, uniqueEmail('change'), PASSWORD)
       await sdk.withSession(user.session).createEmailVerification({ url: `${APP_ORIGIN}/v` })
       const link = await mailedLink(h, user.email)
       await sdk.withSession(user.session).updateEmail({ email: uniqueEmail('changed'), password: PASSWORD })
-      await expectError(sdk.guest.updateEmailVerification(fromLink(link)), 401, 'user_invalid_token')
+      await expectError(sdk.withSession(user.session).updateEmailVerification(fromLink(link)), 401, 'user_invalid_token')
       assert.equal((await sdk.withSession(user.session).get()).emailVerification, false)
     })
   })

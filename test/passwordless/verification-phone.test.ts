@@ -27,7 +27,7 @@ describe('passwordless: phone verification through node-appwrite and the SMS web
       seen.token = await sdk.withSession(user.session).createPhoneVerification()
       seen.sms = await h.sms.next(phone)
       seen.code = /(?<!\d)\d{6}(?!\d)/.exec((seen.sms as { body: string }).body)?.[0]
-      seen.done = await sdk.guest.updatePhoneVerification({ userId: user.id, secret: seen.code as string })
+      seen.done = await sdk.withSession(user.session).updatePhoneVerification({ userId: user.id, secret: seen.code as string })
       seen.after = await sdk.withSession(user.session).get()
     })
     after(() => h?.close())
@@ -48,7 +48,7 @@ describe('passwordless: phone verification through node-appwrite and the SMS web
       assert.equal(m.json.to, phone)
       assert.match(seen.code as string, /^\d{6}$/)
     })
-    it('updatePhoneVerification (no session) → 200 Token, phoneVerification true', () => {
+    it('updatePhoneVerification (the account\'s session) → 200 Token, phoneVerification true', () => {
       const t = plain(seen.done) as Record<string, unknown>
       assertTokenShape(t)
       assert.deepEqual([t.userId, t.secret], [user.id, ''])
@@ -58,7 +58,7 @@ describe('passwordless: phone verification through node-appwrite and the SMS web
       await expectError(sdk.withSession(user.session).createPhoneVerification(), 409, 'user_phone_already_verified')
     })
     it('the same code again → 401 user_invalid_token', async () => {
-      await expectError(sdk.guest.updatePhoneVerification({ userId: user.id, secret: seen.code as string }), 401, 'user_invalid_token')
+      await expectError(sdk.withSession(user.session).updatePhoneVerification({ userId: user.id, secret: seen.code as string }), 401, 'user_invalid_token')
     })
   })
 
@@ -83,7 +83,7 @@ describe('passwordless: phone verification through node-appwrite and the SMS web
       const r = await h.call('POST', '/account/verification/phone', { session: user.session })
       assert.equal(r.status, 201)
       assertTokenShape(r.body)
-      const done = await h.call('PUT', '/account/verification/phone', { body: { userId: user.id, secret: await textedCode(h, user.phone) } })
+      const done = await h.call('PUT', '/account/verification/phone', { session: user.session, body: { userId: user.id, secret: await textedCode(h, user.phone) } })
       assert.equal(done.status, 200)
       assert.equal((await sdk.withSession(user.session).get()).phoneVerification, true)
     })
@@ -101,19 +101,19 @@ describe('passwordless: phone verification through node-appwrite and the SMS web
       await expectError(sdk.guest.createPhoneVerification(), 401, 'general_unauthorized_scope')
     })
     it('an unknown userId or a wrong code → 401 user_invalid_token', async () => {
-      assertError(await h.call('PUT', '/account/verifications/phone', { body: { userId: 'nosuchuser', secret: '123456' } }), 401, 'user_invalid_token')
+      assertError(await h.call('PUT', '/account/verifications/phone', { key: true, body: { userId: 'nosuchuser', secret: '123456' } }), 401, 'user_invalid_token')
       const user = await withPhone()
       await sdk.withSession(user.session).createPhoneVerification()
       const code = await textedCode(h, user.phone)
       const wrong = code === '000000' ? '000001' : '000000'
-      await expectError(sdk.guest.updatePhoneVerification({ userId: user.id, secret: wrong }), 401, 'user_invalid_token')
+      await expectError(sdk.withSession(user.session).updatePhoneVerification({ userId: user.id, secret: wrong }), 401, 'user_invalid_token')
     })
     it('a code sent before a phone change does not verify the new number', async () => {
       const user = await withPhone()
       await sdk.withSession(user.session).createPhoneVerification()
       const code = await textedCode(h, user.phone)
       await sdk.withSession(user.session).updatePhone({ phone: freshPhone(), password: PASSWORD })
-      await expectError(sdk.guest.updatePhoneVerification({ userId: user.id, secret: code }), 401, 'user_invalid_token')
+      await expectError(sdk.withSession(user.session).updatePhoneVerification({ userId: user.id, secret: code }), 401, 'user_invalid_token')
       assert.equal((await sdk.withSession(user.session).get()).phoneVerification, false)
     })
     it('a phone sign-in verifies the number (no separate verification needed)', async () => {

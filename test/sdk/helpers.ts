@@ -10,7 +10,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { Account, Client } from 'node-appwrite'
-import { createAccounts, MemoryStore, RedisStore } from '../../lib/index.js'
+import { createAccounts, MemoryStore, RedisStore, type ExpressAccounts } from '../../lib/index.js'
 import type { AccountsOptions, Store } from '../../lib/index.js'
 import { connectedClient, deleteByPrefix, requireRedisOrSkip, uniquePrefix } from '../support/redis.js'
 import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.js'
@@ -153,6 +153,8 @@ export class FakeClock {
 export interface TestServer {
   endpoint: string
   clock: FakeClock
+  /** The account system behind the router (to reach real parts such as the bcrypt gate). */
+  accounts: ExpressAccounts
   close(): Promise<void>
 }
 
@@ -180,6 +182,7 @@ export async function startServer(sc: StoreCase, options: Partial<AccountsOption
   return {
     endpoint: `http://127.0.0.1:${port}/v1`,
     clock,
+    accounts,
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

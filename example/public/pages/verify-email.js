@@ -16,6 +16,9 @@ if (!userId || !secret) {
     $('#verify-continue').hidden = false
   } catch (err) {
     say(status, '')
-    say($('#verify-alert'), `Verification failed: ${explain(err)} Your account page can send a new link.`)
+    // Only the account's own session may confirm (a link opened elsewhere could verify a
+    // squatter's account): the link is still good once the reader has signed in.
+    if (err?.type === 'user_unauthorized') say($('#verify-alert'), 'Sign in to the account first, then open the link from the email again.')
+    else say($('#verify-alert'), `Verification failed: ${explain(err)} Your account page can send a new link.`)
   }
 }

@@ -49,20 +49,20 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
       // A JWT caller has no current session (as everywhere): then every session ends, the
       // JWT's own included.
       const keepSessionId = currentSessionId(res) ?? undefined
-      const updated = await accounts.updatePassword(authOf(res).account.id, p.password as string, p.oldPassword as string | undefined, { keepSessionId })
+      const updated = await accounts.updatePassword(authOf(res).account.id, p.password as string, p.oldPassword as string | undefined, { keepSessionId, sessionId: authOf(res).session.id })
       sendJson(res, 200, toAccountModel(updated))
     },
   )
 
   r.patch('/email', account, rateLimit(accounts, 'PATCH /account/email'), async (req: Request, res: Response) => {
     const p = params(req)
-    const updated = await accounts.updateEmail(authOf(res).account.id, p.email as string, p.password as string)
+    const updated = await accounts.updateEmail(authOf(res).account.id, p.email as string, p.password as string, { sessionId: authOf(res).session.id })
     sendJson(res, 200, toAccountModel(updated))
   })
 
   r.patch('/phone', account, rateLimit(accounts, 'PATCH /account/phone'), async (req: Request, res: Response) => {
     const p = params(req)
-    const updated = await accounts.updatePhone(authOf(res).account.id, p.phone as string, p.password as string)
+    const updated = await accounts.updatePhone(authOf(res).account.id, p.phone as string, p.password as string, { sessionId: authOf(res).session.id })
     sendJson(res, 200, toAccountModel(updated))
   })
 

@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { Accounts } from '../../accounts.js'
 import { toTokenModel } from '../../models.js'
+import type { ConfirmedBy } from '../../verification.js'
 import { callerOf } from '../caller.js'
 import { authOf, needAccount } from '../guards.js'
 import { params } from '../params.js'
@@ -30,16 +31,20 @@ export function recoveryRoutes(r: Router, accounts: Accounts): void {
   const sendEmail = async (req: Request, res: Response) => {
     sendToken(res, 201, await accounts.verification.sendEmail(authOf(res).account, { url: params(req).url }))
   }
+  const confirmer = (res: Response): ConfirmedBy => {
+    const caller = callerOf(res)
+    return caller.isKey ? { trusted: true } : { accountId: caller.auth?.account.id ?? null }
+  }
   const confirmEmail = async (req: Request, res: Response) => {
     const p = params(req)
-    sendJson(res, 200, toTokenModel(await accounts.verification.confirmEmail({ userId: p.userId, secret: p.secret })))
+    sendJson(res, 200, toTokenModel(await accounts.verification.confirmEmail({ userId: p.userId, secret: p.secret }, confirmer(res))))
   }
   const sendPhone = async (_req: Request, res: Response) => {
     sendToken(res, 201, await accounts.verification.sendPhone(authOf(res).account))
   }
   const confirmPhone = async (req: Request, res: Response) => {
     const p = params(req)
-    sendJson(res, 200, toTokenModel(await accounts.verification.confirmPhone({ userId: p.userId, secret: p.secret })))
+    sendJson(res, 200, toTokenModel(await accounts.verification.confirmPhone({ userId: p.userId, secret: p.secret }, confirmer(res))))
   }
   // Canonical paths first, then Appwrite's older aliases (`/verification` alone means email).
   for (const [path, phone] of [['/verifications/email', false], ['/verification', false], ['/verifications/phone', true], ['/verification/phone', true]] as const) {
