@@ -48,12 +48,13 @@ export class Profile {
       }
     }
     const checked = account.passwordHash
+    const checkedRev = account.rev
     const hash = await passwords.hash(next)
     await this.#sessionStillLive(accountId, options.sessionId)
     const updated = await accounts.update(accountId, (a) => {
       // Checked against a copy read before two bcrypt runs: a takeover or recovery that
       // landed meanwhile must not be undone by a request its loser started before it.
-      if (a.passwordHash !== checked) throw new AccountsError('user_invalid_credentials')
+      stillAsChecked(a, checked, checkedRev)
       a.passwordHash = hash
       a.passwordUpdatedAt = this.#core.clock.now()
     })
@@ -85,13 +86,13 @@ export class Profile {
 
   async #updateContact(accountId: string, field: 'email' | 'phone', value: string, password: string, sessionId?: string): Promise<AccountRecord> {
     const verified = field === 'email' ? 'emailVerification' : 'phoneVerification'
-    const { checked, newHash } = await this.#checkOrSetPassword(accountId, password)
+    const { checked, checkedRev, newHash } = await this.#checkOrSetPassword(accountId, password)
     await this.#sessionStillLive(accountId, sessionId)
     const before = (await this.#core.accounts.mustGet(accountId))[field]
     const updated = await this.#core.accounts.update(accountId, (a) => {
       // As in updatePassword: the password was checked against an earlier copy; if it changed
       // since (takeover, recovery), or a password-less account got one, the check is void.
-      if (a.passwordHash !== checked) throw new AccountsError('user_invalid_credentials')
+      stillAsChecked(a, checked, checkedRev)
       if (a[field] !== value) a[verified] = false
       a[field] = value
       if (newHash !== null) {
@@ -109,12 +110,12 @@ export class Profile {
    * against (null: the account had none), `newHash` the hash to set when the account has none
    * yet (its password is being chosen now).
    */
-  async #checkOrSetPassword(accountId: string, password: string): Promise<{ checked: string | null; newHash: string | null }> {
+  async #checkOrSetPassword(accountId: string, password: string): Promise<{ checked: string | null; checkedRev: number; newHash: string | null }> {
     const pw = v.password('password', password)
     const account = await this.#core.accounts.mustGet(accountId)
-    if (account.passwordHash === null) return { checked: null, newHash: await this.#core.passwords.hash(pw) }
+    if (account.passwordHash === null) return { checked: null, checkedRev: account.rev, newHash: await this.#core.passwords.hash(pw) }
     if (!(await this.#core.passwords.verify(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
-    return { checked: account.passwordHash, newHash: null }
+    return { checked: account.passwordHash, checkedRev: account.rev, newHash: null }
   }
 
   /**
@@ -128,4 +129,16 @@ export class Profile {
     const session = await this.#core.store.getSession(accountId, sessionId)
     if (!session || session.expiresAt <= this.#core.clock.now()) throw new AccountsError('user_invalid_credentials')
   }
+}
+
+/**
+ * Inside the compare-and-set: the password state the change was authorised against must still
+ * hold. An account that had a password: the same hash (a takeover or recovery always changes
+ * or removes it). A password-less account proves nothing by its hash — a takeover leaves it
+ * null too — so any write since the check voids it (`store_contention`: the client may
+ * retry, and a caller whose session the takeover ended is then refused).
+ */
+function stillAsChecked(a: AccountRecord, checked: string | null, checkedRev: number): void {
+  if (a.passwordHash !== checked) throw new AccountsError('user_invalid_credentials')
+  if (checked === null && a.rev !== checkedRev) throw new AccountsError('store_contention')
 }

@@ -5,8 +5,12 @@ import type { TokenRecord } from '../store/store.js'
 import type { CoreContext } from './context.js'
 import { TOKEN_KINDS, type TokenKind } from './token-kinds.js'
 
-/** Live 256-bit links of one kind an account may have at once (the newest). */
-export const LINKS_KEPT = 10
+/**
+ * Live 256-bit links of one kind an account may have at once (the newest). More than a stranger
+ * may ask for within a link's lifetime (magic URL: 180 an hour per address, lib/limits), so
+ * asking cannot push the owner's link out; with limits off it still bounds the storage.
+ */
+export const LINKS_KEPT = 200
 
 export interface IssueOptions {
   /** `code`: 6 digits people type; `secret`: 256 bits (64 hex) carried in a link. Default: the kind's (`TOKEN_KINDS`). */
