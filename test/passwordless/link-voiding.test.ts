@@ -48,14 +48,16 @@ for (const sc of [MEMORY, redisCase()] as StoreCase[]) {
       assert.equal(r.status, 200, JSON.stringify(r.body))
     })
 
-    it(`at most LINKS_KEPT (${LINKS_KEPT}) live links per kind, more than the 180 an hour a stranger may ask for: two more requests drop the two oldest`, async function () {
-      this.timeout(120_000)
+    it(`at most LINKS_KEPT (${LINKS_KEPT}) live links per kind, more than the 180 an hour a stranger may ask for: two more requests drop the two oldest`, async () => {
       assert.ok(LINKS_KEPT > 180, 'the cap exceeds the per-address magic URL limit (lib/limits)')
       const user = await passwordUser(h, uniqueEmail('cap'))
-      const links = []
-      for (let i = 0; i < LINKS_KEPT + 2; i++) {
-        links.push(await magic(user.email))
-        h.clock.advance(1) // a strict order of creation, so "oldest" is well defined
+      const links = [await magic(user.email)] // the owner's, through the route
+      h.clock.advance(1)
+      // The rest through the core (same issue path, no mail to wait for): a strict order of creation.
+      for (let i = 1; i < LINKS_KEPT + 2; i++) {
+        const issued = await h.accounts.passwordless.sendMagicUrl({ userId: 'unique()', email: user.email, url: `${APP_ORIGIN}/m` })
+        links.push({ userId: issued.token.accountId, secret: issued.secret })
+        h.clock.advance(1)
       }
       for (const l of links.slice(0, 2)) assertError(await h.call('PUT', '/account/sessions/magic-url', { body: l }), 401, 'user_invalid_token')
       // The oldest survivor and the newest still sign in.
