@@ -30,10 +30,34 @@ interface MochaJson {
 // makes, so only what `files` ships is there), write a spec that calls the exported suite, and
 // run their own mocha. Dependencies come from our node_modules by symlink: no network.
 const SPEC = `
-import { MemoryStore } from 'express-accounts'
+import { randomBytes } from 'node:crypto'
+import { createClient } from 'redis'
+import { MemoryStore, RedisStore } from 'express-accounts'
 import { storeContract } from 'express-accounts/testing'
 
 storeContract('MemoryStore', () => new MemoryStore())
+
+// The production store too, on the harness' Redis: each test under a prefix of its own,
+// deleted afterwards.
+const url = process.env.REDIS_URL
+if (url) {
+  const client = createClient({ url })
+  await client.connect()
+  after(() => client.close())
+  const prefixes = new Map()
+  storeContract('RedisStore', () => {
+    const prefix = 'pkg:' + randomBytes(6).toString('hex') + ':'
+    const store = new RedisStore({ url, prefix })
+    prefixes.set(store, prefix)
+    return store
+  }, {
+    cleanup: async (store) => {
+      for await (const keys of client.scanIterator({ MATCH: prefixes.get(store) + '*', COUNT: 500 })) {
+        for (const key of keys) await client.unlink(key)
+      }
+    },
+  })
+}
 
 // takeOnce never deletes: the suite must catch it, or its assertions prove nothing.
 class LeakyStore extends MemoryStore {
@@ -61,7 +85,9 @@ describe('express-accounts/testing from the packed package', function () {
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
-  it('runs the Store contract suite against MemoryStore in a fresh project, and catches a broken store', async function () {
+  it('runs the Store contract suite against MemoryStore and RedisStore in a fresh project, and catches a broken store', async function () {
+    const withRedis = Boolean(process.env.REDIS_URL)
+    if (!withRedis && process.env.REQUIRE_REDIS === '1') throw new Error('REQUIRE_REDIS=1 but no Redis is available')
     const packed = await run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], ROOT)
     assert.equal(packed.code, 0, packed.stderr)
     const tarball = join(dir, packed.stdout.trim().split('\n').pop()!)
@@ -94,7 +120,11 @@ describe('express-accounts/testing from the packed package', function () {
     assert.deepEqual(of(report.failures, 'MemoryStore').map((t) => t.fullTitle), [])
     assert.ok(memoryPasses.length >= 40, `only ${memoryPasses.length} MemoryStore tests ran`)
     assert.equal(report.stats.pending, 0)
-    assert.equal(report.stats.tests, 2 * memoryPasses.length, 'both stores run the whole suite')
+    if (withRedis) {
+      assert.deepEqual(of(report.failures, 'RedisStore').map((t) => t.fullTitle), [])
+      assert.equal(of(report.passes, 'RedisStore').length, memoryPasses.length, 'RedisStore runs the whole suite')
+    }
+    assert.equal(report.stats.tests, (withRedis ? 3 : 2) * memoryPasses.length, 'every store runs the whole suite')
 
     const leaky = of(report.failures, 'LeakyStore').map((t) => t.fullTitle)
     assert.ok(leaky.includes('Store contract: LeakyStore single-use values returns a value once, then null'), leaky.join('\n'))
