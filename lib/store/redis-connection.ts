@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createClient } from 'redis'
 import { classifyStoreError, storeUnavailable } from './guarded-store.js'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: node-redis commands differ in arity and argument types; each caller passes its own.
 type Method = (...args: any[]) => Promise<unknown>
 
 /**

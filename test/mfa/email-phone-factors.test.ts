@@ -15,7 +15,7 @@ import {
 let phoneCounter = 0
 const phoneBase = randomInt(10_000)
 /** A valid E.164 US number, distinct within the process. */
-export function freshPhone(): string {
+function freshPhone(): string {
   phoneCounter += 1
   return `+1415555${String((phoneBase + phoneCounter * 7919) % 10_000).padStart(4, '0')}`
 }

@@ -185,7 +185,9 @@ describeRedis('MagicLinkStrategy in a plain passport + express-session + connect
 })
 
 const servers: Array<{ close(): void }> = []
-after(() => servers.forEach((s) => s.close()))
+after(() => {
+  for (const s of servers) s.close()
+})
 async function listen(app: Express): Promise<number> {
   const server = app.listen(0, '127.0.0.1')
   servers.push(server)

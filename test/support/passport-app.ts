@@ -38,7 +38,7 @@ export function makePassportApp(client: TestRedisClient, prefix: string, strateg
   })
   /** Request phases (send a code or link) end in `pass()`: the route answers itself. */
   app.post('/send/:strategy', (req: Request, res: Response, next: NextFunction) => {
-    pp.authenticate(req.params.strategy as string, { session: false }, (err: unknown, user: unknown, info: unknown, status: unknown) => {
+    pp.authenticate(req.params.strategy as string, { session: false }, (err: unknown, _user: unknown, info: unknown, status: unknown) => {
       if (err) return next(err)
       res.status(typeof status === 'number' ? status : 401).json({ info: info ?? null })
     })(req, res, () => res.status(202).json({ sent: true }))
