@@ -209,7 +209,7 @@ export class OAuth2 {
 }
 
 /** The session fields an OAuth2 sign-in sets (wire reference §2.4: factors `email`, `oauth2`). */
-export function sessionOrigin(provider: string, grant: OAuth2Grant) {
+function sessionOrigin(provider: string, grant: OAuth2Grant) {
   return {
     provider,
     providerUid: grant.profile.id,

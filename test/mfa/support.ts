@@ -21,7 +21,7 @@ import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
 
 export { API_KEY, MEMORY, PASSWORD, PROJECT, REDIS, expectError, failure, fmt, plain, assertSessionShape, uniqueEmail } from '../sdk/helpers.js'
 
-export const STEP_MS = 30_000
+const STEP_MS = 30_000
 export const MIN = 60
 
 /**

@@ -31,14 +31,14 @@ export const CHROME_70_WINDOWS =
 export const NODE_SDK_UA = `AppwriteNodeJSSDK/27.1.0 (${process.platform}; ${process.arch}) Node.js/${process.version}`
 
 /** Account model keys in Appwrite's order (wire §2.5). */
-export const ACCOUNT_KEYS = [
+const ACCOUNT_KEYS = [
   '$id', '$createdAt', '$updatedAt', 'name', 'registration', 'status', 'labels', 'passwordUpdate',
   'email', 'phone', 'emailVerification', 'emailCanonical', 'emailIsFree', 'emailIsDisposable',
   'emailIsCorporate', 'emailIsCanonical', 'phoneVerification', 'mfa', 'prefs', 'targets',
   'accessedAt', 'impersonator', 'impersonatorUserId',
 ]
 /** Session model keys in Appwrite's order (wire §2.5). */
-export const SESSION_KEYS = [
+const SESSION_KEYS = [
   '$id', '$createdAt', '$updatedAt', 'userId', 'expire', 'provider', 'providerUid',
   'providerAccessToken', 'providerAccessTokenExpiry', 'providerRefreshToken', 'ip', 'osCode',
   'osName', 'osVersion', 'clientType', 'clientCode', 'clientName', 'clientVersion', 'clientEngine',
@@ -46,7 +46,7 @@ export const SESSION_KEYS = [
   'current', 'factors', 'secret', 'mfaUpdatedAt',
 ]
 /** The Session fields derived from the User-Agent. */
-export const UA_FIELDS = [
+const UA_FIELDS = [
   'osCode', 'osName', 'osVersion', 'clientType', 'clientCode', 'clientName', 'clientVersion',
   'clientEngine', 'clientEngineVersion', 'deviceName', 'deviceBrand', 'deviceModel',
 ] as const
