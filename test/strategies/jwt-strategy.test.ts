@@ -3,17 +3,14 @@ import type { NextFunction, Request, Response } from 'express'
 import request from 'supertest'
 import { JwtStrategy, type JwtStrategyOptions } from '../../strategies/index.js'
 import { FakeClock, freshEmail } from '../support/app.js'
-import { makePassportApp } from '../support/passport-app.js'
-import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { describeBackends, makePassportApp } from '../support/passport-app.js'
 
-describeRedis('JwtStrategy in a plain passport + express-session + connect-redis app', () => {
-  let client: TestRedisClient
-  let prefix: string
+describeBackends('JwtStrategy in a plain passport + express-session app', (on) => {
   let t: ReturnType<typeof jwtApp>
 
   /** The passport app plus the typical API routes: `/api/me` as users write it, `/api/check` reporting the failure. */
   function jwtApp(options: Omit<JwtStrategyOptions, 'accounts'> = {}, clock = new FakeClock()) {
-    const a = makePassportApp(client, prefix, (accounts) => [new JwtStrategy({ accounts, ...options })], { clock })
+    const a = makePassportApp(on.backend, on.prefix, (accounts) => [new JwtStrategy({ accounts, ...options })], { clock })
     a.app.get('/api/me', a.passport.authenticate('jwt', { session: false }), (req: Request, res: Response) => {
       res.json({ user: req.user, account: req.account, session: req.accountSession })
     })
@@ -35,14 +32,7 @@ describeRedis('JwtStrategy in a plain passport + express-session + connect-redis
   }
 
   before(async () => {
-    client = await connectedClient()
-    prefix = uniquePrefix('jwt-strategy')
     t = jwtApp()
-  })
-
-  after(async () => {
-    await deleteByPrefix(client, prefix)
-    await client.close()
   })
 
   it('accepts Authorization: Bearer with { session: false }: req.account and the existing session, no new record', async () => {
