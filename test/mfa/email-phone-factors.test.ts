@@ -116,7 +116,7 @@ describe('MFA: the email factor over SMTP (SmtpMailer → smtp-capture)', functi
     const c = await s.account.createMFAChallenge({ factor: AuthenticationFactor.Email })
     const code = await mailedCode(srv, user.email)
     assert.equal(c.expire, fmt(srv.clock.now() + 15 * 60_000))
-    srv.clock.advance(15 * 60 + 1)
+    srv.clock.advance((15 * 60 + 1) * 1000)
     await expectError(s.account.updateMFAChallenge({ challengeId: c.$id, otp: code }), 401, 'user_invalid_token')
   })
 

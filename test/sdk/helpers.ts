@@ -14,6 +14,7 @@ import { createAccounts, MemoryStore, RedisStore } from '../../lib/index.js'
 import type { AccountsOptions, Store } from '../../lib/index.js'
 import { connectedClient, deleteByPrefix, requireRedisOrSkip, uniquePrefix } from '../support/redis.js'
 import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.js'
+import { TestClock } from '../support/test-clock.js'
 
 export const PROJECT = 'test'
 /** `createAccounts` wants keys of at least 16 characters. */
@@ -138,27 +139,16 @@ export const CLUSTER: StoreCase = {
 
 // ── server ──────────────────────────────────────────────────────────────────
 
-/** A clock the test moves by hand; starts at the real time so nothing looks odd. */
-export class FakeClock {
-  t = Date.now()
-  now(): number {
-    return this.t
-  }
-  advance(ms: number): number {
-    this.t += ms
-    return this.t
-  }
-}
 
 export interface TestServer {
   endpoint: string
-  clock: FakeClock
+  clock: TestClock
   close(): Promise<void>
 }
 
 /** An Express app with the router at `/v1` on 127.0.0.1, a fresh store and a fake clock. */
 export async function startServer(sc: StoreCase, options: Partial<AccountsOptions> = {}): Promise<TestServer> {
-  const clock = new FakeClock()
+  const clock = new TestClock()
   await sc.prepare?.()
   const { store, cleanup } = sc.create()
   const accounts = createAccounts({
