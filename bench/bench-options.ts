@@ -18,7 +18,7 @@ export interface BenchOptions {
   help: boolean
 }
 
-export const DEFAULT_RESULTS = 'bench/RESULTS.md'
+const DEFAULT_RESULTS = 'bench/RESULTS.md'
 
 const DEFAULTS: BenchOptions = {
   duration: 10,

@@ -41,7 +41,9 @@ export async function startAll(variants: Variant[], options: StartAllOptions): P
     }
     if (options.shareProcess) {
       const shared = await ServerProcess.startShared(variants.map((v) => ({ name: v.name, config: config(v) })))
-      variants.forEach((v, i) => servers.set(v, shared[i]))
+      variants.forEach((v, i) => {
+        servers.set(v, shared[i])
+      })
     } else {
       await pool(variants, async (v) => {
         servers.set(v, await ServerProcess.start(v.name, config(v)))

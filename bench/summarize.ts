@@ -37,7 +37,7 @@ export function median(values: number[]): number {
 export const cpuPerRequest = (w: WindowResult) => w.cpuMicros / Math.max(1, w.served)
 
 /** Per round, `a`'s req/s over `b`'s; null for a round missing either. */
-export function perRoundRatios(rounds: Rounds, a: string, b: string, of: (w: WindowResult) => number = (w) => w.rps): (number | null)[] {
+function perRoundRatios(rounds: Rounds, a: string, b: string, of: (w: WindowResult) => number = (w) => w.rps): (number | null)[] {
   return rounds.map((r) => {
     const x = r.get(a)
     const y = r.get(b)

@@ -29,7 +29,7 @@ import { siteRouter } from './site.js'
 export { ExampleConfigError, DEFAULT_PROJECT, oauth2CallbackUrl, type ExampleEnv }
 
 /** Path of the page magic links land on. */
-export const MAGIC_PATH = '/magic'
+const MAGIC_PATH = '/magic'
 
 export interface ExampleOptions {
   /** Where boot warnings go. Default `console.warn`. */

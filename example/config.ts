@@ -51,7 +51,7 @@ export class ExampleConfigError extends Error {
 }
 
 export const DEFAULT_PROJECT = 'demo'
-export const DEFAULT_PORT = 3000
+const DEFAULT_PORT = 3000
 const MIN_API_KEY_CHARS = 16
 const MIN_SECRET_BYTES = 32
 

@@ -20,8 +20,8 @@ import { NEEDS_SCRIPT, PAGE_CSP } from './layout.js'
 import { CHALLENGE_PATH, page } from './page-session.js'
 import { appPage, cardPage, type Site } from './shell.js'
 
-export const MFA_PATH = '/mfa'
-export const MFA_QR_PATH = '/mfa/qr'
+const MFA_PATH = '/mfa'
+const MFA_QR_PATH = '/mfa/qr'
 export { CHALLENGE_PATH }
 
 export type Factor = 'totp' | 'email' | 'phone' | 'recoveryCode'
@@ -111,7 +111,7 @@ function appwriteError(code: number, type: string, message: string) {
  * The factors a challenge can use now. One the session already proved (an email code, a
  * magic link: `email`) would not add a second step, so it is not offered.
  */
-export function challengeChoices(accounts: ExpressAccounts, account: AccountRecord, session: SessionRecord): ChallengeChoice[] {
+function challengeChoices(accounts: ExpressAccounts, account: AccountRecord, session: SessionRecord): ChallengeChoice[] {
   const f = accounts.mfa.factors(account)
   const proved = new Set(session.factors)
   const choices: ChallengeChoice[] = []
@@ -122,7 +122,7 @@ export function challengeChoices(accounts: ExpressAccounts, account: AccountReco
   return choices
 }
 
-export function challengePage(choices: ChallengeChoice[]): Html {
+function challengePage(choices: ChallengeChoice[]): Html {
   if (choices.length === 0) {
     return html`<div class="card">
 <h1>Confirm it is you</h1>
@@ -155,7 +155,7 @@ ${NEEDS_SCRIPT}
 <p class="switch-link">Not you, or stuck? <button type="button" class="btn btn-quiet btn-small" data-sign-out>Cancel and sign out</button></p>`
 }
 
-export function mfaPage(input: MfaPageInput): Html {
+function mfaPage(input: MfaPageInput): Html {
   const canTurnOn = input.hasAuthenticator || input.verifiedEmail || input.verifiedPhone
   const secondSteps = [input.hasAuthenticator && 'a code from your authenticator app', input.verifiedEmail && 'a code by email', input.verifiedPhone && 'a code by text message'].filter(
     (s): s is string => typeof s === 'string',

@@ -14,9 +14,9 @@ import { OAUTH2_PRESETS, type OAuth2ProviderOptions } from '../lib/index.js'
 import { ExampleConfigError, oauth2EnvPrefix, setting, type ExampleEnv } from './config.js'
 
 /** Where the router (mounted at `/v1`) starts the session flow: `<this>/<provider>`. */
-export const OAUTH2_START_PATH = '/v1/account/sessions/oauth2'
+const OAUTH2_START_PATH = '/v1/account/sessions/oauth2'
 /** The failure page: the sign-in page with this flag; the library appends `&error=<JSON>`. */
-export const OAUTH2_ERROR_FLAG = 'oauth2-error'
+const OAUTH2_ERROR_FLAG = 'oauth2-error'
 
 /** What the environment says about OAuth2. */
 export interface OAuth2Setting {

@@ -16,10 +16,10 @@ export type PageState =
   | { kind: 'signed-in'; auth: Authenticated }
 
 export const CHALLENGE_PATH = '/mfa/challenge'
-export const ACCOUNT_PATH = '/account'
+const ACCOUNT_PATH = '/account'
 
 /** Reads the browser's `a_session_<project>` cookie, the one the API sets. */
-export async function pageState(accounts: ExpressAccounts, req: Request): Promise<PageState> {
+async function pageState(accounts: ExpressAccounts, req: Request): Promise<PageState> {
   const cookies = parseCookies(req.headers.cookie ?? '')
   const value = decodeSessionValue(cookies[`a_session_${accounts.options.project}`])
   const auth = value ? await accounts.sessions.resolve(value) : null

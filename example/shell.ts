@@ -15,7 +15,7 @@ import { displayName } from './page-session.js'
 export const PASSPORT_EXAMPLE_PORT = 3001
 
 /** The version of the `appwrite` web SDK served at `/vendor/appwrite.js`. */
-export const SDK_VERSION: string = (createRequire(import.meta.url)('appwrite/package.json') as { version: string }).version
+const SDK_VERSION: string = (createRequire(import.meta.url)('appwrite/package.json') as { version: string }).version
 
 export interface Site {
   project: string

@@ -28,7 +28,7 @@ import { page, type PageState } from './page-session.js'
 import { PASSPORT_EXAMPLE_PORT, appPage, cardPage, type Site } from './shell.js'
 
 /** The `appwrite` package's IIFE build (it bundles its one dependency), served at `/vendor/appwrite.js`. */
-export const SDK_FILE = join(dirname(createRequire(import.meta.url).resolve('appwrite/package.json')), 'dist', 'iife', 'sdk.js')
+const SDK_FILE = join(dirname(createRequire(import.meta.url).resolve('appwrite/package.json')), 'dist', 'iife', 'sdk.js')
 
 export interface SiteOptions {
   accounts: ExpressAccounts

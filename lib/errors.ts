@@ -129,7 +129,3 @@ export function invalidParam(param: string, description: string): AccountsError 
 export function missingParam(param: string): AccountsError {
   return new AccountsError('general_argument_invalid', `Param "${param}" is not optional.`)
 }
-
-export function isAccountsError(err: unknown): err is AccountsError {
-  return err instanceof AccountsError
-}

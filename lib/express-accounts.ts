@@ -51,9 +51,9 @@ export class ExpressAccounts extends Accounts {
 /** The part of a passport instance `usePassport` needs (keeps passport an optional peer). */
 export interface PassportLike {
   // Passport's own typings of these callbacks vary between versions; any function is accepted.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: passport's typings of this callback vary between versions.
   serializeUser(fn: (...args: any[]) => void): void
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: passport's typings of this callback vary between versions.
   deserializeUser(fn: (...args: any[]) => void): void
 }
 

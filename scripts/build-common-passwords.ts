@@ -20,7 +20,7 @@ const MAX_BYTES = 256
 export const COMMON_PASSWORDS_MODULE = fileURLToPath(new URL('../lib/password-policy/common-passwords.ts', import.meta.url))
 
 /** The package's ranked list (most common first), cut to the entries the policy can meet. */
-export function loadSourceList(): { version: string; licence: string; passwords: string[] } {
+function loadSourceList(): { version: string; licence: string; passwords: string[] } {
   const require = createRequire(import.meta.url)
   const licence = readFileSync(require.resolve(`${PACKAGE}/LICENSE.txt`), 'utf8').trim()
   const version = (require(`${PACKAGE}/package.json`) as { version: string }).version

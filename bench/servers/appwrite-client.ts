@@ -18,7 +18,7 @@ export interface SignedIn {
 }
 
 /** Human-ish browser, so the session records a realistic parsed client. */
-export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
+const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
 
 async function call(origin: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   const res = await fetch(`${origin}${path}`, {

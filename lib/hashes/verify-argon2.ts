@@ -6,7 +6,7 @@ import argon2 from 'argon2'
  * parameters (`keyid`, `data`) are not accepted: neither writes them and verifying them would
  * need secrets we do not have.
  */
-export const ARGON2_PATTERN = /^\$argon2(id|i|d)\$(?:v=(16|19)\$)?m=(\d{1,8}),t=(\d{1,4}),p=(\d{1,3})\$([A-Za-z0-9+/]{11,})\$([A-Za-z0-9+/]{6,})$/
+const ARGON2_PATTERN = /^\$argon2(id|i|d)\$(?:v=(16|19)\$)?m=(\d{1,8}),t=(\d{1,4}),p=(\d{1,3})\$([A-Za-z0-9+/]{11,})\$([A-Za-z0-9+/]{6,})$/
 
 export interface Argon2Params { memoryCost: number; timeCost: number; threads: number }
 

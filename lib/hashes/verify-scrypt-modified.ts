@@ -7,7 +7,7 @@ import { scryptBytes } from './verify-scrypt.js'
  * Firebase's published defaults (rounds 8, mem_cost 14), which Appwrite's `scryptMod` fixes:
  * its model has no field for other values.
  */
-export const FIREBASE_SCRYPT_COST = { N: 2 ** 14, r: 8, p: 1 } as const
+const FIREBASE_SCRYPT_COST = { N: 2 ** 14, r: 8, p: 1 } as const
 
 /**
  * Firebase's modified scrypt (github.com/firebase/scrypt): key = scrypt(password,

@@ -27,7 +27,7 @@ export function callerOf(res: Response): Caller {
 }
 
 /** The project named by the request: `project` param, else `X-Appwrite-Project`. */
-export function requestedProject(req: Request): string {
+function requestedProject(req: Request): string {
   const fromQuery = typeof req.query?.project === 'string' ? req.query.project : undefined
   const body = req.body as Record<string, unknown> | undefined
   const fromBody = body && typeof body === 'object' && typeof body.project === 'string' ? body.project : undefined
@@ -39,7 +39,7 @@ export function requestedProject(req: Request): string {
  * session carrier. An invalid, expired or unknown session is not an error: the caller is a
  * guest, as in Appwrite. One store round trip at most.
  */
-export async function resolveCaller(req: Request, accounts: Accounts): Promise<Caller> {
+async function resolveCaller(req: Request, accounts: Accounts): Promise<Caller> {
   const { project, apiKeys } = accounts.options
   const named = requestedProject(req)
   // An empty project means "not said" here (plain HTTP clients); Appwrite would read it as

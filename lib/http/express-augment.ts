@@ -1,7 +1,6 @@
 import type { AccountModel, SessionModel } from '../models.js'
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** The signed-in account (public model), set by `requireSession()`. */
@@ -11,5 +10,3 @@ declare global {
     }
   }
 }
-
-export {}

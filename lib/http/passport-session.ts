@@ -20,7 +20,7 @@ type Done<T> = (err: unknown, value?: T) => void
 const signIns = new WeakMap<object, { accountId: string; sessionId: string }>()
 
 /** Called by strategies on success: remembers which Session record `user` came with. */
-export function rememberSignIn(user: object, signIn: Pick<SignIn, 'account' | 'session'>): void {
+function rememberSignIn(user: object, signIn: Pick<SignIn, 'account' | 'session'>): void {
   signIns.set(user, { accountId: signIn.account.id, sessionId: signIn.session.id })
 }
 

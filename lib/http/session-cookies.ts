@@ -44,7 +44,7 @@ export function clearSessionCookies(req: Request, res: Response, s: CookieSettin
  * domain. Without an Origin (server SDKs, curl) a request is never verified. We compare
  * hostnames: equal, or one a subdomain of the other.
  */
-export function isDomainVerified(req: Request): boolean {
+function isDomainVerified(req: Request): boolean {
   const from = req.headers.origin ?? req.headers.referer
   if (!from) return false
   let originHost: string

@@ -2,9 +2,9 @@ import { AccountsError } from '../errors.js'
 import type { Store } from '../store/store.js'
 
 /** Wrong second-factor answers allowed in a row before the cool-down. */
-export const MFA_MAX_FAILURES = 10
+const MFA_MAX_FAILURES = 10
 /** Cool-down after that, seconds; also how long a run of failures is remembered. */
-export const MFA_COOL_DOWN = 900
+const MFA_COOL_DOWN = 900
 
 /**
  * One failure budget per account, shared by every second factor (TOTP, email and phone

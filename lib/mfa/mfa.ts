@@ -9,7 +9,7 @@ import { FailureBudget } from './failure-budget.js'
 import { SecretBox } from './secret-box.js'
 
 export type MfaFactor = 'totp' | 'email' | 'phone' | 'recoveryCode'
-export const MFA_FACTORS: readonly MfaFactor[] = ['totp', 'email', 'phone', 'recoveryCode']
+const MFA_FACTORS: readonly MfaFactor[] = ['totp', 'email', 'phone', 'recoveryCode']
 
 export interface MfaFactors {
   totp: boolean
@@ -20,8 +20,8 @@ export interface MfaFactors {
 }
 
 /** A challenge lives 15 min; "recent" (for protected routes) is 30 min after it succeeded. */
-export const CHALLENGE_TTL = 900 // seconds
-export const RECENT_CHALLENGE = 1800 // seconds
+const CHALLENGE_TTL = 900 // seconds
+const RECENT_CHALLENGE = 1800 // seconds
 const STEP = 30 // seconds, TOTP period
 const RECOVERY_CODES = 6
 

@@ -57,7 +57,7 @@ export class OAuth2 {
   /** The provider and its strategy; `400 project_provider_unsupported` / `412 project_provider_disabled`. */
   async provider(name: string): Promise<{ provider: ResolvedProvider; strategy: ProviderStrategy }> {
     const options = this.#options[name]
-    if (!options || !Object.prototype.hasOwnProperty.call(this.#options, name)) {
+    if (!options || !Object.hasOwn(this.#options, name)) {
       if (PRESET_NAMES.includes(name)) throw new AccountsError('project_provider_disabled', `The ${name} OAuth2 provider is not configured for this project.`)
       throw new AccountsError('project_provider_unsupported', `Unsupported OAuth2 provider: ${name.slice(0, 40)}`)
     }
@@ -186,7 +186,7 @@ export class OAuth2 {
    * gets a fresh access token. Sessions of other kinds come back unchanged.
    */
   async refreshSession(session: SessionRecord): Promise<SessionRecord> {
-    if (!session.providerRefreshToken || !Object.prototype.hasOwnProperty.call(this.#options, session.provider)) return session
+    if (!session.providerRefreshToken || !Object.hasOwn(this.#options, session.provider)) return session
     const { strategy } = await this.provider(session.provider)
     const fresh = await strategy.refresh(session.providerRefreshToken, this.#core.options.clock.now()).catch(() => null)
     if (!fresh) throw new AccountsError('user_oauth2_provider_error', `The ${session.provider} provider refused to refresh the access token.`)
@@ -209,7 +209,7 @@ export class OAuth2 {
 }
 
 /** The session fields an OAuth2 sign-in sets (wire reference §2.4: factors `email`, `oauth2`). */
-export function sessionOrigin(provider: string, grant: OAuth2Grant) {
+function sessionOrigin(provider: string, grant: OAuth2Grant) {
   return {
     provider,
     providerUid: grant.profile.id,

@@ -63,7 +63,7 @@ type JsonGetter = (url: string) => Promise<unknown>
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
 
 /** Standard OIDC claims: `sub`, `email`, `email_verified`, `name`. */
-export function oidcProfile(info: Record<string, unknown>): OAuth2Profile {
+function oidcProfile(info: Record<string, unknown>): OAuth2Profile {
   return {
     id: str(info.sub ?? info.id),
     email: str(info.email).toLowerCase(),

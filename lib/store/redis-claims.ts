@@ -81,7 +81,7 @@ export function parseClaim(raw: string | null): ClaimValue | null {
  * `ownAllowed` (account updates only): a claim already naming `id` is a leftover of this
  * account's own unfinished write, so it is refreshed rather than treated as someone else's.
  */
-export async function takeClaim(
+async function takeClaim(
   d: ClaimDeps, field: UniqueField, value: string, id: string, ownAllowed: boolean,
 ): Promise<Claim | null> {
   const fresh = () => JSON.stringify({ id, at: Date.now(), n: nonce() })

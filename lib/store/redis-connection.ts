@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createClient } from 'redis'
 import { classifyStoreError, storeUnavailable } from './guarded-store.js'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: node-redis commands differ in arity and argument types; each caller passes its own.
 type Method = (...args: any[]) => Promise<unknown>
 
 /**
@@ -75,7 +75,7 @@ const CONNECTION_ERRORS = new Set([
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|UNBLOCKED|OOM)\b/
 
 /** node-redis' connection faults and "not now" replies become `503 store_unavailable`; script errors and bugs stay as they are. */
-export function redisFault(err: unknown): unknown {
+function redisFault(err: unknown): unknown {
   if (err instanceof Error) {
     if (CONNECTION_ERRORS.has(err.constructor.name) || UNAVAILABLE_REPLY.test(err.message)) return storeUnavailable(err)
     if (err.constructor.name === 'MaxCommandRedirectionsError') return storeUnavailable(err) // a Cluster mid-resharding

@@ -16,9 +16,9 @@ import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
-export const SCREENSHOTS = process.env.BROWSER_SCREENSHOTS === '1'
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url))
+const SCREENSHOTS = process.env.BROWSER_SCREENSHOTS === '1'
 
 export const DESKTOP = { width: 1280, height: 860 }
 export const PHONE = { width: 375, height: 812 }
@@ -117,7 +117,7 @@ interface AxeViolation {
 }
 
 /** axe-core's WCAG 2.x A/AA rules (and its best practices) on the page as it is now: serious and critical findings fail. */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not block it.
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE)
   const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
@@ -163,7 +163,7 @@ export async function checkPage(page: Page, name: string, record: PageCheck): Pr
   record.checked.push(name)
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+async function screenshot(page: Page, name: string): Promise<string> {
   const file = `${ARTIFACTS}${name}.png`
   mkdirSync(file.slice(0, file.lastIndexOf('/')), { recursive: true })
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })

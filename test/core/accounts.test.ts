@@ -3,9 +3,9 @@ import bcrypt from 'bcrypt'
 import { Accounts } from '../../lib/accounts.js'
 import { AccountsError } from '../../lib/errors.js'
 import { MemoryStore } from '../../lib/store/memory-store.js'
-import { FakeClock, SECRET, freshEmail } from '../support/app.js'
+import { TestClock, SECRET, freshEmail } from '../support/app.js'
 
-function core(store = new MemoryStore(), extra: { bcryptCost?: number; clock?: FakeClock } = {}) {
+function core(store = new MemoryStore(), extra: { bcryptCost?: number; clock?: TestClock } = {}) {
   return new Accounts({ store, project: 'test', secret: SECRET, bcryptCost: extra.bcryptCost ?? 4, clock: extra.clock })
 }
 
@@ -191,26 +191,26 @@ describe('core: sessions', () => {
   })
 
   it('expires sessions by the clock and extends them', async () => {
-    const clock = new FakeClock()
+    const clock = new TestClock()
     const accounts = core(new MemoryStore(), { clock })
     const a = await accounts.createAccount({ email: freshEmail(), password: 'password-123' })
     const s = await accounts.signIn(a.id)
-    clock.advance(29 * 24 * 3600)
+    clock.advance(29 * 24 * 3600_000)
     const extended = await accounts.sessions.extend(a.id, s.session.id)
     assert.equal(extended.expiresAt, clock.now() + 30 * 24 * 3600 * 1000)
-    clock.advance(29 * 24 * 3600)
+    clock.advance(29 * 24 * 3600_000)
     assert.ok(await accounts.sessions.resolve({ userId: a.id, secret: s.secret }))
-    clock.advance(2 * 24 * 3600)
+    clock.advance(2 * 24 * 3600_000)
     assert.equal(await accounts.sessions.resolve({ userId: a.id, secret: s.secret }), null)
   })
 
   it('keeps at most 10 sessions, evicting the oldest', async () => {
-    const clock = new FakeClock()
+    const clock = new TestClock()
     const accounts = core(new MemoryStore(), { clock })
     const a = await accounts.createAccount({ email: freshEmail(), password: 'password-123' })
     const created = []
     for (let i = 0; i < 11; i++) {
-      clock.advance(1)
+      clock.advance(1_000)
       created.push(await accounts.signIn(a.id))
     }
     const ids = (await accounts.sessions.list(a.id)).map((s) => s.id)
@@ -241,13 +241,13 @@ describe('core: sessions', () => {
 
 describe('core: accessedAt', () => {
   it('is refreshed by touch() at most once a day', async () => {
-    const clock = new FakeClock()
+    const clock = new TestClock()
     const accounts = core(new MemoryStore(), { clock })
     const a = await accounts.createAccount({ email: freshEmail(), password: 'password-123' })
-    clock.advance(3600)
+    clock.advance(3600_000)
     await accounts.touch(a)
     assert.equal((await accounts.getAccount(a.id))?.accessedAt, a.accessedAt)
-    clock.advance(24 * 3600)
+    clock.advance(24 * 3600_000)
     await accounts.touch(a)
     assert.equal((await accounts.getAccount(a.id))?.accessedAt, clock.now())
   })

@@ -5,13 +5,13 @@ import { Core } from '../../lib/core/core.js'
 import { kindsBoundTo, SIGN_IN_KINDS, sessionShape, TOKEN_KINDS } from '../../lib/core/token-kinds.js'
 import { DEFAULTS } from '../../lib/options.js'
 import { SmtpMailer } from '../../lib/delivery/smtp-mailer.js'
-import { AccountsError } from '../../lib/errors.js'
+import type { AccountsError } from '../../lib/errors.js'
 import { Mfa } from '../../lib/mfa/mfa.js'
 import { OAuth2 } from '../../lib/oauth2/oauth2.js'
 import { Passwords } from '../../lib/password.js'
 import { Recovery } from '../../lib/recovery.js'
 import { MemoryStore } from '../../lib/store/memory-store.js'
-import { FakeClock, SECRET, freshEmail } from '../support/app.js'
+import { TestClock, SECRET, freshEmail } from '../support/app.js'
 import { extractLink, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
 
 // Features are built from the core alone: no Accounts facade anywhere in this file.
@@ -24,7 +24,7 @@ describe('a feature built from the core alone (no Accounts)', () => {
     await smtp.close()
   })
 
-  function core(clock = new FakeClock()) {
+  function core(clock = new TestClock()) {
     return new Core({
       store: new MemoryStore(),
       secret: SECRET,
@@ -70,14 +70,14 @@ describe('a feature built from the core alone (no Accounts)', () => {
   })
 
   it('Recovery: the link expires with the core clock (tokenLifetimes.recovery)', async () => {
-    const clock = new FakeClock()
+    const clock = new TestClock()
     const c = core(clock)
     const recovery = new Recovery(c)
     const email = freshEmail('core-expiry')
     const account = await accountWithPassword(c, email, 'old-password-123')
     const { secret } = await recovery.request({ email, url: 'http://localhost/reset' })
     await smtp.next(email)
-    clock.advance(c.options.tokenLifetimes.recovery + 1)
+    clock.advance((c.options.tokenLifetimes.recovery + 1) * 1000)
     await assert.rejects(recovery.complete({ userId: account.id, secret, password: 'new-password-456' }), (e: AccountsError) => e.type === 'user_invalid_token')
   })
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { Accounts } from '../../lib/accounts.js'
 import { MemoryStore } from '../../lib/store/memory-store.js'
-import { FakeClock, SECRET } from '../support/app.js'
+import { TestClock, SECRET } from '../support/app.js'
 
 describe('core: tokens', () => {
-  const clock = new FakeClock()
+  const clock = new TestClock()
   const store = new MemoryStore()
   const accounts = new Accounts({ store, project: 'test', secret: SECRET, bcryptCost: 4, clock })
 
@@ -37,7 +37,7 @@ describe('core: tokens', () => {
 
   it('expires by the core clock', async () => {
     const { secret } = await accounts.tokens.issue('acc4', 'email-otp', { format: 'code', ttl: 900 })
-    clock.advance(901)
+    clock.advance(901_000)
     assert.equal(await accounts.tokens.redeem('acc4', ['email-otp'], secret), null)
   })
 

@@ -65,13 +65,13 @@ function hs256(payload: string, secret: string): string {
 }
 
 /** Characters Node lets through in a header value: printable ASCII and Latin-1 (obs-text). */
-export const headerText = (maxLength = 64) =>
+const headerText = (maxLength = 64) =>
   fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)), maxLength })
 
 const LONE = ['\ud800', '\udbff', '\udc00', '\udfff']
 
 /** Strings worth trying anywhere: empty, huge, lone surrogates, control and look-alike characters, injections. */
-export const hostileString = fc.oneof(
+const hostileString = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('', ' ', 'unique()', 'current', 'null', 'undefined', '__proto__', 'constructor', 'prototype', '../../etc/passwd',
     '<script>alert(1)</script>', "' OR 1=1 --", '{"$gt":""}', '%00', '\u0000', '\r\n', '\u202e', 'ǅ', 'İ', 'ß', '\ufeff', '\ufffd', '😀') },
   { weight: 3, arbitrary: fc.constantFrom(...LONE).chain((lone) => fc.string({ maxLength: 8 }).map((s) => `${s}${lone}${s}`)) },
@@ -92,7 +92,7 @@ const protoJson = fc.tuple(protoKey, fc.constantFrom('{"polluted":"yes"}', '{"pr
   .map(([k, v]) => `{${JSON.stringify(k)}:${v}}`)
 
 /** Any hostile JSON value, as text. */
-export const hostileJson: fc.Arbitrary<string> = fc.letrec((tie) => ({
+const hostileJson: fc.Arbitrary<string> = fc.letrec((tie) => ({
   value: fc.oneof(
     { weight: 3, arbitrary: hostileString.map((s) => JSON.stringify(s)) },
     { weight: 2, arbitrary: fc.constantFrom('0', '-0', '1', '1.5', '-1', '1e309', '-1e309', '9007199254740993', '3600', '3601', 'true', 'false', 'null') },
@@ -105,7 +105,7 @@ export const hostileJson: fc.Arbitrary<string> = fc.letrec((tie) => ({
 })).value as fc.Arbitrary<string>
 
 /** Emails that look like the target's: mixed case, Unicode look-alikes, padding, plus-tags, lone surrogates. */
-export const lookAlikeEmail = (t: Target) => {
+const lookAlikeEmail = (t: Target) => {
   const [local, domain] = t.email.split('@') as [string, string]
   return fc.constantFrom(
     t.email, t.email.toUpperCase(), `${local[0]!.toUpperCase()}${local.slice(1)}@${domain.toUpperCase()}`,
@@ -117,7 +117,7 @@ export const lookAlikeEmail = (t: Target) => {
 }
 
 /** A plausible, valid-looking value for a named parameter (so runs also get past the first check). */
-export function goodValue(param: string, t: Target): fc.Arbitrary<string> {
+function goodValue(param: string, t: Target): fc.Arbitrary<string> {
   const json = (s: string) => JSON.stringify(s)
   switch (param) {
     case 'userId': return fc.constantFrom(json('unique()'), json(t.id), json('custom-id_1.x'))
@@ -181,7 +181,7 @@ export function hostileBody(params: string[], t: Target): fc.Arbitrary<{ type: s
 }
 
 /** Session carrier values: junk, base64 of odd JSON, lone surrogates, near-misses of the real one. */
-export function carrierValue(t: Target): fc.Arbitrary<string> {
+function carrierValue(t: Target): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constantFrom('', 'deleted', 'not base64 !!', '====', 'e30=', b64('null'), b64('[]'), b64('"x"'), b64('{"id":5,"secret":[]}'),
       b64('{"id":{"$gt":""},"secret":{"$ne":null}}'), b64(`{"id":"${t.id}","secret":"${'0'.repeat(64)}"}`), b64(`{"id":"${t.id}"}`),
@@ -192,7 +192,7 @@ export function carrierValue(t: Target): fc.Arbitrary<string> {
 }
 
 /** Bearer / X-Appwrite-JWT values: malformed, alg none, wrong key, right key with wrong claims, tampered, alg confusion. */
-export function jwtValue(t: Target): fc.Arbitrary<string> {
+function jwtValue(t: Target): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constantFrom('', '.', '..', 'a.b.c', 'null', '@JWT_VALID@', '@JWT_NONE@', '@JWT_OTHER_KEY@', '@JWT_EXPIRED@', '@JWT_BAD_TYPES@',
       '@JWT_NO_SESSION@', '@JWT_LONE@', '@JWT_UNKNOWN_SESSION@', '@JWT_BAD_EXP@', '@JWT_PROTO@', '@JWT_TAMPERED@',
@@ -202,7 +202,7 @@ export function jwtValue(t: Target): fc.Arbitrary<string> {
 }
 
 /** Cookie headers: the session cookie with hostile values, malformed syntax, OAuth2 binding look-alikes. */
-export function cookieHeader(t: Target): fc.Arbitrary<string> {
+function cookieHeader(t: Target): fc.Arbitrary<string> {
   return fc.oneof(
     carrierValue(t).map((v) => `a_session_test=${v}`),
     carrierValue(t).map((v) => `a_session_test=${encodeURIComponent(v)}; a_session_test_legacy=${t.value}`),

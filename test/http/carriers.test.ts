@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import request from 'supertest'
 import { encodeSessionValue } from '../../lib/session-value.js'
-import { FakeClock, PROJECT, makeApp, signUpAndIn } from '../support/app.js'
+import { TestClock, PROJECT, makeApp, signUpAndIn } from '../support/app.js'
 
 describe('router: session carriers', () => {
   const { app } = makeApp()
@@ -46,11 +46,11 @@ describe('router: session carriers', () => {
   })
 
   it('treats an expired session as a guest', async () => {
-    const clock = new FakeClock()
+    const clock = new TestClock()
     const { app: timed } = makeApp({ clock, sessionDuration: 60 })
     const u = await signUpAndIn(timed)
     await request(timed).get('/v1/account').set('X-Appwrite-Session', u.value).expect(200)
-    clock.advance(61)
+    clock.advance(61_000)
     await request(timed).get('/v1/account').set('X-Appwrite-Session', u.value).expect(401)
     await request(timed).get('/api/me').set('X-Appwrite-Session', u.value).expect(401)
   })

@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net'
 import jwt from 'jsonwebtoken'
 import { Account, Client } from 'node-appwrite'
 import request from 'supertest'
-import { FakeClock, PROJECT, SECRET, makeApp, signUpAndIn } from '../support/app.js'
+import { TestClock, PROJECT, SECRET, makeApp, signUpAndIn } from '../support/app.js'
 
 function claims(token: string): Record<string, unknown> {
   return jwt.decode(token) as Record<string, unknown>
 }
 
 describe('JWTs', () => {
-  const clock = new FakeClock()
+  const clock = new TestClock()
   const { app } = makeApp({ clock, createJwtPayload: (account) => ({ role: 'member', userId: 'forged', email: account.email }) })
   let user: Awaited<ReturnType<typeof signUpAndIn>>
   let token: string
@@ -55,7 +55,7 @@ describe('JWTs', () => {
     }
     const short = (await request(app).post('/v1/account/jwts').set('X-Appwrite-Session', user.value).send({ duration: 2 }).expect(201)).body.jwt
     await request(app).get('/v1/account').set('X-Appwrite-JWT', short).expect(200)
-    clock.advance(3)
+    clock.advance(3_000)
     const expired = await request(app).get('/v1/account').set('X-Appwrite-JWT', short).expect(401)
     assert.equal(expired.body.message, 'Failed to verify JWT. Invalid token: Expired')
     const guarded = await request(app).get('/api/me').set('X-Appwrite-JWT', short).expect(401)

@@ -166,7 +166,7 @@ for (const sc of [MEMORY, redis] as StoreCase[]) {
       }
       await wrongs(gated, 9)
       expectReply(await answer(gated, await create(gated, 'totp'), totpCode(secret, srv.clock.now())), 200)
-      srv.clock.advance(30)
+      srv.clock.advance(30_000)
       const again = await signInAgain(srv, user.email)
       await wrongs(again, 9)
       expectReply(await answer(again, await create(again, 'totp'), totpCode(secret, srv.clock.now())), 200)

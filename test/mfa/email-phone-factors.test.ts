@@ -15,7 +15,7 @@ import {
 let phoneCounter = 0
 const phoneBase = randomInt(10_000)
 /** A valid E.164 US number, distinct within the process. */
-export function freshPhone(): string {
+function freshPhone(): string {
   phoneCounter += 1
   return `+1415555${String((phoneBase + phoneCounter * 7919) % 10_000).padStart(4, '0')}`
 }
@@ -116,7 +116,7 @@ describe('MFA: the email factor over SMTP (SmtpMailer → smtp-capture)', functi
     const c = await s.account.createMFAChallenge({ factor: AuthenticationFactor.Email })
     const code = await mailedCode(srv, user.email)
     assert.equal(c.expire, fmt(srv.clock.now() + 15 * 60_000))
-    srv.clock.advance(15 * 60 + 1)
+    srv.clock.advance((15 * 60 + 1) * 1000)
     await expectError(s.account.updateMFAChallenge({ challengeId: c.$id, otp: code }), 401, 'user_invalid_token')
   })
 

@@ -77,7 +77,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
         assert.deepEqual(s.factors, ['password', 'totp'])
         assert.equal(s.mfaUpdatedAt, '', 'activation is no challenge')
         assert.equal((await user.account.listMFAFactors()).totp, true)
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
       })
 
       it('a second activation / a new authenticator → 409 user_authenticator_already_verified', async function () {
@@ -190,7 +190,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
       let session: Models.Session
       before(async function () {
         challenged = await signInAgain(srv, user.email)
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         usedCode = totpCode(secret, srv.clock.now())
         session = await challenge(challenged, 'totp', usedCode)
       })
@@ -219,7 +219,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
         await expectError(challenge(other, 'totp', totpCode(secret, srv.clock.now(), -1)), 401, 'user_invalid_token')
         await expectError(other.account.get(), 401, MORE)
         // The next step's code is new.
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         const s = await challenge(other, 'totp', totpCode(secret, srv.clock.now()))
         assert.ok(s.factors.includes('totp'))
         await other.account.deleteSession({ sessionId: 'current' })
@@ -227,7 +227,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
 
       it('the same code twice on the same challenge → the second is refused (the challenge is spent)', async function () {
         const other = await signInAgain(srv, user.email)
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         const code = totpCode(secret, srv.clock.now())
         const c = await other.account.createMFAChallenge({ factor: AuthenticationFactor.Totp })
         await other.account.updateMFAChallenge({ challengeId: c.$id, otp: code })
@@ -237,7 +237,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
 
       it('aliases: POST/PUT /account/mfa/challenge', async function () {
         const other = await signInAgain(srv, user.email)
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         const c = await srv.call('POST', '/account/mfa/challenge', { session: other.value, body: { factor: 'totp' } })
         assert.equal(c.status, 201)
         const s = await srv.call('PUT', '/account/mfa/challenge', { session: other.value, body: { challengeId: c.body.$id, otp: totpCode(secret, srv.clock.now()) } })
@@ -249,7 +249,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
 
       it('a TOTP code does not answer a recovery-code challenge (and vice versa)', async function () {
         const other = await signInAgain(srv, user.email)
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         await expectError(challenge(other, 'recoveryCode', totpCode(secret, srv.clock.now())), 401, 'user_invalid_token')
         await expectError(challenge(other, 'totp', recoveryCodes[5]), 401, 'user_invalid_token')
         await other.account.deleteSession({ sessionId: 'current' })
@@ -296,7 +296,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
 
     describe('the 30-minute "recent challenge" window', function () {
       it('31 min later: getMFARecoveryCodes / updateMFARecoveryCodes / deleteMFAAuthenticator → 401 user_challenge_required; get() still works', async function () {
-        srv.clock.advance(31 * MIN)
+        srv.clock.advance(31 * MIN * 1000)
         await expectError(challenged.account.getMFARecoveryCodes(), 401, RECENT)
         await expectError(challenged.account.updateMFARecoveryCodes(), 401, RECENT)
         await expectError(challenged.account.deleteMFAAuthenticator({ type: AuthenticatorType.Totp }), 401, RECENT)
@@ -304,16 +304,16 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
       })
 
       it('exactly 30 min after a challenge is still recent', async function () {
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         await challenge(challenged, 'totp', totpCode(secret, srv.clock.now()))
-        srv.clock.advance(30 * MIN)
+        srv.clock.advance(30 * MIN * 1000)
         assert.equal((await challenged.account.getMFARecoveryCodes()).recoveryCodes.length, 5)
-        srv.clock.advance(1)
+        srv.clock.advance(1_000)
         await expectError(challenged.account.getMFARecoveryCodes(), 401, RECENT)
       })
 
       it('a new challenge on the same session → deleteMFAAuthenticator 204; again → 404', async function () {
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         const s = await challenge(challenged, 'totp', totpCode(secret, srv.clock.now()))
         assert.deepEqual(s.factors, ['password', 'totp'], 'a factor is listed once')
         await challenged.account.deleteMFAAuthenticator({ type: AuthenticatorType.Totp })

@@ -13,7 +13,7 @@ import { AccountsError, type ExpressAccounts } from '../../lib/index.js'
 import { PasswordStrategy } from '../../strategies/index.js'
 import { makePassportApp } from '../support/passport-app.js'
 import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
-import { TestClock, totpCode, wrongCode } from './support.js'
+import { totpClock, totpCode, wrongCode } from './support.js'
 
 const PASSWORD = 'correct-horse-battery'
 let counter = 0
@@ -24,7 +24,7 @@ describeRedis('MFA: passport logins (PasswordStrategy, express-session + connect
   const prefix = uniquePrefix('mfa-pp')
   let accounts: ExpressAccounts
   let app: ReturnType<typeof makePassportApp>['app']
-  const clock = new TestClock()
+  const clock = totpClock()
   let email: string
   let accountId: string
   let secret: string
@@ -65,7 +65,7 @@ describeRedis('MFA: passport logins (PasswordStrategy, express-session + connect
     const withTotp = (await accounts.getAccount(accountId))!
     const activated = await accounts.mfa.verifyAuthenticator(withTotp, setup.session, totpCode(secret, clock.now()))
     await accounts.mfa.setEnabled(activated, setup.session, true)
-    clock.advance(30)
+    clock.advance(30_000)
   })
 
   after(async function () {
@@ -114,7 +114,7 @@ describeRedis('MFA: passport logins (PasswordStrategy, express-session + connect
       (err: unknown) => err instanceof AccountsError && err.type === 'user_invalid_token' && err.code === 401,
     )
     await agent.get('/guarded').expect(401)
-    clock.advance(30)
+    clock.advance(30_000)
     const updated = await accounts.mfa.verifyChallenge(auth.account, auth.session, { challengeId: challenge.id, otp: totpCode(secret, clock.now()) })
     assert.deepEqual(updated.factors, ['password', 'totp'])
     assert.equal(updated.mfaUpdatedAt, clock.now())
@@ -128,7 +128,7 @@ describeRedis('MFA: passport logins (PasswordStrategy, express-session + connect
     const { agent } = await login()
     await agent.get('/guarded').expect(401)
     const { body } = await agent.post('/mfa/challenge').send({ factor: 'totp' }).expect(201)
-    clock.advance(30)
+    clock.advance(30_000)
     const code = totpCode(secret, clock.now())
     assert.deepEqual((await agent.put('/mfa/challenge').send({ challengeId: body.challengeId, otp: code }).expect(200)).body.factors, ['password', 'totp'])
     await agent.get('/guarded').expect(200)

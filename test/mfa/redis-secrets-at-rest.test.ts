@@ -61,7 +61,7 @@ describe('MFA: no TOTP secret or recovery code at rest in Redis', function () {
     // A used recovery code, a TOTP challenge passed, regenerated codes, a pending challenge.
     const s = await signInAgain(srv, user.email)
     await challenge(s, 'recoveryCode', firstCodes[0])
-    srv.clock.advance(30)
+    srv.clock.advance(30_000)
     await challenge(s, 'totp', totpCode(secret, srv.clock.now()))
     codes = (await s.account.updateMFARecoveryCodes()).recoveryCodes
     await s.account.createMFAChallenge({ factor: AuthenticationFactor.Totp })
@@ -110,7 +110,7 @@ describe('MFA: no TOTP secret or recovery code at rest in Redis', function () {
     await srv.accounts.update(other.id, (rec) => {
       rec.totp = a.totp as typeof rec.totp
     })
-    srv.clock.advance(30)
+    srv.clock.advance(30_000)
     await expectError(challenge(other, 'totp', totpCode(secret, srv.clock.now())), 401, 'user_invalid_token')
   })
 })
@@ -158,7 +158,7 @@ describe('MFA: rotating options.secret voids enrolled authenticators and recover
         assert.deepEqual([factors.totp, factors.recoveryCode], [true, true])
         await expectError(a.get(), 401, 'user_more_factors_required')
         // … but neither factor can be answered any more.
-        srv.clock.advance(30)
+        srv.clock.advance(30_000)
         const t = await a.createMFAChallenge({ factor: AuthenticationFactor.Totp })
         await expectError(a.updateMFAChallenge({ challengeId: t.$id, otp: totpCode(secret, srv.clock.now()) }), 401, 'user_invalid_token')
         const r = await a.createMFAChallenge({ factor: 'recoveryCode' as AuthenticationFactor })

@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict'
 import request from 'supertest'
 import { AccountsError } from '../../lib/index.js'
-import { API_KEY, FakeClock, makeApp, signUpAndIn, type TestApp } from '../support/app.js'
+import { API_KEY, TestClock, makeApp, signUpAndIn, type TestApp } from '../support/app.js'
 import { totpCode } from './support.js'
 
 describe('MFA: requireSession() and the gate', function () {
   let t: TestApp
-  let clock: FakeClock
+  let clock: TestClock
   let user: Awaited<ReturnType<typeof signUpAndIn>>
   let secret: string
   /** A session made before MFA was turned on (so never credited). */
@@ -26,13 +26,13 @@ describe('MFA: requireSession() and the gate', function () {
     return { value: res.body.secret as string, sessionId: res.body.$id as string }
   }
   const passChallenge = async (value: string) => {
-    clock.advance(30)
+    clock.advance(30_000)
     const c = await v1('post', '/account/mfa/challenges', value).send({ factor: 'totp' }).expect(201)
     return v1('put', '/account/mfa/challenges', value).send({ challengeId: c.body.$id, otp: totpCode(secret, clock.now()) }).expect(200)
   }
 
   before(async function () {
-    clock = new FakeClock()
+    clock = new TestClock()
     t = makeApp({ clock })
     t.app.get('/api/skip', t.accounts.requireSession({ skipMfa: true }), (req, res) => {
       res.json({ account: req.account, session: req.accountSession })

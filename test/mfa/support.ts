@@ -18,28 +18,20 @@ import type { AccountsOptions } from '../../lib/index.js'
 import { API_KEY, MEMORY, PASSWORD, PROJECT, nodeClients, uniqueEmail, type StoreCase, redisCase as sharedRedisCase } from '../sdk/helpers.js'
 import { startSmsReceiver, type SmsReceiver } from '../support/sms-receiver.js'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
+import { TestClock } from '../support/test-clock.js'
 
 export { API_KEY, MEMORY, PASSWORD, PROJECT, REDIS, expectError, failure, fmt, plain, assertSessionShape, uniqueEmail } from '../sdk/helpers.js'
 
-export const STEP_MS = 30_000
+const STEP_MS = 30_000
 export const MIN = 60
 
 /**
- * A clock the tests move by hand, in seconds. It starts 5 s into a 30-second TOTP step, so a
- * test that stays within a step (replays) never crosses a boundary by accident.
+ * The test clock started 5 s into a 30-second TOTP step, so a test that stays within a step
+ * (replays) never crosses a boundary by accident.
  */
-export class TestClock {
-  t: number
-  constructor() {
-    const now = Date.now()
-    this.t = now - (now % STEP_MS) + 5_000
-  }
-  now(): number {
-    return this.t
-  }
-  advance(seconds: number): void {
-    this.t += seconds * 1000
-  }
+export function totpClock(): TestClock {
+  const now = Date.now()
+  return new TestClock(now - (now % STEP_MS) + 5_000)
 }
 
 /** The code an authenticator app shows for `base32` at `ms` + `steps` × 30 s. */
@@ -84,7 +76,7 @@ export interface MfaServerOptions {
 
 export async function startMfaServer(o: MfaServerOptions = {}): Promise<MfaServer> {
   const sc = o.store ?? MEMORY
-  const clock = new TestClock()
+  const clock = totpClock()
   const smtp = o.smtp ? await startSmtpCapture() : null
   const sms = o.sms ? await startSmsReceiver() : null
   const { store, cleanup } = sc.create()
@@ -176,7 +168,7 @@ export async function newUser(srv: MfaServer, tag = 'mfa'): Promise<User> {
 export async function enrolTotp(srv: MfaServer, user: SignedIn): Promise<string> {
   const { secret } = await user.account.createMFAAuthenticator({ type: AuthenticatorType.Totp })
   await user.account.updateMFAAuthenticator({ type: AuthenticatorType.Totp, otp: totpCode(secret, srv.clock.now()) })
-  srv.clock.advance(30)
+  srv.clock.advance(STEP_MS)
   return secret
 }
 

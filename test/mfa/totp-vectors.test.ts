@@ -93,7 +93,7 @@ describe('MFA: our authenticator is a standard TOTP (SHA-1, 6 digits, 30 s, ±1 
       const u = await newUser(srv)
       const { secret } = await u.account.createMFAAuthenticator({ type: AuthenticatorType.Totp })
       // A far code that happens to equal an in-window one (1 in ~300 000) would pass: skip such a step.
-      while (!accepted && [-1, 0, 1].some((s) => totpCode(secret, srv.clock.now(), s) === totpCode(secret, srv.clock.now(), steps))) srv.clock.advance(30)
+      while (!accepted && [-1, 0, 1].some((s) => totpCode(secret, srv.clock.now(), s) === totpCode(secret, srv.clock.now(), steps))) srv.clock.advance(30_000)
       const code = totpCode(secret, srv.clock.now(), steps)
       if (!accepted) {
         await expectError(u.account.updateMFAAuthenticator({ type: AuthenticatorType.Totp, otp: code }), 401, 'user_invalid_token')
@@ -116,9 +116,9 @@ describe('MFA: our authenticator is a standard TOTP (SHA-1, 6 digits, 30 s, ±1 
     }
     // Move on 3 steps: every code below is newer than the activation code. Skip a step where
     // a ±2 code happens to equal an in-window one (1 in ~150 000).
-    srv.clock.advance(90)
+    srv.clock.advance(90_000)
     const inWindow = () => [-1, 0, 1].map((s) => totpCode(secret, srv.clock.now(), s))
-    while ([-2, 2].some((s) => inWindow().includes(totpCode(secret, srv.clock.now(), s)))) srv.clock.advance(30)
+    while ([-2, 2].some((s) => inWindow().includes(totpCode(secret, srv.clock.now(), s)))) srv.clock.advance(30_000)
     await expectError(answer(-2), 401, 'user_invalid_token')
     await expectError(answer(2), 401, 'user_invalid_token')
     const s = await answer(-1)

@@ -3,7 +3,7 @@
  * /account/identities/:identityId, over identities made by real OAuth2 sign-ins.
  */
 import assert from 'node:assert/strict'
-import { Account, AppwriteException, Client, Query } from 'node-appwrite'
+import { Account, type AppwriteException, Client, Query } from 'node-appwrite'
 import { signIn, signUp } from '../support/app.js'
 import { api, MockProvider, PROJECT, providerUser, signInFlow, startApp, type ProviderUser, type RunningApp } from './support.js'
 

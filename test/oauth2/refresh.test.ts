@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { Account, Client } from 'node-appwrite'
-import { FakeClock, signIn, signUp } from '../support/app.js'
+import { TestClock, signIn, signUp } from '../support/app.js'
 import { api, API_KEY, FAILURE, get, location, MockProvider, PROJECT, providerUser, signInFlow, startApp, SUCCESS, type RunningApp } from './support.js'
 
 interface SessionBody {
@@ -118,13 +118,13 @@ describe('OAuth2 provider token refresh on PATCH /account/sessions/:id', () => {
   })
 
   it('a refused refresh changes nothing: the PATCH fails and the session expiry is not extended either', async () => {
-    const clock = new FakeClock()
+    const clock = new TestClock()
     const own = await startApp(p, { clock })
     try {
       p.user = providerUser('refresh-refused-atomic')
       const { value } = await signInFlow(own)
       const before = (await api<SessionBody>(own, '/account/sessions/current', value)).body
-      clock.advance(3600)
+      clock.advance(3600_000)
       p.server.service.once('beforeResponse', (response: { body: unknown; statusCode: number }) => {
         response.statusCode = 400
         response.body = { error: 'invalid_grant' }

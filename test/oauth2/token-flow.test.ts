@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { Account, AppwriteException, Client, type OAuthProvider } from 'node-appwrite'
-import { FakeClock } from '../support/app.js'
+import { TestClock } from '../support/app.js'
 import { API_KEY, FAILURE, get, location, MockProvider, PROJECT, providerUser, setCookie, startApp, SUCCESS, type RunningApp } from './support.js'
 
 const provider = (name: string) => name as unknown as OAuthProvider
@@ -12,13 +12,13 @@ const provider = (name: string) => name as unknown as OAuthProvider
 describe('OAuth2 token flow (node-appwrite createOAuth2Token → createSession)', () => {
   let p: MockProvider
   let t: RunningApp
-  let clock: FakeClock
+  let clock: TestClock
   let guest: Account
   let key: Account
 
   before(async () => {
     p = await MockProvider.start()
-    clock = new FakeClock()
+    clock = new TestClock()
     t = await startApp(p, { clock })
     guest = new Account(new Client().setEndpoint(t.endpoint).setProject(PROJECT))
     key = new Account(new Client().setEndpoint(t.endpoint).setProject(PROJECT).setKey(API_KEY))
@@ -89,7 +89,7 @@ describe('OAuth2 token flow (node-appwrite createOAuth2Token → createSession)'
   it('the token expires (15 min): a late createSession → 401 user_invalid_token', async () => {
     p.user = providerUser('token-late')
     const done = await tokenFlow()
-    clock.advance(901)
+    clock.advance(901_000)
     const err = await key.createSession({ userId: done.searchParams.get('userId')!, secret: done.searchParams.get('secret')! }).then(() => null, (e: AppwriteException) => e)
     assert.deepEqual([err?.code, err?.type], [401, 'user_invalid_token'])
   })

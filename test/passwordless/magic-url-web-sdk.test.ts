@@ -12,7 +12,7 @@ type User = Models.User<Models.Preferences>
 /** `window` with a Map-backed localStorage and a quiet console; `restore()` undoes it. */
 function installLocalStorage() {
   const g = globalThis as Record<string, unknown>
-  const had = Object.prototype.hasOwnProperty.call(g, 'window')
+  const had = Object.hasOwn(g, 'window')
   const previous = g.window
   const items = new Map<string, string>()
   g.window = {

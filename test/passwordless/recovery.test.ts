@@ -4,7 +4,7 @@
  * mail (Appwrite answers 404), and non-key callers see userId "" (the link carries it).
  */
 import assert from 'node:assert/strict'
-import { type Models } from 'node-appwrite'
+import type { Models } from 'node-appwrite'
 import {
   APP_ORIGIN, HOUR, PASSWORD, assertError, assertTokenShape, expectError, fmt, mailedLink, mailsWithin, nodeClients,
   passwordUser, plain, startHarness, uniqueEmail, type Harness,

@@ -29,7 +29,10 @@ function scalars(value: string): string[] {
   const walk = (v: unknown): void => {
     if (typeof v === 'string' || typeof v === 'number') out.push(String(v))
     else if (Array.isArray(v)) v.forEach(walk)
-    else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (out.push(k), walk(x)))
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
+      out.push(k)
+      walk(x)
+    }
   }
   walk(parsed)
   return out

@@ -4,7 +4,7 @@
  * DESIGN.md: 7 days.
  */
 import assert from 'node:assert/strict'
-import { type Models } from 'node-appwrite'
+import type { Models } from 'node-appwrite'
 import {
   APP_ORIGIN, PASSWORD, assertError, assertTokenShape, expectError, fmt, mailedLink, nodeClients, passwordUser, plain,
   startHarness, uniqueEmail, type Harness,

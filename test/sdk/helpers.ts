@@ -14,6 +14,7 @@ import { createAccounts, MemoryStore, RedisStore, type ExpressAccounts } from '.
 import type { AccountsOptions, Store } from '../../lib/index.js'
 import { connectedClient, deleteByPrefix, requireRedisOrSkip, uniquePrefix } from '../support/redis.js'
 import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.js'
+import { TestClock } from '../support/test-clock.js'
 
 export const PROJECT = 'test'
 /** `createAccounts` wants keys of at least 16 characters. */
@@ -31,14 +32,14 @@ export const CHROME_70_WINDOWS =
 export const NODE_SDK_UA = `AppwriteNodeJSSDK/27.1.0 (${process.platform}; ${process.arch}) Node.js/${process.version}`
 
 /** Account model keys in Appwrite's order (wire §2.5). */
-export const ACCOUNT_KEYS = [
+const ACCOUNT_KEYS = [
   '$id', '$createdAt', '$updatedAt', 'name', 'registration', 'status', 'labels', 'passwordUpdate',
   'email', 'phone', 'emailVerification', 'emailCanonical', 'emailIsFree', 'emailIsDisposable',
   'emailIsCorporate', 'emailIsCanonical', 'phoneVerification', 'mfa', 'prefs', 'targets',
   'accessedAt', 'impersonator', 'impersonatorUserId',
 ]
 /** Session model keys in Appwrite's order (wire §2.5). */
-export const SESSION_KEYS = [
+const SESSION_KEYS = [
   '$id', '$createdAt', '$updatedAt', 'userId', 'expire', 'provider', 'providerUid',
   'providerAccessToken', 'providerAccessTokenExpiry', 'providerRefreshToken', 'ip', 'osCode',
   'osName', 'osVersion', 'clientType', 'clientCode', 'clientName', 'clientVersion', 'clientEngine',
@@ -46,7 +47,7 @@ export const SESSION_KEYS = [
   'current', 'factors', 'secret', 'mfaUpdatedAt',
 ]
 /** The Session fields derived from the User-Agent. */
-export const UA_FIELDS = [
+const UA_FIELDS = [
   'osCode', 'osName', 'osVersion', 'clientType', 'clientCode', 'clientName', 'clientVersion',
   'clientEngine', 'clientEngineVersion', 'deviceName', 'deviceBrand', 'deviceModel',
 ] as const
@@ -138,21 +139,10 @@ export const CLUSTER: StoreCase = {
 
 // ── server ──────────────────────────────────────────────────────────────────
 
-/** A clock the test moves by hand; starts at the real time so nothing looks odd. */
-export class FakeClock {
-  t = Date.now()
-  now(): number {
-    return this.t
-  }
-  advance(ms: number): number {
-    this.t += ms
-    return this.t
-  }
-}
 
 export interface TestServer {
   endpoint: string
-  clock: FakeClock
+  clock: TestClock
   /** The account system behind the router (to reach real parts such as the bcrypt gate). */
   accounts: ExpressAccounts
   close(): Promise<void>
@@ -160,7 +150,7 @@ export interface TestServer {
 
 /** An Express app with the router at `/v1` on 127.0.0.1, a fresh store and a fake clock. */
 export async function startServer(sc: StoreCase, options: Partial<AccountsOptions> = {}): Promise<TestServer> {
-  const clock = new FakeClock()
+  const clock = new TestClock()
   await sc.prepare?.()
   const { store, cleanup } = sc.create()
   const accounts = createAccounts({

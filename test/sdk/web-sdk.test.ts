@@ -26,7 +26,7 @@ interface Exchange {
 /** Installs `window` (localStorage + console) and a recording fetch; `restore()` undoes both. */
 function installBrowserShim() {
   const g = globalThis as Record<string, unknown>
-  const had = Object.prototype.hasOwnProperty.call(g, 'window')
+  const had = Object.hasOwn(g, 'window')
   const previousWindow = g.window
   const realFetch = globalThis.fetch
   const realWarn = console.warn

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict'
 import request from 'supertest'
 import { AnonymousStrategy } from '../../strategies/index.js'
-import { makePassportApp } from '../support/passport-app.js'
-import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { describeBackends, makePassportApp } from '../support/passport-app.js'
 
-describeRedis('AnonymousStrategy in a plain passport + express-session + connect-redis app', () => {
-  let client: TestRedisClient
-  let prefix: string
+describeBackends('AnonymousStrategy in a plain passport + express-session app', (on) => {
   let t: ReturnType<typeof makePassportApp>
 
   before(async () => {
-    client = await connectedClient()
-    prefix = uniquePrefix('anonymous-strategy')
-    t = makePassportApp(client, prefix, (accounts) => [new AnonymousStrategy({ accounts })])
-  })
-
-  after(async () => {
-    await deleteByPrefix(client, prefix)
-    await client.close()
+    t = makePassportApp(on.backend, on.prefix, (accounts) => [new AnonymousStrategy({ accounts })])
   })
 
   it('creates an anonymous account, signs it in and serves /me through express-session', async () => {
@@ -45,14 +35,14 @@ describeRedis('AnonymousStrategy in a plain passport + express-session + connect
   })
 
   it("fails with 401 user_anonymous_console_prohibited for the 'console' project", async () => {
-    const consoleProject = makePassportApp(client, prefix, (accounts) => [new AnonymousStrategy({ accounts })], { project: 'console' })
+    const consoleProject = makePassportApp(on.backend, on.prefix, (accounts) => [new AnonymousStrategy({ accounts })], { project: 'console' })
     const res = await request(consoleProject.app).post('/login/anonymous').expect(401)
     assert.equal(res.body.info.type, 'user_anonymous_console_prohibited')
   })
 
   it('fails with 401 user_unauthorized when verify() refuses, leaving no session', async () => {
     let refused = ''
-    const strict = makePassportApp(client, prefix, (accounts) => [new AnonymousStrategy({ accounts, verify: (a) => ((refused = a.$id), false) })])
+    const strict = makePassportApp(on.backend, on.prefix, (accounts) => [new AnonymousStrategy({ accounts, verify: (a) => ((refused = a.$id), false) })])
     const res = await request(strict.app).post('/login/anonymous').expect(401)
     assert.equal(res.body.info.type, 'user_unauthorized')
     assert.deepEqual(await strict.accounts.sessions.list(refused), [])

@@ -3,13 +3,10 @@ import request from 'supertest'
 import { SmtpMailer } from '../../lib/index.js'
 import { EmailOtpStrategy } from '../../strategies/index.js'
 import { freshEmail } from '../support/app.js'
-import { makePassportApp } from '../support/passport-app.js'
-import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { describeBackends, makePassportApp } from '../support/passport-app.js'
 import { extractCode, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
 
-describeRedis('EmailOtpStrategy in a plain passport + express-session + connect-redis app', () => {
-  let client: TestRedisClient
-  let prefix: string
+describeBackends('EmailOtpStrategy in a plain passport + express-session app', (on) => {
   let smtp: SmtpCapture
   let t: ReturnType<typeof makePassportApp>
 
@@ -21,11 +18,9 @@ describeRedis('EmailOtpStrategy in a plain passport + express-session + connect-
   }
 
   before(async () => {
-    client = await connectedClient()
-    prefix = uniquePrefix('email-otp-strategy')
     smtp = await startSmtpCapture()
     const mailer = new SmtpMailer({ url: smtp.url, from: 'no-reply@example.com' })
-    t = makePassportApp(client, prefix, (accounts) => [new EmailOtpStrategy({ accounts })], { mailer })
+    t = makePassportApp(on.backend, on.prefix, (accounts) => [new EmailOtpStrategy({ accounts })], { mailer })
     t.app.post('/explicit/:action', (req, res, next) => {
       const action = req.params.action as 'request' | 'verify'
       t.passport.authenticate('email-otp', { action, session: false }, (err: unknown, user: unknown, info: unknown, status: number) => {
@@ -37,8 +32,6 @@ describeRedis('EmailOtpStrategy in a plain passport + express-session + connect-
 
   after(async () => {
     await smtp.close()
-    await deleteByPrefix(client, prefix)
-    await client.close()
   })
 
   it('signs in with the mailed code and the email, then serves /me through express-session', async () => {
@@ -116,13 +109,13 @@ describeRedis('EmailOtpStrategy in a plain passport + express-session + connect-
   })
 
   it('answers 503 general_smtp_disabled (an error, not a fail) when no mailer is configured', async () => {
-    const bare = makePassportApp(client, prefix, (accounts) => [new EmailOtpStrategy({ accounts })])
+    const bare = makePassportApp(on.backend, on.prefix, (accounts) => [new EmailOtpStrategy({ accounts })])
     const res = await request(bare.app).post('/send/email-otp').send({ email: freshEmail() }).expect(503)
     assert.deepEqual([res.body.code, res.body.type], [503, 'general_smtp_disabled'])
   })
 
   it('renames fields', async () => {
-    const custom = makePassportApp(client, prefix, (accounts) => [new EmailOtpStrategy({ accounts, emailField: 'mail', codeField: 'otp', userIdField: 'uid' })], { mailer: new SmtpMailer({ url: smtp.url, from: 'no-reply@example.com' }) })
+    const custom = makePassportApp(on.backend, on.prefix, (accounts) => [new EmailOtpStrategy({ accounts, emailField: 'mail', codeField: 'otp', userIdField: 'uid' })], { mailer: new SmtpMailer({ url: smtp.url, from: 'no-reply@example.com' }) })
     const email = freshEmail('otp')
     await request(custom.app).post('/send/email-otp').send({ mail: email }).expect(202)
     const otp = extractCode((await smtp.next(email)).text)

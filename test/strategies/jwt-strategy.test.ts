@@ -2,18 +2,15 @@ import assert from 'node:assert/strict'
 import type { NextFunction, Request, Response } from 'express'
 import request from 'supertest'
 import { JwtStrategy, type JwtStrategyOptions } from '../../strategies/index.js'
-import { FakeClock, freshEmail } from '../support/app.js'
-import { makePassportApp } from '../support/passport-app.js'
-import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { TestClock, freshEmail } from '../support/app.js'
+import { describeBackends, makePassportApp } from '../support/passport-app.js'
 
-describeRedis('JwtStrategy in a plain passport + express-session + connect-redis app', () => {
-  let client: TestRedisClient
-  let prefix: string
+describeBackends('JwtStrategy in a plain passport + express-session app', (on) => {
   let t: ReturnType<typeof jwtApp>
 
   /** The passport app plus the typical API routes: `/api/me` as users write it, `/api/check` reporting the failure. */
-  function jwtApp(options: Omit<JwtStrategyOptions, 'accounts'> = {}, clock = new FakeClock()) {
-    const a = makePassportApp(client, prefix, (accounts) => [new JwtStrategy({ accounts, ...options })], { clock })
+  function jwtApp(options: Omit<JwtStrategyOptions, 'accounts'> = {}, clock = new TestClock()) {
+    const a = makePassportApp(on.backend, on.prefix, (accounts) => [new JwtStrategy({ accounts, ...options })], { clock })
     a.app.get('/api/me', a.passport.authenticate('jwt', { session: false }), (req: Request, res: Response) => {
       res.json({ user: req.user, account: req.account, session: req.accountSession })
     })
@@ -35,14 +32,7 @@ describeRedis('JwtStrategy in a plain passport + express-session + connect-redis
   }
 
   before(async () => {
-    client = await connectedClient()
-    prefix = uniquePrefix('jwt-strategy')
     t = jwtApp()
-  })
-
-  after(async () => {
-    await deleteByPrefix(client, prefix)
-    await client.close()
   })
 
   it('accepts Authorization: Bearer with { session: false }: req.account and the existing session, no new record', async () => {
@@ -91,11 +81,11 @@ describeRedis('JwtStrategy in a plain passport + express-session + connect-redis
     assert.equal(res.body.info.type, 'general_unauthorized_scope')
   })
 
-  it('fails with 401 user_jwt_invalid after it expires (FakeClock)', async () => {
+  it('fails with 401 user_jwt_invalid after it expires (TestClock)', async () => {
     const own = jwtApp()
     const { jwt } = await minted(own)
     await request(own.app).get('/api/me').set('X-Appwrite-JWT', jwt).expect(200)
-    own.clock.advance(61)
+    own.clock.advance(61_000)
     const res = await request(own.app).get('/api/check').set('X-Appwrite-JWT', jwt).expect(401)
     assert.equal(res.body.info.type, 'user_jwt_invalid')
   })

@@ -6,15 +6,12 @@ import { Account, Client } from 'node-appwrite'
 import { SmtpMailer } from '../../lib/index.js'
 import { MagicLinkStrategy } from '../../strategies/index.js'
 import { API_KEY, PROJECT, freshEmail } from '../support/app.js'
-import { makePassportApp } from '../support/passport-app.js'
-import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { describeBackends, makePassportApp } from '../support/passport-app.js'
 import { extractLink, startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.js'
 
 const LANDING = 'http://localhost:3000/magic'
 
-describeRedis('MagicLinkStrategy in a plain passport + express-session + connect-redis app', () => {
-  let client: TestRedisClient
-  let prefix: string
+describeBackends('MagicLinkStrategy in a plain passport + express-session app', (on) => {
   let smtp: SmtpCapture
   let t: ReturnType<typeof makePassportApp>
 
@@ -26,11 +23,9 @@ describeRedis('MagicLinkStrategy in a plain passport + express-session + connect
   const credentials = (link: URL) => ({ userId: link.searchParams.get('userId'), secret: link.searchParams.get('secret') })
 
   before(async () => {
-    client = await connectedClient()
-    prefix = uniquePrefix('magic-link-strategy')
     smtp = await startSmtpCapture()
     const mailer = new SmtpMailer({ url: smtp.url, from: 'no-reply@example.com' })
-    t = makePassportApp(client, prefix, (accounts) => [new MagicLinkStrategy({ accounts, url: LANDING })], { mailer, withRouter: true })
+    t = makePassportApp(on.backend, on.prefix, (accounts) => [new MagicLinkStrategy({ accounts, url: LANDING })], { mailer, withRouter: true })
     // The landing page as an app would write it: the link's own GET signs in.
     t.app.get('/magic', t.passport.authenticate('magic-link', { failureRedirect: '/sign-in?failed=1' }), (_req, res) => res.redirect('/me'))
     t.app.post('/verify-only', (req, res, next) => {
@@ -43,8 +38,6 @@ describeRedis('MagicLinkStrategy in a plain passport + express-session + connect
 
   after(async () => {
     await smtp.close()
-    await deleteByPrefix(client, prefix)
-    await client.close()
   })
 
   it('request phase mails a link to the landing URL and passes to the next handler', async () => {
@@ -129,7 +122,7 @@ describeRedis('MagicLinkStrategy in a plain passport + express-session + connect
   })
 
   it('answers 503 general_smtp_disabled (an error, not a fail) when no mailer is configured', async () => {
-    const bare = makePassportApp(client, prefix, (accounts) => [new MagicLinkStrategy({ accounts, url: LANDING })])
+    const bare = makePassportApp(on.backend, on.prefix, (accounts) => [new MagicLinkStrategy({ accounts, url: LANDING })])
     const res = await request(bare.app).post('/send/magic-link').send({ email: freshEmail('magic') }).expect(503)
     assert.deepEqual([res.body.code, res.body.type], [503, 'general_smtp_disabled'])
   })
@@ -164,10 +157,10 @@ describeRedis('MagicLinkStrategy in a plain passport + express-session + connect
   })
 
   it('accepts createAccounts({ magicUrl }) as the default landing URL and checks it too', () => {
-    const ok = makePassportApp(client, prefix, () => [], { magicUrl: 'https://app.example.com/magic', allowedRedirectOrigins: ['https://app.example.com'] })
+    const ok = makePassportApp(on.backend, on.prefix, () => [], { magicUrl: 'https://app.example.com/magic', allowedRedirectOrigins: ['https://app.example.com'] })
     assert.equal(new MagicLinkStrategy({ accounts: ok.accounts }).name, 'magic-link')
     // A magicUrl off the allowed origins never reaches a request: the core or the strategy refuses it at boot.
-    assert.throws(() => new MagicLinkStrategy({ accounts: makePassportApp(client, prefix, () => [], { magicUrl: 'https://app.example.com/magic' }).accounts }), TypeError)
+    assert.throws(() => new MagicLinkStrategy({ accounts: makePassportApp(on.backend, on.prefix, () => [], { magicUrl: 'https://app.example.com/magic' }).accounts }), TypeError)
   })
 
   it('errors (500) on an unknown authenticate action', async () => {
@@ -185,7 +178,9 @@ describeRedis('MagicLinkStrategy in a plain passport + express-session + connect
 })
 
 const servers: Array<{ close(): void }> = []
-after(() => servers.forEach((s) => s.close()))
+after(() => {
+  for (const s of servers) s.close()
+})
 async function listen(app: Express): Promise<number> {
   const server = app.listen(0, '127.0.0.1')
   servers.push(server)

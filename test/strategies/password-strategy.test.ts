@@ -3,27 +3,17 @@ import request from 'supertest'
 import { Client, Account } from 'node-appwrite'
 import { PasswordStrategy } from '../../strategies/index.js'
 import { API_KEY, PROJECT, freshEmail } from '../support/app.js'
-import { makePassportApp } from '../support/passport-app.js'
-import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { describeBackends, makePassportApp } from '../support/passport-app.js'
 
-describeRedis('PasswordStrategy in a plain passport + express-session + connect-redis app', () => {
-  let client: TestRedisClient
-  let prefix: string
+describeBackends('PasswordStrategy in a plain passport + express-session app', (on) => {
   let t: ReturnType<typeof makePassportApp>
   const password = 'correct-horse-battery'
   let email: string
 
   before(async () => {
-    client = await connectedClient()
-    prefix = uniquePrefix('password-strategy')
-    t = makePassportApp(client, prefix, (accounts) => [new PasswordStrategy({ accounts })], { withRouter: true })
+    t = makePassportApp(on.backend, on.prefix, (accounts) => [new PasswordStrategy({ accounts })], { withRouter: true })
     email = freshEmail()
     await t.accounts.createAccount({ email, password })
-  })
-
-  after(async () => {
-    await deleteByPrefix(client, prefix)
-    await client.close()
   })
 
   it('signs in, regenerates the express-session id and serves /me', async () => {
@@ -56,7 +46,7 @@ describeRedis('PasswordStrategy in a plain passport + express-session + connect-
   })
 
   it('renames fields', async () => {
-    const custom = makePassportApp(client, prefix, (accounts) => [new PasswordStrategy({ accounts, emailField: 'login', passwordField: 'pw' })])
+    const custom = makePassportApp(on.backend, on.prefix, (accounts) => [new PasswordStrategy({ accounts, emailField: 'login', passwordField: 'pw' })])
     await request(custom.app).post('/login/password').send({ login: email, pw: password }).expect(200)
   })
 
@@ -109,7 +99,7 @@ describeRedis('PasswordStrategy in a plain passport + express-session + connect-
   })
 
   it('refuses through verify() and leaves no session behind', async () => {
-    const strict = makePassportApp(client, prefix, (accounts) => [new PasswordStrategy({ accounts, verify: async (a) => a.labels.includes('staff') })])
+    const strict = makePassportApp(on.backend, on.prefix, (accounts) => [new PasswordStrategy({ accounts, verify: async (a) => a.labels.includes('staff') })])
     const res = await request(strict.app).post('/login/password').send({ email, password }).expect(401)
     assert.equal(res.body.info.type, 'user_unauthorized')
     const accountId = (await strict.accounts.findAccountByEmail(email))!.id
@@ -120,7 +110,9 @@ describeRedis('PasswordStrategy in a plain passport + express-session + connect-
 })
 
 const servers: Array<{ close(): void }> = []
-after(() => servers.forEach((s) => s.close()))
+after(() => {
+  for (const s of servers) s.close()
+})
 async function listen(app: import('express').Express): Promise<number> {
   const server = app.listen(0, '127.0.0.1')
   servers.push(server)

@@ -3,8 +3,7 @@ import { randomInt } from 'node:crypto'
 import request from 'supertest'
 import { WebhookSmsSender } from '../../lib/index.js'
 import { PhoneOtpStrategy } from '../../strategies/index.js'
-import { makePassportApp } from '../support/passport-app.js'
-import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { describeBackends, makePassportApp } from '../support/passport-app.js'
 import { startSmsReceiver, type SmsReceiver } from '../support/sms-receiver.js'
 import { extractCode } from '../support/smtp-capture.js'
 
@@ -15,9 +14,7 @@ function freshPhone(): string {
   return `+1415555${String(phones % 10_000).padStart(4, '0')}`
 }
 
-describeRedis('PhoneOtpStrategy in a plain passport + express-session + connect-redis app', () => {
-  let client: TestRedisClient
-  let prefix: string
+describeBackends('PhoneOtpStrategy in a plain passport + express-session app', (on) => {
   let sms: SmsReceiver
   let t: ReturnType<typeof makePassportApp>
 
@@ -29,16 +26,12 @@ describeRedis('PhoneOtpStrategy in a plain passport + express-session + connect-
   }
 
   before(async () => {
-    client = await connectedClient()
-    prefix = uniquePrefix('phone-otp-strategy')
     sms = await startSmsReceiver()
-    t = makePassportApp(client, prefix, (accounts) => [new PhoneOtpStrategy({ accounts })], { sms: new WebhookSmsSender({ url: sms.url }) })
+    t = makePassportApp(on.backend, on.prefix, (accounts) => [new PhoneOtpStrategy({ accounts })], { sms: new WebhookSmsSender({ url: sms.url }) })
   })
 
   after(async () => {
     await sms.close()
-    await deleteByPrefix(client, prefix)
-    await client.close()
   })
 
   it('signs in with the texted code and the phone, then serves /me through express-session', async () => {
@@ -105,7 +98,7 @@ describeRedis('PhoneOtpStrategy in a plain passport + express-session + connect-
   })
 
   it('answers 503 general_phone_disabled (an error, not a fail) when no SMS sender is configured', async () => {
-    const bare = makePassportApp(client, prefix, (accounts) => [new PhoneOtpStrategy({ accounts })])
+    const bare = makePassportApp(on.backend, on.prefix, (accounts) => [new PhoneOtpStrategy({ accounts })])
     const res = await request(bare.app).post('/send/phone-otp').send({ phone: freshPhone() }).expect(503)
     assert.deepEqual([res.body.code, res.body.type], [503, 'general_phone_disabled'])
   })

@@ -7,16 +7,7 @@ export const PROJECT = 'test'
 export const API_KEY = 'test-server-key-0123456789'
 export const SECRET = 'test-secret-that-is-at-least-32-bytes-long'
 
-/** A fake clock tests can move; starts at the real time. */
-export class FakeClock {
-  #now = Date.now()
-  now(): number {
-    return this.#now
-  }
-  advance(seconds: number): void {
-    this.#now += seconds * 1000
-  }
-}
+export { TestClock } from './test-clock.js'
 
 export interface TestApp {
   app: Express

@@ -5,25 +5,73 @@ import passport from 'passport'
 import type { Strategy } from 'passport'
 import { createAccounts, type ExpressAccounts } from '../../lib/express-accounts.js'
 import type { AccountsOptions } from '../../lib/options.js'
+import { MemoryStore } from '../../lib/store/memory-store.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { API_KEY, PROJECT, SECRET } from './app.js'
-import type { TestRedisClient } from './redis.js'
+import { connectedClient, deleteByPrefix, describeRedis, uniquePrefix, type TestRedisClient } from './redis.js'
+
+/**
+ * Where a passport app keeps its state: the harness' Redis (connect-redis + RedisStore under a
+ * prefix), or memory (express-session's MemoryStore + MemoryStore). Every app a suite builds on
+ * one backend shares its stores, as apps on one Redis prefix do.
+ */
+export type PassportBackend = { kind: 'redis'; client: TestRedisClient } | { kind: 'memory'; accounts: MemoryStore; sessions: session.Store }
+
+/** The backend a `describeBackends` suite runs on, filled in by its `before` hook. */
+export interface BackendCase {
+  backend: PassportBackend
+  prefix: string
+}
+
+/**
+ * Runs a strategy suite twice: on memory (always, so a machine without Redis still exercises
+ * the strategies) and on Redis (skipped without Redis, failing with REQUIRE_REDIS=1).
+ */
+export function describeBackends(title: string, fn: (it: BackendCase) => void): void {
+  describe(`${title} (express-session MemoryStore + MemoryStore)`, () => {
+    const c = {} as BackendCase
+    before(() => {
+      c.backend = { kind: 'memory', accounts: new MemoryStore(), sessions: new session.MemoryStore() }
+      c.prefix = uniquePrefix('memory')
+    })
+    fn(c)
+  })
+  describeRedis(`${title} (connect-redis + RedisStore)`, () => {
+    const c = {} as BackendCase
+    let client: TestRedisClient | undefined
+    before(async () => {
+      client = await connectedClient()
+      c.backend = { kind: 'redis', client }
+      c.prefix = uniquePrefix('passport')
+    })
+    after(async () => {
+      if (!client) return
+      await deleteByPrefix(client, c.prefix)
+      await client.close()
+    })
+    fn(c)
+  })
+}
 
 /**
  * A plain passport app: express-session on connect-redis and express-accounts' RedisStore,
- * both on the harness' Redis, no express-accounts router. `/v1` is mounted only when
+ * both on the harness' Redis (or both in memory), no express-accounts router. `/v1` is mounted only when
  * `withRouter` is set (to check the same Session records through the Appwrite API).
  */
-export function makePassportApp(client: TestRedisClient, prefix: string, strategies: (accounts: ExpressAccounts) => Strategy[], options: AccountsOptions & { withRouter?: boolean } = {}) {
+export function makePassportApp(backend: TestRedisClient | PassportBackend, prefix: string, strategies: (accounts: ExpressAccounts) => Strategy[], options: AccountsOptions & { withRouter?: boolean } = {}) {
   const { withRouter, ...accountOptions } = options
-  const accounts = createAccounts({ store: new RedisStore({ client, prefix }), project: PROJECT, secret: SECRET, apiKeys: [API_KEY], bcryptCost: 4, rateLimits: false, ...accountOptions })
+  // A bare client (the suites written before describeBackends) is the Redis backend.
+  const on: PassportBackend = 'sendCommand' in backend ? { kind: 'redis', client: backend } : backend
+  const store = on.kind === 'memory' ? on.accounts : new RedisStore({ client: on.client, prefix })
+  const sessionStore = on.kind === 'memory' ? on.sessions : new SessionRedisStore({ client: on.client, prefix: `${prefix}sess:` })
+  const accounts = createAccounts({ store, project: PROJECT, secret: SECRET, apiKeys: [API_KEY], bcryptCost: 4, rateLimits: false, ...accountOptions })
   const pp = new passport.Passport()
   for (const s of strategies(accounts)) pp.use(s)
   accounts.usePassport(pp)
   const app = express()
   app.use(express.json())
   app.use(express.urlencoded({ extended: false }))
-  app.use(session({ store: new SessionRedisStore({ client, prefix: `${prefix}sess:` }), secret: SECRET, resave: false, saveUninitialized: false, name: 'sid' }))
+  app.use(session({ store: sessionStore, secret: SECRET, resave: false, saveUninitialized: false, name: 'sid' }))
   app.use(pp.initialize())
   app.use(pp.session())
   if (withRouter) app.use('/v1', accounts.router())
@@ -38,7 +86,7 @@ export function makePassportApp(client: TestRedisClient, prefix: string, strateg
   })
   /** Request phases (send a code or link) end in `pass()`: the route answers itself. */
   app.post('/send/:strategy', (req: Request, res: Response, next: NextFunction) => {
-    pp.authenticate(req.params.strategy as string, { session: false }, (err: unknown, user: unknown, info: unknown, status: unknown) => {
+    pp.authenticate(req.params.strategy as string, { session: false }, (err: unknown, _user: unknown, info: unknown, status: unknown) => {
       if (err) return next(err)
       res.status(typeof status === 'number' ? status : 401).json({ info: info ?? null })
     })(req, res, () => res.status(202).json({ sent: true }))
