@@ -13,10 +13,13 @@ import type { Passwords } from './password.js'
 import { PasswordSignIn } from './password-sign-in.js'
 import { Passwordless } from './passwordless.js'
 import { Profile, type UpdatePasswordOptions } from './profile.js'
+import { Impersonation } from './impersonation.js'
+import * as labelRules from './labels.js'
 import { Recovery } from './recovery.js'
 import { newId } from './secrets.js'
 import type { GuardedStore } from './store/guarded-store.js'
 import type { AccountRecord, IdentityRecord } from './store/store.js'
+import { Targets } from './targets.js'
 import { Verification } from './verification.js'
 import * as v from './validate.js'
 
@@ -59,6 +62,10 @@ export class Accounts {
   readonly passwords: Passwords
   /** The abuse limits the router and the strategies share (counted in the store). */
   readonly limits: Limits
+  /** Messaging targets (email, sms, push) of an account; the Users service builds on it. */
+  readonly targets: Targets
+  /** Who may act as whom (`X-Appwrite-Impersonate-User-*`); the router and `requireSession()` call it. */
+  readonly impersonation: Impersonation
   readonly #profile: Profile
   readonly #passwordSignIn: PasswordSignIn
 
@@ -77,6 +84,8 @@ export class Accounts {
     this.verification = new Verification(core)
     this.mfa = new Mfa(core)
     this.oauth2 = new OAuth2(core, { mfa: this.mfa })
+    this.targets = new Targets(core)
+    this.impersonation = new Impersonation(core, { mfa: this.mfa })
   }
 
   /** Every option resolved (settings only: the store is `accounts.store`). */
@@ -190,6 +199,28 @@ export class Accounts {
   async unblockAccount(accountId: string): Promise<AccountRecord> {
     return this.update(accountId, (a) => {
       a.status = true
+    })
+  }
+
+  /**
+   * Replaces the account's labels (Appwrite's rules: ≤ 1,000 labels of 1–36 letters and
+   * digits; duplicates dropped), else `400 general_argument_invalid` and nothing changes.
+   */
+  async updateLabels(accountId: string, labels: unknown): Promise<AccountRecord> {
+    const next = labelRules.labels('labels', labels)
+    return this.update(accountId, (a) => {
+      a.labels = next
+    })
+  }
+
+  /**
+   * Lets the account act as other accounts (`true`) or stops it (`false`, effective on its
+   * next request: the flag is read with the session on every request). See docs/impersonation.md.
+   */
+  async updateImpersonator(accountId: string, impersonator: boolean): Promise<AccountRecord> {
+    if (typeof impersonator !== 'boolean') throw v.invalidBoolean('impersonator')
+    return this.update(accountId, (a) => {
+      a.impersonator = impersonator
     })
   }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
-import type { AccountRecord, IdentityRecord, SessionRecord, TokenRecord } from './store/store.js'
+import { targetsOf } from './core/contact-targets.js'
+import type { AccountRecord, IdentityRecord, SessionRecord, TargetRecord, TokenRecord } from './store/store.js'
 
 /**
  * Appwrite's public models, field for field and in its key order (wire reference §2.5).
@@ -82,7 +82,12 @@ export function formatDate(ms: number | null | undefined): string {
   return new Date(ms).toISOString().replace('Z', '+00:00')
 }
 
-export function toAccountModel(a: AccountRecord): AccountModel {
+export interface AccountView {
+  /** The impersonator's id, on a request in which an impersonator acts as this account. */
+  impersonatorUserId?: string | null
+}
+
+export function toAccountModel(a: AccountRecord, view: AccountView = {}): AccountModel {
   return {
     $id: a.id,
     $createdAt: formatDate(a.createdAt),
@@ -103,33 +108,25 @@ export function toAccountModel(a: AccountRecord): AccountModel {
     phoneVerification: a.phoneVerification,
     mfa: a.mfa,
     prefs: { ...a.prefs },
-    targets: targetsOf(a),
+    targets: targetsOf(a).map((t) => toTargetModel(a.id, t)),
     accessedAt: formatDate(a.accessedAt),
-    impersonator: false,
-    impersonatorUserId: null,
+    impersonator: a.impersonator === true,
+    impersonatorUserId: view.impersonatorUserId ?? null,
   }
 }
 
-/**
- * The account's email and phone as Appwrite messaging targets. Their ids are derived from
- * the account id and address, so they are stable across reads without being stored.
- */
-function targetsOf(a: AccountRecord): TargetModel[] {
-  const targets: TargetModel[] = []
-  const make = (providerType: 'email' | 'sms', identifier: string): TargetModel => ({
-    $id: createHash('sha256').update(`${a.id}:${providerType}:${identifier}`).digest('hex').slice(0, 20),
-    $createdAt: formatDate(a.createdAt),
-    $updatedAt: formatDate(a.updatedAt),
-    name: '',
-    userId: a.id,
-    providerId: null,
-    providerType,
-    identifier,
-    expired: false,
-  })
-  if (a.email) targets.push(make('email', a.email))
-  if (a.phone) targets.push(make('sms', a.phone))
-  return targets
+export function toTargetModel(accountId: string, t: TargetRecord): TargetModel {
+  return {
+    $id: t.id,
+    $createdAt: formatDate(t.createdAt),
+    $updatedAt: formatDate(t.updatedAt),
+    name: t.name,
+    userId: accountId,
+    providerId: t.providerId,
+    providerType: t.providerType,
+    identifier: t.identifier,
+    expired: t.expired,
+  }
 }
 
 export interface SessionView {

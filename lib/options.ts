@@ -43,6 +43,12 @@ export interface AccountsOptions {
   sessionDuration?: number
   /** Sessions kept per account; the oldest beyond it are deleted silently. 0 = unlimited. Default 10. */
   maxSessions?: number
+  /**
+   * Push targets kept per account (`POST /account/targets/push`); one more answers
+   * `400 user_target_limit_exceeded`. They live on the account record, which `requireSession()`
+   * reads on every request, so each costs up to ~0.4 KB there. Default 20, at most 1000.
+   */
+  maxPushTargets?: number
   /** bcrypt cost factor (4–31). Hashes made with another cost are redone at the next sign-in. Default 12. */
   bcryptCost?: number
   /**
@@ -140,6 +146,7 @@ export const DEFAULTS = Object.freeze({
   /** Seconds (30 days). */
   sessionDuration: 30 * 24 * 3600,
   maxSessions: 10,
+  maxPushTargets: 20,
   bcryptCost: 12,
   bcryptQueue: 32,
   bcryptPerClient: 8,
@@ -173,6 +180,7 @@ export interface ResolvedOptions {
   allowedRedirectOrigins: string[]
   sessionDuration: number
   maxSessions: number
+  maxPushTargets: number
   bcryptCost: number
   bcryptConcurrency: number
   bcryptQueue: number
@@ -219,6 +227,7 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
   }
   const sessionDuration = integer('sessionDuration', o.sessionDuration, DEFAULTS.sessionDuration, 1, 10 * 365 * 24 * 3600)
   const maxSessions = integer('maxSessions', o.maxSessions, DEFAULTS.maxSessions, 0, 1000)
+  const maxPushTargets = integer('maxPushTargets', o.maxPushTargets, DEFAULTS.maxPushTargets, 0, 1000)
   const bcryptCost = integer('bcryptCost', o.bcryptCost, DEFAULTS.bcryptCost, 4, 31)
   const bcryptConcurrency = integer('bcryptConcurrency', o.bcryptConcurrency, defaultBcryptConcurrency(), 1, 1024)
   const bcryptQueue = integer('bcryptQueue', o.bcryptQueue, DEFAULTS.bcryptQueue, 0, 100_000)
@@ -277,6 +286,7 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     allowedRedirectOrigins,
     sessionDuration,
     maxSessions,
+    maxPushTargets,
     bcryptCost,
     bcryptConcurrency,
     bcryptQueue,

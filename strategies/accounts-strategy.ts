@@ -68,6 +68,10 @@ export abstract class AccountsStrategy extends Strategy {
         if (outcome.kind === 'fail') return once(() => this.fail(outcome.info, outcome.status))
         const user = await this.accept(req, outcome.signIn)
         if (user) {
+          if (outcome.impersonatorId !== undefined) {
+            user.impersonatorUserId = outcome.impersonatorId
+            req.impersonatorId = outcome.impersonatorId
+          }
           // As requireSession() does, so `{ session: false }` routes see the same fields.
           req.account = user
           req.accountSession = toSessionModel(outcome.signIn.session, { current: outcome.current ?? true })
@@ -118,7 +122,8 @@ export abstract class AccountsStrategy extends Strategy {
 
 export type Outcome =
   /** `current: false` for a sign-in that reuses an existing session (a JWT): no session is "current". */
-  | { kind: 'success'; signIn: Pick<SignIn, 'account' | 'session'>; current?: boolean }
+  /** `impersonatorId`: an impersonator acts as `signIn.account` (with the impersonator's session). */
+  | { kind: 'success'; signIn: Pick<SignIn, 'account' | 'session'>; current?: boolean; impersonatorId?: string }
   | { kind: 'fail'; info: AccountsFailure; status: number }
   | { kind: 'pass' }
 

@@ -2,6 +2,8 @@ import type { Request } from 'express'
 import { AccountsError } from '../lib/errors.js'
 import '../lib/http/express-augment.js'
 import { readJwt } from '../lib/http/carriers.js'
+import { impersonationContext, readImpersonation } from '../lib/http/impersonation-headers.js'
+import type { Impersonated } from '../lib/impersonation.js'
 import { toAccountModel } from '../lib/models.js'
 import { AccountsStrategy, failure, type AccountsStrategyOptions, type Outcome, type VerifyAccount } from './accounts-strategy.js'
 
@@ -45,12 +47,23 @@ export class JwtStrategy extends AccountsStrategy {
     if (this.accounts.mfa.needsMoreFactors(auth.account, auth.session)) {
       return { kind: 'fail', status: 401, info: failure(new AccountsError('user_more_factors_required')) }
     }
-    const account = toAccountModel(auth.account)
+    // As in `requireSession()`: an impersonator (its own checks passed above) may act as
+    // another account; a refusal is a `fail` with its status, never the caller acting as itself.
+    let impersonated: Impersonated | null
+    try {
+      impersonated = await this.accounts.impersonation.resolve(auth, readImpersonation(req), impersonationContext(req))
+    } catch (err) {
+      if (err instanceof AccountsError && err.code < 500) return { kind: 'fail', status: err.code, info: failure(err) }
+      throw err
+    }
+    const signIn = impersonated ? impersonated.auth : auth
+    const account = toAccountModel(signIn.account)
     if (this.verifyJwtAccount && !(await this.verifyJwtAccount(account, req))) {
       return { kind: 'fail', status: 401, info: failure(new AccountsError('user_unauthorized')) }
     }
     // As in `requireSession()` and Appwrite's session list: a JWT request has no "current" session.
-    return { kind: 'success', signIn: auth, current: false }
+    if (impersonated) return { kind: 'success', signIn, current: false, impersonatorId: impersonated.impersonator.id }
+    return { kind: 'success', signIn, current: false }
   }
 }
 

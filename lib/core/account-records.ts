@@ -3,6 +3,7 @@ import { newId } from '../secrets.js'
 import { assertStorable } from '../storable.js'
 import type { AccountRecord, ReplaceResult } from '../store/store.js'
 import * as v from '../validate.js'
+import { syncContactTargets } from './contact-targets.js'
 import type { CoreContext } from './context.js'
 
 const MAX_CAS_RETRIES = 8
@@ -57,6 +58,7 @@ export class AccountRecords {
    */
   async insert(account: AccountRecord): Promise<AccountRecord> {
     if (v.userId('id', account.id) === null) throw invalidParam('id', 'Value must be an account id, not unique().')
+    syncContactTargets(null, account, this.#ctx.clock.now())
     assertStorable(account)
     const result = await this.#ctx.store.insertAccount(account)
     if (!result.ok) throw new AccountsError('user_already_exists')
@@ -88,6 +90,7 @@ export class AccountRecords {
       const next = structuredClone(current)
       change(next)
       if (next.id !== current.id) throw invalidParam('id', 'The account id cannot change.')
+      syncContactTargets(current, next, this.#ctx.clock.now())
       assertStorable(next, current)
       next.rev = current.rev + 1
       next.updatedAt = this.#ctx.clock.now()

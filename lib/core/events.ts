@@ -7,6 +7,11 @@ export interface AccountsEvents {
   accountDeleted: { accountId: string }
   signIn: { account: AccountRecord; session: SessionRecord }
   sessionDeleted: { accountId: string; sessionId: string }
+  /**
+   * A request made by an impersonator as another account (emitted for every such request, by
+   * the router and `requireSession()` alike). `sessionId` is the impersonator's session.
+   */
+  impersonation: { impersonatorId: string; accountId: string; sessionId: string; ip: string; userAgent: string; method: string; path: string }
   /** An email or SMS could not be handed to its transport (sending happens after the answer). */
   deliveryFailed: { channel: 'email' | 'sms'; kind: string; to: string; error: Error }
 }

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import type { Authenticated } from '../core/sessions.js'
+import type { AccountRecord } from '../store/store.js'
 import { safeEqual } from '../secrets.js'
 import type { SessionValue } from '../session-value.js'
 import { readJwt, readSessionCarrier, single, type CarrierSource } from './carriers.js'
@@ -16,6 +17,11 @@ export interface Caller {
   source: CarrierSource | null
   /** The session value presented, when it opened a live session. */
   value: SessionValue | null
+  /**
+   * Set when an impersonator acts as another account (`lib/http/impersonate.ts`): `auth` is
+   * then the impersonated account with the impersonator's session, and this is who asked.
+   */
+  impersonator?: AccountRecord | null
 }
 
 const LOCALS_KEY = 'expressAccountsCaller'

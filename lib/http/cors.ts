@@ -8,6 +8,7 @@ const ALLOWED_HEADERS = [
   'X-Appwrite-Project', 'X-Appwrite-Key', 'X-Appwrite-Session', 'X-Appwrite-JWT', 'X-Appwrite-Locale',
   'X-Appwrite-Response-Format', 'X-Appwrite-Mode', 'X-Appwrite-Dev-Key', 'X-Appwrite-ID', 'X-Appwrite-Timeout',
   'X-Forwarded-User-Agent', 'X-Fallback-Cookies', 'X-SDK-Name', 'X-SDK-Platform', 'X-SDK-Language', 'X-SDK-Version',
+  'X-Appwrite-Impersonate-User-Id', 'X-Appwrite-Impersonate-User-Email', 'X-Appwrite-Impersonate-User-Phone',
   'Authorization',
 ].join(', ')
 const EXPOSED_HEADERS = 'X-Appwrite-Session, X-Fallback-Cookies, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After'

@@ -7,6 +7,11 @@ declare global {
       account?: AccountModel
       /** The session the request was authenticated with, set by `requireSession()`. */
       accountSession?: SessionModel
+      /**
+       * Set by `requireSession()` when an impersonator acts as `req.account`: the impersonator's
+       * account id (`req.accountSession` is then the impersonator's session).
+       */
+      impersonatorId?: string
     }
   }
 }

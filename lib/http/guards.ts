@@ -14,7 +14,10 @@ export function needAccount(accounts: Accounts, options: { mfaExempt?: boolean }
     if (caller.auth) {
       // The MFA gate: a session that has not yet proved a second factor reaches only the
       // routes that let it do so (Appwrite's `mfa` group).
-      if (!options.mfaExempt && accounts.mfa.needsMoreFactors(caller.auth.account, caller.auth.session)) {
+      // While impersonating, the session is the impersonator's: its factors count against the
+      // impersonator's MFA (the target's does not bind someone else's session).
+      const owner = caller.impersonator ?? caller.auth.account
+      if (!options.mfaExempt && accounts.mfa.needsMoreFactors(owner, caller.auth.session)) {
         return next(new AccountsError('user_more_factors_required'))
       }
       return next()

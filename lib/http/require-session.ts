@@ -4,6 +4,7 @@ import { AccountsError } from '../errors.js'
 import { toAccountModel, toSessionModel } from '../models.js'
 import type { Authenticated } from '../core/sessions.js'
 import { authenticate } from './caller.js'
+import { impersonationContext, readImpersonation } from './impersonation-headers.js'
 import { passportRef } from './passport-session.js'
 import { sendError, toAccountsError } from './render-error.js'
 
@@ -16,6 +17,13 @@ export interface RequireSessionOptions {
    * `401 user_more_factors_required`, as on the router's account routes.
    */
   skipMfa?: boolean
+  /**
+   * Let an impersonator (an account with the `impersonator` flag) act as another account with
+   * `X-Appwrite-Impersonate-User-Id` / `-Email` / `-Phone`: `req.account` is then that account
+   * and `req.impersonatorId` says who asked. Default `true`; pass `false` on routes an
+   * impersonator must not use as someone else (they then answer `401 user_unauthorized`).
+   */
+  allowImpersonation?: boolean
 }
 
 /**
@@ -31,7 +39,10 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
   if (options.skipMfa !== undefined && typeof options.skipMfa !== 'boolean') {
     throw new TypeError('requireSession options.skipMfa must be a boolean')
   }
-  const { redirectTo, skipMfa = false } = options
+  if (options.allowImpersonation !== undefined && typeof options.allowImpersonation !== 'boolean') {
+    throw new TypeError('requireSession options.allowImpersonation must be a boolean')
+  }
+  const { redirectTo, skipMfa = false, allowImpersonation = true } = options
   return async function requireAccountSession(req: Request, res: Response, next: NextFunction): Promise<void> {
     let auth: Authenticated | null = null
     let viaJwt = false
@@ -57,11 +68,31 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     if (!refusal && auth && !skipMfa && accounts.mfa.needsMoreFactors(auth.account, auth.session)) {
       refusal = new AccountsError('user_more_factors_required')
     }
+    // After the caller's own checks (blocked, MFA owed): only a caller who passes them may ask
+    // to be someone else. `Impersonation.resolve` re-checks both on the impersonator.
+    let impersonatorId: string | undefined
+    const target = refusal || !auth ? null : readImpersonation(req)
+    if (target !== null) {
+      try {
+        if (!allowImpersonation) throw new AccountsError('user_unauthorized', 'This action cannot be taken while impersonating another user.')
+        const impersonated = await accounts.impersonation.resolve(auth, target, impersonationContext(req))
+        if (impersonated) {
+          auth = impersonated.auth
+          impersonatorId = impersonated.impersonator.id
+        }
+      } catch (err) {
+        const fault = toAccountsError(err)
+        if (fault.type === 'general_unknown') console.error('express-accounts: requireSession failed', err)
+        if (fault.code >= 500) return sendError(res, fault)
+        refusal = fault
+      }
+    }
     if (refusal || !auth) {
       if (redirectTo !== undefined) return res.redirect(302, redirectTo)
       return sendError(res, refusal ?? new AccountsError('general_unauthorized_scope'))
     }
-    req.account = toAccountModel(auth.account)
+    req.account = toAccountModel(auth.account, { impersonatorUserId: impersonatorId ?? null })
+    if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
     // As in Appwrite's session list, a JWT-authenticated request has no `current` session.
     req.accountSession = toSessionModel(auth.session, { current: !viaJwt })
     const withUser = req as Request & { user?: unknown }

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { identify } from './caller.js'
+import { impersonate } from './impersonate.js'
 import { parseBody } from './body.js'
 import { cors } from './cors.js'
 import { settleLimits } from './rate-limit.js'
@@ -13,6 +14,7 @@ import { mfaRoutes } from './routes/mfa-routes.js'
 import { oauth2Routes } from './routes/oauth2-routes.js'
 import { recoveryRoutes } from './routes/recovery-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
+import { targetRoutes } from './routes/target-routes.js'
 import { tokenRoutes } from './routes/token-routes.js'
 
 /**
@@ -31,10 +33,12 @@ export function createRouter(accounts: Accounts): Router {
   account.use(async function identifyCaller(req: Request, res: Response, next: NextFunction) {
     const caller = await identify(req, res, accounts)
     if (caller.auth && !caller.auth.account.status) throw new AccountsError('user_blocked')
-    // At most once a day per account; never delays or fails the request.
+    // At most once a day per account; never delays or fails the request. Runs before
+    // impersonation swaps the account: an impersonator's requests are not the target's activity.
     if (caller.auth) accounts.touch(caller.auth.account).catch(() => undefined)
     next()
   })
+  account.use(impersonate(accounts))
   accountRoutes(account, accounts)
   sessionRoutes(account, accounts)
   tokenRoutes(account, accounts)
@@ -42,6 +46,7 @@ export function createRouter(accounts: Accounts): Router {
   jwtRoutes(account, accounts)
   oauth2Routes(account, accounts)
   mfaRoutes(account, accounts)
+  targetRoutes(account, accounts)
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })

@@ -61,6 +61,32 @@ export interface AccountRecord {
   totp?: TotpRecord | null
   /** MFA recovery codes still unused: keyed hashes to check, and a sealed copy to show again. Absent = none made. */
   recoveryCodes?: { hashes: string[]; sealed: string } | null
+  /**
+   * Messaging targets (email, sms, push), kept on the record so that adding one, changing the
+   * email and deleting the account are each one atomic write (the `replaceAccount`
+   * compare-and-set). Bounded by the core (`maxPushTargets`). Absent on records written before
+   * targets existed: the core then derives the email / sms ones.
+   */
+  targets?: TargetRecord[]
+  /** May act as other accounts (`X-Appwrite-Impersonate-User-*`). Absent = false. */
+  impersonator?: boolean
+}
+
+/** A messaging target as stored on its account. */
+export interface TargetRecord {
+  /** Unique within its account. */
+  id: string
+  createdAt: number
+  updatedAt: number
+  providerType: 'email' | 'sms' | 'push'
+  /** The address: an email, an E.164 phone, or a push token. */
+  identifier: string
+  /** Messaging provider id; `null` = the default one. */
+  providerId: string | null
+  /** Device name (push targets), e.g. `'Apple iPhone'`; `''` when unknown. */
+  name: string
+  /** The provider reported the identifier dead (set by messaging; cleared by an update). */
+  expired: boolean
 }
 
 export interface TotpRecord {

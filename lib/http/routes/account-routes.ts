@@ -3,6 +3,7 @@ import type { Accounts } from '../../accounts.js'
 import { toAccountModel } from '../../models.js'
 import * as v from '../../validate.js'
 import { authOf, currentSessionId, needAccount } from '../guards.js'
+import { accountModelFor } from '../impersonate.js'
 import { params } from '../params.js'
 import { rateLimit } from '../rate-limit.js'
 import { clearSessionCookies } from '../session-cookies.js'
@@ -26,7 +27,7 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
   })
 
   r.get('/', account, (_req: Request, res: Response) => {
-    sendJson(res, 200, toAccountModel(authOf(res).account))
+    sendJson(res, 200, accountModelFor(res, authOf(res).account))
   })
 
   r.delete('/', account, async (req: Request, res: Response) => {
@@ -37,7 +38,7 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
 
   r.patch('/name', account, async (req: Request, res: Response) => {
     const updated = await accounts.updateName(authOf(res).account.id, params(req).name as string)
-    sendJson(res, 200, toAccountModel(updated))
+    sendJson(res, 200, accountModelFor(res, updated))
   })
 
   r.patch(
@@ -72,7 +73,7 @@ export function accountRoutes(r: Router, accounts: Accounts): void {
 
   r.patch('/prefs', account, async (req: Request, res: Response) => {
     const updated = await accounts.updatePrefs(authOf(res).account.id, params(req).prefs)
-    sendJson(res, 200, toAccountModel(updated))
+    sendJson(res, 200, accountModelFor(res, updated))
   })
 
   // Blocks the caller's own account; its sessions then answer 403 user_blocked.

@@ -1,0 +1,27 @@
+import type { Request } from 'express'
+import type { ImpersonationContext, ImpersonationTarget } from '../impersonation.js'
+import { single } from './carriers.js'
+
+/** Appwrite's impersonation headers, in its order of precedence. */
+export const IMPERSONATION_HEADERS = ['X-Appwrite-Impersonate-User-Id', 'X-Appwrite-Impersonate-User-Email', 'X-Appwrite-Impersonate-User-Phone'] as const
+
+const BY = ['id', 'email', 'phone'] as const
+
+/**
+ * Whom the request asks to act as, or null. An empty header counts as absent (Appwrite's
+ * `empty()`). Appwrite also reads `impersonateUserId` & co. from the query string (for the
+ * console's image URLs); we do not: a URL can be made to load with the victim's cookies by any
+ * page, a header cannot.
+ */
+export function readImpersonation(req: Request): ImpersonationTarget | null {
+  for (let i = 0; i < IMPERSONATION_HEADERS.length; i++) {
+    const value = single(req.headers[(IMPERSONATION_HEADERS[i] as string).toLowerCase()])
+    if (value !== undefined && value !== '') return { by: BY[i] as ImpersonationTarget['by'], value }
+  }
+  return null
+}
+
+/** The request as the `impersonation` event records it (the path without its query string). */
+export function impersonationContext(req: Request): ImpersonationContext {
+  return { ip: req.ip ?? '', userAgent: single(req.headers['user-agent']) ?? '', method: req.method, path: req.originalUrl.split('?')[0] ?? '' }
+}
