@@ -159,7 +159,7 @@ function checkIdentifier(type: TargetType, value: unknown): string {
 }
 
 function checkProviderId(value: unknown): string | null {
-  if (value === null || value === '') return null
+  if (value === undefined || value === null || value === '') return null
   const id = v.userId('providerId', value)
   if (id === null) throw invalidParam('providerId', 'Value must be a provider id, not unique().')
   return id
