@@ -94,7 +94,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
 
     describe('attacks', function () {
       it('a user without the flag sending the headers → 401 user_unauthorized, on the router and requireSession(); never acts as itself', async () => {
-        for (const h of [{ [ID_HEADER]: target.account.id }, { [EMAIL_HEADER]: targetEmail }, { [PHONE_HEADER]: targetPhone }]) {
+        for (const h of <Record<string, string>[]>[{ [ID_HEADER]: target.account.id }, { [EMAIL_HEADER]: targetEmail }, { [PHONE_HEADER]: targetPhone }]) {
           expect(await call('GET', '/v1/account', as(plainUser, h)), 401, 'user_unauthorized')
           expect(await call('GET', '/api/me', as(plainUser, h)), 401, 'user_unauthorized')
         }
@@ -137,7 +137,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
       })
 
       it('an unknown id / email / phone → 404 user_not_found (never the caller itself)', async () => {
-        for (const h of [{ [ID_HEADER]: 'nobody' }, { [EMAIL_HEADER]: 'nobody@example.com' }, { [PHONE_HEADER]: '+14155550999' }, { [ID_HEADER]: 'a, b' }]) {
+        for (const h of <Record<string, string>[]>[{ [ID_HEADER]: 'nobody' }, { [EMAIL_HEADER]: 'nobody@example.com' }, { [PHONE_HEADER]: '+14155550999' }, { [ID_HEADER]: 'a, b' }]) {
           expect(await call('GET', '/v1/account', as(staff, h)), 404, 'user_not_found')
           expect(await call('GET', '/api/me', as(staff, h)), 404, 'user_not_found')
         }
@@ -210,7 +210,7 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
 
     describe('what an impersonator may do', function () {
       it('GET /account as the target by id, email (any case) or phone: the target with impersonatorUserId; id wins over email', async () => {
-        for (const h of [{ [ID_HEADER]: target.account.id }, { [EMAIL_HEADER]: targetEmail.toUpperCase() }, { [PHONE_HEADER]: targetPhone }, { [ID_HEADER]: target.account.id, [EMAIL_HEADER]: plainUser.account.email }]) {
+        for (const h of <Record<string, string>[]>[{ [ID_HEADER]: target.account.id }, { [EMAIL_HEADER]: targetEmail.toUpperCase() }, { [PHONE_HEADER]: targetPhone }, { [ID_HEADER]: target.account.id, [EMAIL_HEADER]: plainUser.account.email }]) {
           const r = await call('GET', '/v1/account', as(staff, h))
           assert.deepEqual([r.status, r.body.$id, r.body.impersonator, r.body.impersonatorUserId], [200, target.account.id, false, staff.account.id])
         }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { Account as WebAccount, Client as WebClient, ID as WebID } from 'appwrite'
-import { ID, Account as NodeAccount } from 'node-appwrite'
+import { ID, type Account as NodeAccount } from 'node-appwrite'
 import {
   DATETIME, MEMORY, PASSWORD, PROJECT, REDIS, assertAccountShape, expectError, fmt, nodeClients, plain, startServer, uniqueEmail,
   type StoreCase, type TestServer,
