@@ -32,6 +32,21 @@ export function accountTests(h: StoreHandle): void {
     assert.deepEqual(await h.store.getAccount(a.id), a)
   })
 
+  it('keeps targets and the impersonator flag on the record: replaced whole, read with the session, deleted with the account', async () => {
+    const push = { id: 'device-1', createdAt: 1, updatedAt: 2, providerType: 'push' as const, identifier: 'tok', providerId: null, name: 'Apple iPhone', expired: false }
+    const a = makeAccount({ impersonator: true, targets: [{ ...push, id: 'mail', providerType: 'email', identifier: 'x@example.com', name: '' }] })
+    assert.deepEqual(await h.store.insertAccount(a), { ok: true })
+    const next = bump(a, { targets: [...(a.targets ?? []), push], impersonator: false })
+    assert.deepEqual(await h.store.replaceAccount(next, a.rev), { ok: true })
+    // A writer that read the record before the push target was added cannot drop it.
+    assert.deepEqual(await h.store.replaceAccount(bump(a, { targets: [] }), a.rev), { ok: false, conflict: 'stale' })
+    const s = makeSession(a.id)
+    await h.store.createSession(s, { maxSessions: 0, ttlMs: 60_000 })
+    assert.deepEqual((await h.store.getSessionWithAccount(a.id, s.id)).account, next)
+    assert.equal(await h.store.deleteAccount(a.id), true)
+    assert.equal(await h.store.getAccount(a.id), null)
+  })
+
   it('does not claim empty email / phone', async () => {
     assert.deepEqual(await h.store.insertAccount(makeAccount({ email: '' })), { ok: true })
     assert.deepEqual(await h.store.insertAccount(makeAccount({ email: '' })), { ok: true })
