@@ -51,6 +51,7 @@ describe('options', () => {
         storeTimeout: 3,
         sessionDuration: 2_592_000,
         maxSessions: 10,
+        maxPushTargets: 20,
         bcryptCost: 12,
         bcryptQueue: 32,
         bcryptPerClient: 8,

@@ -75,4 +75,8 @@ export const ROUTES: FuzzRoute[] = [
   r('POST', '/account/mfa/recovery-codes'),
   r('GET', '/account/mfa/recovery-codes'),
   r('PATCH', '/account/mfa/recovery-codes'),
+  // target-routes.ts
+  r('POST', '/account/targets/push', 'targetId', 'identifier', 'providerId'),
+  r('PUT', '/account/targets/:targetId/push', 'identifier'),
+  r('DELETE', '/account/targets/:targetId/push'),
 ]
