@@ -2,7 +2,7 @@ import type { Request } from 'express'
 import { AccountsError } from '../lib/errors.js'
 import '../lib/http/express-augment.js'
 import { readJwt } from '../lib/http/carriers.js'
-import { impersonationContext, readImpersonation } from '../lib/http/impersonation-headers.js'
+import { impersonationOf } from '../lib/http/impersonation-headers.js'
 import type { Impersonated } from '../lib/impersonation.js'
 import { toAccountModel } from '../lib/models.js'
 import { AccountsStrategy, failure, type AccountsStrategyOptions, type Outcome, type VerifyAccount } from './accounts-strategy.js'
@@ -51,7 +51,7 @@ export class JwtStrategy extends AccountsStrategy {
     // another account; a refusal is a `fail` with its status, never the caller acting as itself.
     let impersonated: Impersonated | null
     try {
-      impersonated = await this.accounts.impersonation.resolve(auth, readImpersonation(req), impersonationContext(req))
+      impersonated = await impersonationOf(this.accounts, req, auth)
     } catch (err) {
       if (err instanceof AccountsError && err.code < 500) return { kind: 'fail', status: err.code, info: failure(err) }
       throw err

@@ -4,7 +4,7 @@ import { AccountsError } from '../errors.js'
 import { toAccountModel, type AccountModel } from '../models.js'
 import type { AccountRecord } from '../store/store.js'
 import { callerOf } from './caller.js'
-import { impersonationContext, readImpersonation } from './impersonation-headers.js'
+import { impersonationOf, readImpersonation } from './impersonation-headers.js'
 
 /**
  * The Account routes an impersonator may use as someone else: reading the account, and the
@@ -30,7 +30,7 @@ export function impersonate(accounts: Accounts) {
       throw new AccountsError('user_unauthorized', 'This action cannot be taken while impersonating another user.')
     }
     const caller = callerOf(res)
-    const impersonated = await accounts.impersonation.resolve(caller.auth, target, impersonationContext(req))
+    const impersonated = await impersonationOf(accounts, req, caller.auth)
     if (!impersonated) return next()
     caller.auth = impersonated.auth
     caller.impersonator = impersonated.impersonator

@@ -1,5 +1,7 @@
 import type { Request } from 'express'
-import type { ImpersonationContext, ImpersonationTarget } from '../impersonation.js'
+import type { Accounts } from '../accounts.js'
+import type { Authenticated } from '../core/sessions.js'
+import type { Impersonated, ImpersonationContext, ImpersonationTarget } from '../impersonation.js'
 import { single } from './carriers.js'
 
 /** Appwrite's impersonation headers, in its order of precedence. */
@@ -24,4 +26,20 @@ export function readImpersonation(req: Request): ImpersonationTarget | null {
 /** The request as the `impersonation` event records it (the path without its query string). */
 export function impersonationContext(req: Request): ImpersonationContext {
   return { ip: req.ip ?? '', userAgent: single(req.headers['user-agent']) ?? '', method: req.method, path: req.originalUrl.split('?')[0] ?? '' }
+}
+
+const settled = new WeakMap<Request, { sessionId: string | null; outcome: Promise<Impersonated | null> }>()
+
+/**
+ * `accounts.impersonation.resolve` for this request, once: the router, passport's
+ * deserializer, `requireSession()` and `JwtStrategy` may each see one request, and it must be
+ * checked (and its `impersonation` event emitted) once, with one answer for all of them.
+ */
+export function impersonationOf(accounts: Accounts, req: Request, caller: Authenticated | null): Promise<Impersonated | null> {
+  const sessionId = caller ? caller.session.id : null
+  const known = settled.get(req)
+  if (known && known.sessionId === sessionId) return known.outcome
+  const outcome = accounts.impersonation.resolve(caller, readImpersonation(req), impersonationContext(req))
+  settled.set(req, { sessionId, outcome })
+  return outcome
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import type { Accounts } from '../accounts.js'
+import { impersonationOf } from './impersonation-headers.js'
 import { toAccountModel, toSessionModel, type AccountModel } from '../models.js'
 import type { SignIn } from '../core/sessions.js'
 
@@ -58,14 +59,23 @@ export function serializer(accounts: Accounts) {
 export function deserializer(accounts: Accounts) {
   return function deserializeAccountUser(req: Request, ref: unknown, done: Done<AccountModel | false>): void {
     if (!isRef(ref)) return done(null, false)
-    accounts.sessions.resolveById(ref.accountId, ref.sessionId).then((auth) => {
-      if (!auth || !auth.account.status) return done(null, false)
-      const user = toAccountModel(auth.account)
+    const resolveUser = async (): Promise<AccountModel | false> => {
+      const auth = await accounts.sessions.resolveById(ref.accountId, ref.sessionId)
+      if (!auth || !auth.account.status) return false
+      // An impersonator's passport login honours the impersonation headers as requireSession()
+      // does (same checks); a refusal is an error (rendered with its status by the error
+      // handler), never the caller silently acting as itself.
+      const impersonated = await impersonationOf(accounts, req, auth)
+      const user = toAccountModel(impersonated ? impersonated.auth.account : auth.account, { impersonatorUserId: impersonated ? auth.account.id : null })
+      // Remembered as the impersonator's own login: a `req.login(req.user)` keeps it.
       rememberSignIn(user, auth)
       req.account = user
       req.accountSession = toSessionModel(auth.session, { current: true })
-      done(null, user)
-    }, done)
+      if (impersonated) req.impersonatorId = auth.account.id
+      return user
+    }
+    // `.then(ok, done)`: a throw inside `done(null, user)` is not fed back into `done`.
+    resolveUser().then((user) => done(null, user), done)
   }
 }
 

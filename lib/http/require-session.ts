@@ -4,7 +4,7 @@ import { AccountsError } from '../errors.js'
 import { toAccountModel, toSessionModel } from '../models.js'
 import type { Authenticated } from '../core/sessions.js'
 import { authenticate } from './caller.js'
-import { impersonationContext, readImpersonation } from './impersonation-headers.js'
+import { impersonationOf, readImpersonation } from './impersonation-headers.js'
 import { passportRef } from './passport-session.js'
 import { sendError, toAccountsError } from './render-error.js'
 
@@ -75,7 +75,7 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     if (target !== null) {
       try {
         if (!allowImpersonation) throw new AccountsError('user_unauthorized', 'This action cannot be taken while impersonating another user.')
-        const impersonated = await accounts.impersonation.resolve(auth, target, impersonationContext(req))
+        const impersonated = await impersonationOf(accounts, req, auth)
         if (impersonated) {
           auth = impersonated.auth
           impersonatorId = impersonated.impersonator.id
