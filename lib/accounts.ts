@@ -17,6 +17,7 @@ import { Recovery } from './recovery.js'
 import { newId } from './secrets.js'
 import type { GuardedStore } from './store/guarded-store.js'
 import type { AccountRecord, IdentityRecord } from './store/store.js'
+import { UsersAdmin } from './users/users-admin.js'
 import { Verification } from './verification.js'
 import * as v from './validate.js'
 
@@ -59,6 +60,8 @@ export class Accounts {
   readonly passwords: Passwords
   /** The abuse limits the router and the strategies share (counted in the store). */
   readonly limits: Limits
+  /** Appwrite's Users service operations (admin: no password checks); `/users` routes call it. */
+  readonly users: UsersAdmin
   readonly #profile: Profile
   readonly #passwordSignIn: PasswordSignIn
 
@@ -77,6 +80,7 @@ export class Accounts {
     this.verification = new Verification(core)
     this.mfa = new Mfa(core)
     this.oauth2 = new OAuth2(core, { mfa: this.mfa })
+    this.users = new UsersAdmin(core)
   }
 
   /** Every option resolved (settings only: the store is `accounts.store`). */

@@ -42,6 +42,7 @@ const DEFAULTS = {
   project_not_found: [404, 'Project with the requested ID could not be found. Please check the value of the X-Appwrite-Project header to ensure the correct project ID is being used.'],
   user_already_exists: [409, 'A user with the same id, email, or phone already exists in this project.'],
   user_target_already_exists: [409, 'A target with the same ID already exists.'],
+  user_email_already_exists: [409, 'A user with the same email already exists in the current project.'],
   user_phone_already_exists: [409, 'A user with the same phone number already exists in the current project.'],
   user_invalid_credentials: [401, 'Invalid credentials. Please check the email and password.'],
   user_blocked: [403, 'The current user has been blocked.'],
