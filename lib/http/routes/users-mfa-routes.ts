@@ -21,10 +21,11 @@ export function usersMfaRoutes(r: Router, accounts: Accounts): void {
   r.get('/:userId/mfa/recovery-codes', async (req: Request, res: Response) => {
     sendJson(res, 200, { recoveryCodes: mfa.getRecoveryCodes(await users.get(userIdOf(req))) })
   })
-  r.post('/:userId/mfa/recovery-codes', async (req: Request, res: Response) => {
+  // The Users service's verbs are not the Account service's: PATCH creates, PUT regenerates.
+  r.patch('/:userId/mfa/recovery-codes', async (req: Request, res: Response) => {
     sendJson(res, 201, { recoveryCodes: await mfa.createRecoveryCodes(await users.get(userIdOf(req))) })
   })
-  r.patch('/:userId/mfa/recovery-codes', async (req: Request, res: Response) => {
+  r.put('/:userId/mfa/recovery-codes', async (req: Request, res: Response) => {
     sendJson(res, 200, { recoveryCodes: await mfa.regenerateRecoveryCodes(await users.get(userIdOf(req))) })
   })
 }
