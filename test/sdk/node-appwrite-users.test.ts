@@ -3,7 +3,7 @@
  * every `Users` method the router serves, with its deprecated aliases, success and error paths.
  */
 import assert from 'node:assert/strict'
-import { Account, AuthenticatorType, Client, ID, Users, type Models } from 'node-appwrite'
+import { Account, AuthenticatorType, Client, ID, Users } from 'node-appwrite'
 import {
   API_KEY, DATETIME, MEMORY, PASSWORD, PROJECT, REDIS, assertSessionShape, decodeSessionValue, expectError, fmt, nodeClients,
   plain, startServer, uniqueEmail, type StoreCase, type TestServer,
