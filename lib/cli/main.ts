@@ -72,6 +72,11 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
     })
     out.write(`${dryRun ? '[dry run] would create' : 'created'} ${state.created}, already there ${state.existing}, failed ${state.failed}, without password ${state.withoutPassword}\n`)
     return state.failed > 0 ? 1 : 0
+  } catch (err) {
+    // The source or the store failed mid-way: what is written stays, the cursor says where.
+    const cause = (err as { cause?: { message?: string } }).cause?.message
+    out.write(`\nmigration stopped: ${(err as Error).message}${cause ? ` (${cause})` : ''}\nRun the same command again to resume.\n`)
+    return 1
   } finally {
     await target?.close()
   }

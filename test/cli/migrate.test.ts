@@ -176,4 +176,13 @@ describe('express-accounts migrate: command line', function () {
     assert.equal((await main(['migrate', '--from', 'x', '--project', 'p', '--key', 'k'], new PassThrough() as unknown as NodeJS.WriteStream)), 2)
     assert.equal((await main(['nope'], new PassThrough() as unknown as NodeJS.WriteStream)), 2)
   })
+
+  it('an unreachable source stops with exit code 1 and a message, no stack trace', async () => {
+    const out = new PassThrough()
+    let text = ''
+    out.on('data', (chunk: Buffer) => { text += chunk.toString() })
+    const code = await main(['migrate', '--from', 'http://127.0.0.1:9/v1', '--project', 'p', '--key', 'k', '--dry-run'], out as unknown as NodeJS.WriteStream)
+    assert.equal(code, 1)
+    assert.match(text, /migration stopped: fetch failed .*\nRun the same command again to resume\.\n$/s)
+  })
 })
