@@ -1,0 +1,44 @@
+import { toAccountModel, type AccountModel } from '../models.js'
+import type { AccountRecord } from '../store/store.js'
+
+/**
+ * Appwrite's User model (the Users service's answer for an account, node-appwrite
+ * `Models.User`): the Account model plus the stored password hash. Only API-key callers ever
+ * get it. Keys in Appwrite's order.
+ */
+export interface UserModel extends Omit<AccountModel, 'impersonator' | 'impersonatorUserId'> {
+  /** The stored hash (never a plaintext password); `''` for a password-less account. */
+  password: string
+  /** The hash scheme's name. */
+  hash: string
+  /** The scheme's parameters. */
+  hashOptions: Record<string, unknown>
+  impersonator: boolean
+  impersonatorUserId: string | null
+}
+
+/**
+ * Our own scheme: bcrypt over a SHA-256 pre-hash of the password (`lib/password.ts`). Named
+ * `bcrypt` with a `preHash` option, since a plain bcrypt verifier would not accept it.
+ */
+const OWN_HASH = { hash: 'bcrypt', hashOptions: { type: 'bcrypt', preHash: 'sha256' } } as const
+
+export function toUserModel(a: AccountRecord): UserModel {
+  const { $id, $createdAt, $updatedAt, name, ...rest } = toAccountModel(a)
+  // Records written before the Users service have no `impersonator`: false.
+  const impersonator = (a as AccountRecord & { impersonator?: unknown }).impersonator === true
+  return {
+    $id, $createdAt, $updatedAt, name,
+    password: a.passwordHash ?? '',
+    hash: OWN_HASH.hash,
+    hashOptions: { ...OWN_HASH.hashOptions },
+    ...rest,
+    impersonator,
+    impersonatorUserId: null,
+  }
+}
+
+/** Appwrite's `UserList`. */
+export function toUserList(total: number, accounts: AccountRecord[]): { total: number; users: UserModel[] } {
+  return { total, users: accounts.map(toUserModel) }
+}
