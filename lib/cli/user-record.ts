@@ -3,7 +3,7 @@ import { isHashName } from '../hashes/imported-hash.js'
 import { parseImportedHash } from '../hashes/parse-imported-hash.js'
 import { encodeImportedHash } from '../hashes/stored-imported-hash.js'
 import type { AccountRecord } from '../store/store.js'
-import { NATIVE_HASH } from '../users/user-model.js'
+import { isOwnHash } from '../users/hash-fields.js'
 
 /** The fields of an Appwrite User model (`Models.User`) a migration reads. */
 export interface SourceUser {
@@ -32,7 +32,7 @@ export type PasswordLoss = 'unsupported-hash' | 'invalid-hash' | null
 
 /**
  * The account record a source user becomes: every profile field as is, and its password hash
- * — the project's own (`bcrypt-sha256`, from another express-accounts) kept verbatim, another
+ * — the project's own (`bcrypt` with `preHash: sha256`, from another express-accounts) kept verbatim, another
  * scheme stored as an imported hash (rehashed on the user's first sign-in). TOTP
  * authenticators and recovery codes are not readable through the Users API and do not move.
  */
@@ -54,7 +54,7 @@ export function userRecord(u: SourceUser, now: number): { record: AccountRecord;
   let passwordLoss: PasswordLoss = null
   const password = u.password ?? ''
   if (password !== '') {
-    if (u.hash === NATIVE_HASH) {
+    if (isOwnHash(u.hash, u.hashOptions)) {
       record.passwordHash = password
     } else if (isHashName(u.hash)) {
       try {

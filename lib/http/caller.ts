@@ -40,14 +40,6 @@ function requestedProject(req: Request): string {
  * guest, as in Appwrite. One store round trip at most.
  */
 async function resolveCaller(req: Request, accounts: Accounts): Promise<Caller> {
-  return { isKey: checkProjectAndKey(req, accounts), ...(await authenticate(req, accounts)) }
-}
-
-/**
- * The project check (404 when another project is named) and the API key: true for a
- * configured key, false when none was sent, `401 general_unauthorized_scope` for a wrong one.
- */
-export function checkProjectAndKey(req: Request, accounts: Accounts): boolean {
   const { project, apiKeys } = accounts.options
   const named = requestedProject(req)
   // An empty project means "not said" here (plain HTTP clients); Appwrite would read it as
@@ -60,12 +52,7 @@ export function checkProjectAndKey(req: Request, accounts: Accounts): boolean {
     isKey = apiKeys.reduce((found, k) => safeEqual(k, key) || found, false)
     if (!isKey) throw new AccountsError('general_unauthorized_scope', 'Invalid API key passed in X-Appwrite-Key.')
   }
-  return isKey
-}
-
-/** Records a caller resolved without `identify` (the Users service: keys only, no session lookup). */
-export function setCaller(res: Response, caller: Caller): void {
-  res.locals[LOCALS_KEY] = caller
+  return { isKey, ...(await authenticate(req, accounts)) }
 }
 
 /**

@@ -18,7 +18,7 @@ import { createUsersRouter } from './users-router.js'
 
 /**
  * The Appwrite-compatible Account API, mounted where the SDK endpoint points:
- * `app.use('/v1', accounts.router())`. Everything it answers lives under `/account`;
+ * `app.use('/v1', accounts.router())`. Everything it answers lives under `/account` and `/users`;
  * other paths fall through to the host app.
  */
 export function createRouter(accounts: Accounts): Router {

@@ -1,6 +1,6 @@
 /**
  * How a migrated user's password hash is read: Appwrite's own User model (argon2 by default,
- * scrypt without its salt), another express-accounts (`bcrypt-sha256`), unknown schemes.
+ * scrypt without its salt), another express-accounts (`bcrypt` with `preHash: sha256`), unknown schemes.
  */
 import assert from 'node:assert/strict'
 import { type SourceUser, userRecord } from '../../lib/cli/user-record.js'
@@ -37,9 +37,11 @@ describe('migrate: a source User model becomes an account record', () => {
     assert.equal(record.passwordUpdatedAt, Date.parse(base.passwordUpdate))
   })
 
-  it('another express-accounts\' bcrypt-sha256 hash is kept verbatim', () => {
+  it('another express-accounts\' own hash (bcrypt, preHash sha256) is kept verbatim; a plain bcrypt is imported', () => {
     const hash = '$2b$04$abcdefghijklmnopqrstuuJm3c7rQdH6a9kqA7mXn0q3Yw4Jk5H1a'
-    assert.equal(userRecord({ ...base, hash: 'bcrypt-sha256', hashOptions: { type: 'bcrypt-sha256' }, password: hash }, 1).record.passwordHash, hash)
+    assert.equal(userRecord({ ...base, hash: 'bcrypt', hashOptions: { type: 'bcrypt', preHash: 'sha256' }, password: hash }, 1).record.passwordHash, hash)
+    const plainBcrypt = userRecord({ ...base, hash: 'bcrypt', hashOptions: { type: 'bcrypt' }, password: '$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq' }, 1).record.passwordHash
+    assert.equal(decodeImportedHash(plainBcrypt ?? '')?.hash, 'bcrypt')
   })
 
   it('Appwrite\'s scrypt user (no salt in its model) and unknown schemes lose the password, and say so', () => {

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { Accounts } from '../../accounts.js'
 import type { HashName } from '../../hashes/imported-hash.js'
-import { toUserModel } from '../../users/user-model.js'
+import { toUserModel } from '../user-model.js'
 import { params } from '../params.js'
 import { sendJson } from '../respond.js'
 
