@@ -19,20 +19,24 @@ local function list(s) if s == '' then return {} end return split(s, ',') end
 `
 
 /**
- * KEYS: doc hash, tombstones hash, then the 12 indexes in INDEXED order (registration … terms;
- * index i holds doc field i + 1). ARGV: id, gen, doc ('' = the account was deleted).
+ * KEYS: doc hash, tombstones hash (id → generation), tombstone times zset, then the 12 indexes
+ * in INDEXED order (registration … terms; index i holds doc field i + 1). ARGV: id, gen, doc
+ * ('' = the account was deleted), now (ms), tombstone lifetime (ms).
  * Applies only a newer generation than the one indexed (or deleted), so writes that reach the
- * index out of order, and a rebuild racing live writes, leave the newest state.
+ * index out of order, and a rebuild racing live writes, leave the newest state. A tombstone
+ * only has to outlive a write in flight, so tombstones older than their lifetime are dropped.
  */
 export const APPLY = `${HELPERS}
 local id, gen, doc = ARGV[1], ARGV[2], ARGV[3]
+local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[4]) - tonumber(ARGV[5]), 'LIMIT', 0, 100)
+for _, g in ipairs(old) do redis.call('HDEL', KEYS[2], g); redis.call('ZREM', KEYS[3], g) end
 local gone = redis.call('HGET', KEYS[2], id)
 if gone and gone >= gen then return 0 end
 local function entries(f, fn)
   local tail = '\\0' .. f[2] .. '\\0' .. id
-  for i = 1, 10 do fn(KEYS[i + 2], f[i + 1] .. tail) end
-  for _, v in ipairs(list(f[12])) do fn(KEYS[13], v .. tail) end
-  for _, v in ipairs(list(f[13])) do fn(KEYS[14], v .. tail) end
+  for i = 1, 10 do fn(KEYS[i + 3], f[i + 1] .. tail) end
+  for _, v in ipairs(list(f[12])) do fn(KEYS[14], v .. tail) end
+  for _, v in ipairs(list(f[13])) do fn(KEYS[15], v .. tail) end
 end
 local cur = redis.call('HGET', KEYS[1], id)
 if cur then
@@ -43,10 +47,11 @@ end
 if doc == '' then
   redis.call('HDEL', KEYS[1], id)
   redis.call('HSET', KEYS[2], id, gen)
+  redis.call('ZADD', KEYS[3], ARGV[4], id)
 else
   entries(split(doc, '\\1'), function(k, m) redis.call('ZADD', k, 0, m) end)
   redis.call('HSET', KEYS[1], id, doc)
-  if gone then redis.call('HDEL', KEYS[2], id) end
+  if gone then redis.call('HDEL', KEYS[2], id); redis.call('ZREM', KEYS[3], id) end
 end
 return 1`
 

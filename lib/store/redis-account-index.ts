@@ -14,6 +14,9 @@ interface Walkable {
   nodeClient?: (node: unknown) => Promise<{ scanIterator: (opts: { MATCH: string; COUNT: number }) => AsyncIterable<string[]> }>
 }
 
+/** How long a deleted account's generation is kept, so an index write still in flight can't bring it back. */
+const TOMBSTONE_MS = 3_600_000
+
 const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
 
 /**
@@ -25,8 +28,8 @@ const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}
  * account write (see docs/queries.md). Each write carries the account's generation
  * (`createdAt`, `rev`), so late or repeated writes never roll the index back. A process that
  * dies between the two leaves that one account's entry behind until its next write or a
- * `rebuild()`. Keys under `prefix` P: `P{ix}:doc`, `P{ix}:gone` (generations of deleted
- * accounts), `P{ix}:i:<attribute>`, `P{ix}:ready` (set once the accounts stored before the
+ * `rebuild()`. Keys under `prefix` P: `P{ix}:doc`, `P{ix}:gone` / `P{ix}:gone-at` (generations of
+ * accounts deleted in the last hour, and when), `P{ix}:i:<attribute>`, `P{ix}:ready` (set once the accounts stored before the
  * index existed have been indexed).
  */
 export class RedisAccountIndex {
@@ -47,17 +50,22 @@ export class RedisAccountIndex {
   }
 
   #applyKeys(): string[] {
-    return [this.#key('doc'), this.#key('gone'), ...INDEXED.map((i) => this.#key(`i:${i}`))]
+    return [this.#key('doc'), this.#key('gone'), this.#key('gone-at'), ...INDEXED.map((i) => this.#key(`i:${i}`))]
   }
 
   /** Indexes the account as written (no-op when the index already holds a newer write of it). */
   async put(account: AccountRecord): Promise<void> {
-    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, generation(account), docString(indexDoc(account))])
+    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, generation(account), docString(indexDoc(account)), ...this.#now()])
   }
 
   /** Drops the deleted account (as it was when deleted) from the index. */
   async remove(account: AccountRecord): Promise<void> {
-    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, deletedGeneration(account), ''])
+    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, deletedGeneration(account), '', ...this.#now()])
+  }
+
+  /** APPLY's clock arguments: tombstones are pruned by real time (they only need to outlive a write in flight). */
+  #now(): [string, string] {
+    return [String(Date.now()), String(TOMBSTONE_MS)]
   }
 
   /** The ids of a page and the total, or null when the cursor is not a listed account. */

@@ -33,7 +33,8 @@ const accountArb = fc.record({
   accessedAt: fc.integer({ min: 0, max: 5 }),
   passwordUpdate: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
 })
-type Spec = fc.Infer<typeof accountArb>
+type Of<A> = A extends fc.Arbitrary<infer T> ? T : never
+type Spec = Of<typeof accountArb>
 
 function build(specs: Spec[]): AccountRecord[] {
   const phones = new Set<string>()
@@ -118,7 +119,7 @@ function found(a: AccountRecord, search: string | undefined): boolean {
   const terms = searchTerms(a)
   return searchWords(search ?? '').every((w) => terms.some((t) => t.startsWith(w)))
 }
-function oracle(accounts: AccountRecord[], q: fc.Infer<typeof queryArb>): AccountRecord[] {
+function oracle(accounts: AccountRecord[], q: Of<typeof queryArb>): AccountRecord[] {
   const hits = accounts.filter((a) => q.filters.every((f) => matches(a, f)) && found(a, q.search))
   const [attr, desc] = q.order ?? ['registration', false]
   const sorted = hits.sort((x, y) => cmp(valueOf(x, attr), valueOf(y, attr)) || x.registration - y.registration || cmp(x.id, y.id))
