@@ -1,4 +1,5 @@
 import { blankAccount, type PasswordlessAccountInput } from './core/account-records.js'
+import { AccountListing, type ListAccountsOptions } from './core/account-listing.js'
 import { Core } from './core/core.js'
 import type { AccountsEventName, Listener } from './core/events.js'
 import type { Jwts } from './core/jwt.js'
@@ -18,8 +19,9 @@ import * as labelRules from './labels.js'
 import { Recovery } from './recovery.js'
 import { newId } from './secrets.js'
 import type { GuardedStore } from './store/guarded-store.js'
-import type { AccountRecord, IdentityRecord } from './store/store.js'
+import type { AccountPage, AccountRecord, IdentityRecord } from './store/store.js'
 import { Targets } from './targets.js'
+import { UsersAdmin } from './users/users-admin.js'
 import { Verification } from './verification.js'
 import * as v from './validate.js'
 
@@ -66,8 +68,11 @@ export class Accounts {
   readonly targets: Targets
   /** Who may act as whom (`X-Appwrite-Impersonate-User-*`); the router and `requireSession()` call it. */
   readonly impersonation: Impersonation
+  /** Appwrite's Users service operations (admin: no password checks); `/users` routes call it. */
+  readonly users: UsersAdmin
   readonly #profile: Profile
   readonly #passwordSignIn: PasswordSignIn
+  readonly #listing: AccountListing
 
   constructor(options: AccountsOptions = {}) {
     const core = new Core(options)
@@ -79,6 +84,7 @@ export class Accounts {
     this.limits = new Limits(core)
     this.#profile = new Profile(core)
     this.#passwordSignIn = new PasswordSignIn(core)
+    this.#listing = new AccountListing(core)
     this.passwordless = new Passwordless(core)
     this.recovery = new Recovery(core)
     this.verification = new Verification(core)
@@ -86,6 +92,7 @@ export class Accounts {
     this.oauth2 = new OAuth2(core, { mfa: this.mfa })
     this.targets = new Targets(core)
     this.impersonation = new Impersonation(core, { mfa: this.mfa })
+    this.users = new UsersAdmin(core)
   }
 
   /** Every option resolved (settings only: the store is `accounts.store`). */
@@ -148,6 +155,20 @@ export class Accounts {
 
   async findAccountByPhone(phone: string): Promise<AccountRecord | null> {
     return this.#core.accounts.findByPhone(phone)
+  }
+
+  /**
+   * Accounts selected by Appwrite query strings (node-appwrite's `Query.equal(…)`, `Query.limit(…)`
+   * …; docs/queries.md), with the number of matches (counted up to 5,000, as Appwrite does).
+   * A query it can't answer is a 400, an unknown cursor `400 general_cursor_not_found`.
+   */
+  async listAccounts(queries: string[] = [], options: ListAccountsOptions = {}): Promise<AccountPage> {
+    return this.#listing.list(queries, options)
+  }
+
+  /** `listAccounts` narrowed to the accounts whose id, name, email or phone has words starting with the words of `text`. */
+  async searchAccounts(text: string, queries: string[] = []): Promise<AccountPage> {
+    return this.#listing.list(queries, { search: text })
   }
 
   /** The account's OAuth2 identities, oldest first. */

@@ -21,6 +21,7 @@ const DEFAULTS = {
   general_unknown_origin: [403, 'The request originated from an unknown origin. If you trust this domain, please list it as a trusted platform in the Appwrite console.'],
   general_rate_limit_exceeded: [429, 'Rate limit for the current endpoint has been exceeded. Please try again after some time.'],
   general_query_invalid: [400, 'The query is invalid.'],
+  general_cursor_not_found: [400, 'The cursor is invalid. This can happen if the item represented by the cursor has been deleted.'],
   general_route_not_found: [404, 'Route not found. Please ensure the endpoint is configured correctly and that the API route is valid for this SDK version. Refer to the API docs for more details.'],
   general_smtp_disabled: [503, 'SMTP disabled'],
   general_phone_disabled: [503, 'Phone provider not configured'],
@@ -45,6 +46,7 @@ const DEFAULTS = {
   user_target_not_found: [404, 'The target could not be found.'],
   // Ours (Appwrite has no per-user target cap): see the `maxPushTargets` option.
   user_target_limit_exceeded: [400, 'The maximum number of push targets for this user has been reached. Delete one first.'],
+  user_email_already_exists: [409, 'A user with the same email already exists in the current project.'],
   user_phone_already_exists: [409, 'A user with the same phone number already exists in the current project.'],
   user_invalid_credentials: [401, 'Invalid credentials. Please check the email and password.'],
   user_blocked: [403, 'The current user has been blocked.'],

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import bcrypt from 'bcrypt'
 import { BcryptGate } from './bcrypt-gate.js'
+import { decodeImportedHash, isImportedHash } from './hashes/stored-imported-hash.js'
+import { verifyImportedHash } from './hashes/verify-imported-hash.js'
 import type { ResolvedOptions } from './options.js'
 
 /**
@@ -31,8 +33,39 @@ export class Passwords {
     return this.gate.run(() => bcrypt.hash(prehash(password), this.#cost), client)
   }
 
+  /**
+   * Checks a password against a stored hash: the project's own (bcrypt over SHA-256), or one
+   * imported from another system (`lib/hashes/`, stored by `encodeImportedHash`). Imported
+   * checks go through the same gate, so argon2 / scrypt work is bounded like bcrypt's.
+   */
   verify(password: string, hash: string, client?: string): Promise<boolean> {
+    if (isImportedHash(hash)) return this.gate.run(() => this.#verifyImported(password, hash), client)
     return this.gate.run(() => bcrypt.compare(prehash(password), hash), client)
+  }
+
+  /**
+   * An imported MD5 or SHA digest answers in microseconds, an unknown email after a full
+   * bcrypt run (`burn`): timing would tell which emails belong to imported accounts. So an
+   * imported check also spends one bcrypt comparison at the project's cost, in parallel
+   * (argon2 / scrypt take about as long anyway). A hash that cannot be read never verifies.
+   */
+  async #verifyImported(password: string, stored: string): Promise<boolean> {
+    const imported = decodeImportedHash(stored)
+    const [ok] = await Promise.all([
+      imported ? verifyImportedHash(password, imported) : false,
+      this.#floorHash().then((h) => bcrypt.compare(prehash(password), h)),
+    ])
+    return ok
+  }
+
+  #floor: Promise<string> | undefined
+  /** A bcrypt hash at the project's cost, made once outside the gate (it runs inside a turn). */
+  #floorHash(): Promise<string> {
+    this.#floor ??= bcrypt.hash(prehash('express-accounts-floor'), this.#cost).catch((err: unknown) => {
+      this.#floor = undefined
+      throw err
+    })
+    return this.#floor
   }
 
   /**
@@ -48,8 +81,9 @@ export class Passwords {
     await this.verify(password, await this.#dummy, client)
   }
 
-  /** True when the hash was made with another cost than the configured one. */
+  /** True when the hash was made with another cost than the configured one, or imported from another system. */
   needsRehash(hash: string): boolean {
+    if (isImportedHash(hash)) return true
     try {
       return bcrypt.getRounds(hash) !== this.#cost
     } catch {

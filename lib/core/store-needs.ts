@@ -4,7 +4,8 @@
  * `test/core/options.test.ts` fails when code outside lib/store calls a store method no list names.
  */
 export const STORE_NEEDS = {
-  Accounts: ['insertAccount', 'getAccount', 'findAccountId', 'replaceAccount', 'deleteAccount', 'listIdentities', 'deleteIdentity'],
+  Accounts: ['insertAccount', 'getAccount', 'findAccountId', 'replaceAccount', 'deleteAccount', 'listIdentities', 'deleteIdentity',
+    'queryAccounts'],
   Sessions: ['createSession', 'getSession', 'getSessionWithAccount', 'listSessions', 'replaceSession', 'deleteSession', 'deleteSessions'],
   Tokens: ['putToken', 'consumeToken', 'deleteTokens'],
   Mfa: ['hit', 'peekHits', 'resetHits', 'replaceSession'],

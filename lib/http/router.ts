@@ -16,10 +16,11 @@ import { recoveryRoutes } from './routes/recovery-routes.js'
 import { sessionRoutes } from './routes/session-routes.js'
 import { targetRoutes } from './routes/target-routes.js'
 import { tokenRoutes } from './routes/token-routes.js'
+import { createUsersRouter } from './users-router.js'
 
 /**
  * The Appwrite-compatible Account API, mounted where the SDK endpoint points:
- * `app.use('/v1', accounts.router())`. Everything it answers lives under `/account`;
+ * `app.use('/v1', accounts.router())`. Everything it answers lives under `/account` and `/users`;
  * other paths fall through to the host app.
  */
 export function createRouter(accounts: Accounts): Router {
@@ -60,5 +61,6 @@ export function createRouter(accounts: Accounts): Router {
     next()
   })
   router.use('/account', account)
+  router.use('/users', createUsersRouter(accounts))
   return router
 }

@@ -1,4 +1,5 @@
 import { AccountsError } from '../errors.js'
+import type { AccountPage, AccountQuery } from './store.js'
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
@@ -117,6 +118,9 @@ export class GuardedStore implements Store {
   }
   deleteSessions(accountId: string, exceptId?: string): Promise<string[]> {
     return this.#guard(() => this.inner.deleteSessions(accountId, exceptId))
+  }
+  queryAccounts(query: AccountQuery): Promise<AccountPage | null> {
+    return this.#guard(() => this.inner.queryAccounts(query))
   }
   putToken(token: TokenRecord, ttlMs: number, options?: PutTokenOptions): Promise<void> {
     return this.#guard(() => this.inner.putToken(token, ttlMs, options))

@@ -4,6 +4,8 @@ import type {
   PutTokenOptions,
 } from './store.js'
 import { MemoryIdentities } from './memory-identities.js'
+import { MemoryAccountIndex } from './memory-account-index.js'
+import type { AccountPage, AccountQuery } from './store.js'
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
 /** Mutations between two full sweeps of expired entries (keeps cleanup amortised O(1)). */
@@ -33,6 +35,7 @@ export class MemoryStore implements Store {
   readonly #sessions = new Map<string, Map<string, StoredSession>>()
   readonly #tokens = new Map<string, TokenBag>()
   readonly #identities = new MemoryIdentities()
+  readonly #index = new MemoryAccountIndex()
   /** `putOnce` values (`json` holds the raw string). */
   readonly #once = new Map<string, Expiring>()
   readonly #hits = new Map<string, { count: number; resetAt: number }>()
@@ -56,6 +59,7 @@ export class MemoryStore implements Store {
       if (account[f] && this.#claims.has(`${f}:${account[f]}`)) return { ok: false, conflict: f }
     }
     this.#accounts.set(account.id, JSON.stringify(account))
+    this.#index.put(account)
     for (const f of FIELDS) if (account[f]) this.#claims.set(`${f}:${account[f]}`, account.id)
     return { ok: true }
   }
@@ -82,6 +86,7 @@ export class MemoryStore implements Store {
       if (owner && owner !== next.id) return { ok: false, conflict: f }
     }
     this.#accounts.set(next.id, JSON.stringify(next))
+    this.#index.put(next)
     for (const f of changed) {
       if (cur[f]) this.#claims.delete(`${f}:${cur[f]}`)
       if (next[f]) this.#claims.set(`${f}:${next[f]}`, next.id)
@@ -101,7 +106,14 @@ export class MemoryStore implements Store {
       if (cur[f] && this.#claims.get(`${f}:${cur[f]}`) === id) this.#claims.delete(`${f}:${cur[f]}`)
     }
     this.#accounts.delete(id)
+    this.#index.remove(id)
     return true
+  }
+
+  async queryAccounts(query: AccountQuery): Promise<AccountPage | null> {
+    const found = this.#index.query(query)
+    if (!found) return null
+    return { total: found.total, accounts: found.ids.map((id) => JSON.parse(this.#accounts.get(id)!) as AccountRecord) }
   }
 
   async createSession(session: SessionRecord, opts: { maxSessions: number; ttlMs: number }): Promise<string[]> {

@@ -131,6 +131,11 @@ export class RedisConnection {
     this.#commands = classified(this.#client)
   }
 
+  /** The node-redis client or cluster itself (for what `Commands` doesn't cover: a rebuild's SCAN). */
+  get client(): unknown {
+    return this.#client
+  }
+
   /** The commands, their failures classified (`redisFault`). */
   async cmd(): Promise<Commands> {
     if (this.#closed) throw storeUnavailable(new Error('RedisStore is closed'))

@@ -7,6 +7,8 @@ import * as lua from './redis-scripts.js'
 import { insertWithClaims, parseClaim, replaceWithClaims } from './redis-claims.js'
 import type { ClaimDeps } from './redis-claims.js'
 import { RedisIdentities } from './redis-identities.js'
+import { RedisAccountIndex } from './redis-account-index.js'
+import type { AccountPage, AccountQuery } from './store.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
 import type { RedisStoreClient } from './redis-connection.js'
 
@@ -55,6 +57,7 @@ export class RedisStore implements Store {
   readonly #prefix: string
   readonly #claims: ClaimDeps
   readonly #identities: RedisIdentities
+  readonly #index: RedisAccountIndex
 
   constructor(options: RedisStoreOptions) {
     const { client, url, prefix = 'acc:' } = options ?? {}
@@ -87,6 +90,7 @@ export class RedisStore implements Store {
       },
     }
     this.#identities = new RedisIdentities(conn, this.#claims, prefix, (id, suffix) => this.#key(id, suffix))
+    this.#index = new RedisAccountIndex(conn, prefix, (id) => this.#key(id, 'account'))
   }
 
   // ── accounts ────────────────────────────────────────────────────────────
@@ -94,7 +98,10 @@ export class RedisStore implements Store {
     const c = await this.#conn.cmd()
     // Checked first only so a duplicate id reports 'id' rather than its own email; the insert script decides.
     if (await c.exists(this.#key(account.id, 'account'))) return { ok: false, conflict: 'id' }
-    return insertWithClaims(this.#claims, account)
+    const r = await insertWithClaims(this.#claims, account)
+    // The index lives in another slot (docs/queries.md): written right after, never before, the account.
+    if (r.ok) await this.#index.put(account)
+    return r
   }
 
   async getAccount(id: string): Promise<AccountRecord | null> {
@@ -117,8 +124,10 @@ export class RedisStore implements Store {
     if (raw === null || !cur) return { ok: false, conflict: 'missing' }
     if (cur.rev !== expectedRev) return { ok: false, conflict: 'stale' }
     const changed = FIELDS.filter((f) => cur[f] !== next[f])
-    if (changed.length === 0) return this.#compareAndSet(next, raw, '')
-    return replaceWithClaims(this.#claims, { record: cur, raw }, next, changed)
+    const r = changed.length === 0 ? await this.#compareAndSet(next, raw, '')
+      : await replaceWithClaims(this.#claims, { record: cur, raw }, next, changed)
+    if (r.ok) await this.#index.put(next)
+    return r
   }
 
   async deleteAccount(id: string): Promise<boolean> {
@@ -126,12 +135,34 @@ export class RedisStore implements Store {
       this.#key(id, 'identities')]
     const [acc, ...identities] = (await this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')])) as unknown[]
     const old = str(acc) ? parse<AccountRecord>(acc) : null
+    if (old) await this.#index.remove(old)
     // Claims live in other slots; a claim that no longer names this account isn't ours to drop.
     await Promise.all([
       ...FIELDS.filter((f) => old?.[f]).map((f) => this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.#claims.claimKey(f, old![f])], [id])),
       this.#identities.releaseDeleted(id, identities),
     ])
     return old !== null
+  }
+
+  async queryAccounts(query: AccountQuery): Promise<AccountPage | null> {
+    const found = await this.#index.query(query)
+    if (!found) return null
+    const cmd = await this.#conn.cmd()
+    // Separate GETs (accounts sit in different Cluster slots); node-redis pipelines them.
+    const records = await Promise.all(found.ids.map((id) => cmd.get(this.#key(id, 'account'))))
+    // An account deleted since the index was read is left out of the page.
+    const accounts = records.map((v) => parse<AccountRecord>(v)).filter((a): a is AccountRecord => a !== null)
+    return { total: found.total, accounts }
+  }
+
+  /**
+   * Indexes every stored account for listings: accounts written before listings existed (done
+   * by itself before the first listing of a store that never had an index), or one whose
+   * index write was lost with a process that died right after writing it (docs/queries.md).
+   * Walks the keyspace once (every master of a Cluster); safe while the store is in use.
+   */
+  reindexAccounts(): Promise<number> {
+    return this.#index.rebuild()
   }
 
   // ── sessions ────────────────────────────────────────────────────────────

@@ -25,6 +25,7 @@
  * - `insertIdentity`: a (`provider`, `providerUid`) pair belongs to at most one identity.
  * - `takeOnce`: a value goes to exactly one caller.
  * - `hit`: a fixed-window counter shared by every process using the store.
+ * - `queryAccounts`: reflects every account write that has resolved (see its TSDoc).
  *
  * Faults: a store that cannot reach its data throws `storeUnavailable(cause)` (or rejects with
  * an error carrying a Node socket code such as `ECONNREFUSED`); the core answers 503 and the
@@ -32,6 +33,9 @@
  * arguments that break the contract (e.g. `next.rev !== expectedRev + 1`) throws a `TypeError`.
  * docs/store.md explains all of this for store authors.
  */
+import type { AccountQuery } from './account-query.js'
+
+export type { AccountQuery } from './account-query.js'
 
 /** An account as stored. Secrets are only ever stored hashed. */
 export interface AccountRecord {
@@ -236,6 +240,27 @@ export interface AccountStore {
   deleteAccount(id: string): Promise<boolean>
 }
 
+/** A page of an account listing. */
+export interface AccountPage {
+  /** Accounts matching the query's filters and search, counted up to `TOTAL_CAP` (0 when the query asked for no total). */
+  total: number
+  /** The page, in the query's order. */
+  accounts: AccountRecord[]
+}
+
+/** Listing and searching accounts (the Users service's list, `accounts.listAccounts`). docs/queries.md. */
+export interface AccountListStore {
+  /**
+   * The page of accounts the query selects, in its order (`AccountQuery`; semantics and order
+   * as `lib/store/account-index.ts` defines them, the same for every store), and the total.
+   * Null when the cursor names no account (or, in a search listing, one the search does not
+   * find). Reflects every insert, replace and delete that has resolved, and the accounts
+   * stored before the store had listings. Its cost must not grow with the number of accounts
+   * for a page of a plain listing, one `equal` value, a `startsWith` prefix or a cursor.
+   */
+  queryAccounts(query: AccountQuery): Promise<AccountPage | null>
+}
+
 /** Sessions, each under its account. */
 export interface SessionStore {
   /**
@@ -342,7 +367,7 @@ export interface CounterStore {
 }
 
 /** Everything the core stores. See the file's header and docs/store.md. */
-export interface Store extends AccountStore, SessionStore, TokenStore, IdentityStore, OnceStore, CounterStore {
+export interface Store extends AccountStore, AccountListStore, SessionStore, TokenStore, IdentityStore, OnceStore, CounterStore {
   /**
    * Releases what the store opened itself (connections, timers); it must not close a client
    * the application passed in. The application calls it (`accounts.store.close()`) at

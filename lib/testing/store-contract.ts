@@ -9,6 +9,7 @@ import { bdd } from './bdd.js'
 import { accountTests } from './contract-accounts.js'
 import { counterTests, peekTests } from './contract-counters.js'
 import { identityTests } from './contract-identities.js'
+import { listingTests } from './contract-listings.js'
 import { onceTests } from './contract-once.js'
 import { sessionTests } from './contract-sessions.js'
 import { tokenTests } from './contract-tokens.js'
@@ -55,6 +56,7 @@ export function storeContract(
       }
     })
     describe('accounts', () => accountTests(h))
+    describe('account listings', () => listingTests(h))
     describe('sessions', () => sessionTests(h))
     describe('tokens', () => tokenTests(h))
     describe('identities', () => identityTests(h))

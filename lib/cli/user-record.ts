@@ -1,0 +1,77 @@
+import { blankAccount } from '../core/account-records.js'
+import { isHashName } from '../hashes/imported-hash.js'
+import { parseImportedHash } from '../hashes/parse-imported-hash.js'
+import { encodeImportedHash } from '../hashes/stored-imported-hash.js'
+import type { AccountRecord } from '../store/store.js'
+import { isOwnHash } from '../users/hash-fields.js'
+
+/** The fields of an Appwrite User model (`Models.User`) a migration reads. */
+export interface SourceUser {
+  $id: string
+  $createdAt: string
+  $updatedAt: string
+  name: string
+  password?: string
+  hash?: string
+  hashOptions?: object
+  registration: string
+  status: boolean
+  labels: string[]
+  passwordUpdate: string
+  email: string
+  phone: string
+  emailVerification: boolean
+  phoneVerification: boolean
+  mfa: boolean
+  prefs: object
+  accessedAt: string
+}
+
+/** Why a user's password could not be carried over (the user then has to reset it). */
+export type PasswordLoss = 'unsupported-hash' | 'invalid-hash' | null
+
+/**
+ * The account record a source user becomes: every profile field as is, and its password hash
+ * — the project's own (`bcrypt` with `preHash: sha256`, from another express-accounts) kept verbatim, another
+ * scheme stored as an imported hash (rehashed on the user's first sign-in). TOTP
+ * authenticators and recovery codes are not readable through the Users API and do not move.
+ */
+export function userRecord(u: SourceUser, now: number): { record: AccountRecord; passwordLoss: PasswordLoss } {
+  const record = blankAccount(u.$id, now)
+  record.createdAt = time(u.$createdAt, now)
+  record.updatedAt = time(u.$updatedAt, now)
+  record.registration = time(u.registration, record.createdAt)
+  record.accessedAt = time(u.accessedAt, record.createdAt)
+  record.name = u.name ?? ''
+  record.email = (u.email ?? '').toLowerCase()
+  record.phone = u.phone ?? ''
+  record.emailVerification = Boolean(record.email) && u.emailVerification === true
+  record.phoneVerification = Boolean(record.phone) && u.phoneVerification === true
+  record.status = u.status !== false
+  record.labels = Array.isArray(u.labels) ? [...u.labels] : []
+  record.mfa = u.mfa === true
+  record.prefs = u.prefs && typeof u.prefs === 'object' && !Array.isArray(u.prefs) ? { ...(u.prefs as Record<string, unknown>) } : {}
+  let passwordLoss: PasswordLoss = null
+  const password = u.password ?? ''
+  if (password !== '') {
+    if (isOwnHash(u.hash, u.hashOptions)) {
+      record.passwordHash = password
+    } else if (isHashName(u.hash)) {
+      try {
+        record.passwordHash = encodeImportedHash(parseImportedHash({ hash: u.hash, hashOptions: u.hashOptions ?? {}, password }))
+      } catch {
+        // E.g. Appwrite's own scrypt users: its User model leaves the salt out.
+        passwordLoss = 'invalid-hash'
+      }
+    } else {
+      passwordLoss = 'unsupported-hash'
+    }
+    if (record.passwordHash !== null) record.passwordUpdatedAt = time(u.passwordUpdate, record.createdAt)
+  }
+  return { record, passwordLoss }
+}
+
+function time(value: string | undefined, fallback: number): number {
+  const ms = value ? Date.parse(value) : Number.NaN
+  return Number.isFinite(ms) ? ms : fallback
+}

@@ -1,0 +1,54 @@
+/**
+ * A parsed account listing, as the core hands it to a store (`Store.queryAccounts`). The
+ * parser (`lib/queries/parse-account-queries.ts`) has checked every attribute, operator and
+ * value, so a store never sees an unknown attribute. Times are epoch milliseconds.
+ */
+
+/** Attributes a listing may filter or order on. `labels` filters only (`contains`). */
+export const QUERY_ATTRIBUTES = [
+  'name', 'email', 'phone', 'status', 'passwordUpdate', 'registration', 'emailVerification',
+  'phoneVerification', 'labels', 'impersonator', 'accessedAt',
+] as const
+export type QueryAttribute = (typeof QUERY_ATTRIBUTES)[number]
+
+export type QueryValue = string | number | boolean
+
+/** One filter; an account must match every filter of a query. */
+export type AccountFilter =
+  /** The attribute equals one of `values` (`notEqual`: none of them). */
+  | { op: 'equal' | 'notEqual'; attribute: QueryAttribute; values: QueryValue[] }
+  | { op: 'lessThan' | 'lessThanEqual' | 'greaterThan' | 'greaterThanEqual'; attribute: QueryAttribute; value: QueryValue }
+  /** Inclusive on both ends. */
+  | { op: 'between'; attribute: QueryAttribute; low: QueryValue; high: QueryValue }
+  /** Case-sensitive prefix of a string attribute. */
+  | { op: 'startsWith'; attribute: QueryAttribute; value: string }
+  /** `labels` holds one of `values`. */
+  | { op: 'contains'; attribute: 'labels'; values: string[] }
+  /** Only `passwordUpdate` can be null (an account that never had a password). */
+  | { op: 'isNull' | 'isNotNull'; attribute: QueryAttribute }
+
+export interface AccountQuery {
+  filters: AccountFilter[]
+  /**
+   * Lowercased words (`searchWords()`); an account matches when every word is a prefix of one of
+   * its search terms (`searchTerms()`). `[]` = no search.
+   */
+  search: string[]
+  /**
+   * Order of the results, ties broken by `registration` then id. `null`: by `registration`
+   * ascending, except that a `startsWith` filter or a search without an order lists in the order
+   * of the matched value (see docs/queries.md).
+   */
+  order: { attribute: Exclude<QueryAttribute, 'labels'>; desc: boolean } | null
+  /** Page size, 0..5000. */
+  limit: number
+  /** Matches skipped before the page, 0..5000. */
+  offset: number
+  /** The page starts right after (or ends right before) this account, in the query's order. */
+  cursor: { id: string; before: boolean } | null
+  /** Count the matches (up to {@link TOTAL_CAP}); false answers `total: 0` without counting. */
+  total: boolean
+}
+
+/** Appwrite's `APP_LIMIT_COUNT`: totals are counted up to this many matches, like Appwrite does. */
+export const TOTAL_CAP = 5000

@@ -1,0 +1,134 @@
+import {
+  DOC_FIELDS, INDEXED, deletedGeneration, docString, encodeFilters, generation, hex, indexDoc, listingOrder,
+  type IndexName,
+} from './account-index.js'
+import { TOTAL_CAP, type AccountQuery } from './account-query.js'
+import { parse, str, type RedisConnection } from './redis-connection.js'
+import { APPLY, QUERY } from './redis-account-index-scripts.js'
+import type { AccountRecord } from './store.js'
+
+/** A node-redis client or cluster, seen only for the keyspace walk of a rebuild. */
+interface Walkable {
+  scanIterator?: (opts: { MATCH: string; COUNT: number }) => AsyncIterable<string[]>
+  masters?: unknown[]
+  nodeClient?: (node: unknown) => Promise<{ scanIterator: (opts: { MATCH: string; COUNT: number }) => AsyncIterable<string[]> }>
+}
+
+/** How long a deleted account's generation is kept, so an index write still in flight can't bring it back. */
+const TOMBSTONE_MS = 3_600_000
+
+const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
+
+/**
+ * RedisStore's account listings: sorted sets of encoded values (`account-index.ts`) under the
+ * `{ix}` hash tag, read with `ZRANGEBYLEX` in one script per page, never a keyspace walk.
+ *
+ * Cluster: an account's keys live in its own slot (`{a:<id>}`) and the index in `{ix}`, and no
+ * script may span two slots, so the index is written by a second script right after each
+ * account write (see docs/queries.md). Each write carries the account's generation
+ * (`createdAt`, `rev`), so late or repeated writes never roll the index back. A process that
+ * dies between the two leaves that one account's entry behind until its next write or a
+ * `rebuild()`. Keys under `prefix` P: `P{ix}:doc`, `P{ix}:gone` / `P{ix}:gone-at` (generations of
+ * accounts deleted in the last hour, and when), `P{ix}:i:<attribute>`, `P{ix}:ready` (set once the accounts stored before the
+ * index existed have been indexed).
+ */
+export class RedisAccountIndex {
+  readonly #conn: RedisConnection
+  readonly #prefix: string
+  readonly #accountKey: (id: string) => string
+  #ready: Promise<void> | null = null
+
+  /** `accountKey`: the key of an account's record, to check what a rebuild's SCAN matched. */
+  constructor(conn: RedisConnection, prefix: string, accountKey: (id: string) => string) {
+    this.#conn = conn
+    this.#prefix = prefix
+    this.#accountKey = accountKey
+  }
+
+  #key(suffix: string): string {
+    return `${this.#prefix}{ix}:${suffix}`
+  }
+
+  #applyKeys(): string[] {
+    return [this.#key('doc'), this.#key('gone'), this.#key('gone-at'), ...INDEXED.map((i) => this.#key(`i:${i}`))]
+  }
+
+  /** Indexes the account as written (no-op when the index already holds a newer write of it). */
+  async put(account: AccountRecord): Promise<void> {
+    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, generation(account), docString(indexDoc(account)), ...this.#now()])
+  }
+
+  /** Drops the deleted account (as it was when deleted) from the index. */
+  async remove(account: AccountRecord): Promise<void> {
+    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, deletedGeneration(account), '', ...this.#now()])
+  }
+
+  /** APPLY's clock arguments: tombstones are pruned by real time (they only need to outlive a write in flight). */
+  #now(): [string, string] {
+    return [String(Date.now()), String(TOMBSTONE_MS)]
+  }
+
+  /** The ids of a page and the total, or null when the cursor is not a listed account. */
+  async query(q: AccountQuery): Promise<{ total: number; ids: string[] } | null> {
+    await this.#ensureBuilt()
+    const order = listingOrder(q)
+    const filters = encodeFilters(q.filters).filter((_, i) => i !== order.drivenBy)
+    const args = [
+      order.prefix, order.desc ? '1' : '0', q.cursor?.id ?? '', q.cursor?.before ? '1' : '0',
+      String(q.offset), String(q.limit), q.total ? '1' : '0', order.mode,
+      String(DOC_FIELDS.indexOf(order.index as (typeof DOC_FIELDS)[number]) + 1), String(TOTAL_CAP),
+      String(q.search.length), ...q.search.map(hex),
+      String(filters.length),
+      ...filters.flatMap((f) => [f.op, String(DOC_FIELDS.indexOf(f.field) + 1), String(f.values.length), ...f.values]),
+    ]
+    const r = (await this.#conn.run(QUERY, [this.#key('doc'), this.#key(`i:${order.index satisfies IndexName}`)], args)) as unknown[]
+    if (str(r[0]) === 'cursor') return null
+    return { total: Number(r[0]), ids: r.slice(1).map((v) => str(v)!) }
+  }
+
+  /**
+   * Indexes every stored account (accounts written before the index existed, or one whose
+   * index write was lost with its process). Walks the keyspace once, on every Cluster master;
+   * safe to run while the store is in use. Returns how many accounts it saw.
+   */
+  async rebuild(): Promise<number> {
+    const pattern = `${globEscape(this.#prefix)}{a:*}:account`
+    await this.#conn.cmd() // connects a client the store owns
+    const c = this.#conn.client as Walkable
+    const scanners: Pick<Walkable, 'scanIterator'>[] = []
+    if (Array.isArray(c.masters) && c.nodeClient) {
+      for (const m of c.masters) scanners.push(await c.nodeClient(m))
+    } else {
+      scanners.push(c)
+    }
+    let seen = 0
+    for (const s of scanners) {
+      if (!s.scanIterator) throw new TypeError('RedisStore: the client cannot SCAN, so the account index cannot be rebuilt')
+      for await (const keys of s.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
+        const cmd = await this.#conn.cmd()
+        const names = keys.map((k) => str(k)!)
+        const records = await Promise.all(names.map((k) => cmd.get(k)))
+        await Promise.all(records.map((raw, i) => {
+          const a = parse<AccountRecord>(raw)
+          // Keys are matched by pattern; only a record that is really this id's account counts.
+          return a && this.#accountKey(a.id) === names[i] ? this.put(a) : undefined
+        }))
+        seen += records.length
+      }
+    }
+    await (await this.#conn.cmd()).set(this.#key('ready'), '1')
+    return seen
+  }
+
+  /** Once per process: a store whose index was never built gets it built before the first listing. */
+  #ensureBuilt(): Promise<void> {
+    this.#ready ??= (async () => {
+      if (str(await (await this.#conn.cmd()).get(this.#key('ready'))) !== null) return
+      await this.rebuild()
+    })().catch((err: unknown) => {
+      this.#ready = null
+      throw err
+    })
+    return this.#ready
+  }
+}

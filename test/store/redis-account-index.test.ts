@@ -1,0 +1,74 @@
+/**
+ * RedisStore's listing index beyond the contract: accounts stored before the index existed are
+ * indexed before the first listing, a lost index write is repaired by `reindexAccounts()`, and
+ * an index write arriving late never rolls the index back.
+ */
+import assert from 'node:assert/strict'
+import { parseAccountQueries } from '../../lib/queries/parse-account-queries.js'
+import { RedisStore } from '../../lib/store/redis-store.js'
+import { makeAccount, uid } from '../../lib/testing/fixtures.js'
+import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+
+describeRedis('RedisStore account index', function () {
+  let client: TestRedisClient
+  let prefix: string
+  before(async () => { client = await connectedClient() })
+  after(async () => { await client?.close() })
+  beforeEach(() => { prefix = uniquePrefix('ix') })
+  afterEach(async () => { await deleteByPrefix(client, prefix) })
+
+  const all = parseAccountQueries([])
+  const dropIndex = async () => {
+    const keys = await keysByPrefix(client, `${prefix}{ix}`)
+    if (keys.length) await client.del(keys)
+  }
+
+  it('indexes the accounts stored before the index existed before its first listing', async () => {
+    const writer = new RedisStore({ client, prefix })
+    const made = [makeAccount({ registration: 1 }), makeAccount({ registration: 2 }), makeAccount({ registration: 3 })]
+    for (const a of made) await writer.insertAccount(a)
+    await dropIndex() // as a store of an older version left it
+    const reader = new RedisStore({ client, prefix })
+    const page = await reader.queryAccounts(all)
+    assert.deepEqual(page?.accounts.map((a) => a.id), made.map((a) => a.id))
+    assert.equal(page?.total, 3)
+    assert.equal(await client.get(`${prefix}{ix}:ready`), '1')
+  })
+
+  it('repairs an account whose index write was lost (the writer died in between) with reindexAccounts()', async () => {
+    const store = new RedisStore({ client, prefix })
+    const a = makeAccount()
+    await store.insertAccount(a)
+    assert.equal((await store.queryAccounts(all))?.total, 1)
+    // The account write landed, the index write did not.
+    const b = makeAccount({ id: uid(), name: 'Lost' })
+    await client.set(`${prefix}{a:${b.id}}:account`, JSON.stringify(b))
+    await client.set(`${prefix}{a:${a.id}}:account`, JSON.stringify({ ...a, rev: 2, name: 'Renamed' }))
+    assert.equal((await store.queryAccounts(all))?.total, 1)
+    assert.equal(await store.reindexAccounts(), 2)
+    const page = await store.queryAccounts(parseAccountQueries(['{"method":"orderAsc","attribute":"name","values":[]}']))
+    assert.deepEqual(page?.accounts.map((x) => x.name), ['Lost', 'Renamed'])
+    assert.deepEqual((await store.queryAccounts(parseAccountQueries(['{"method":"equal","attribute":"name","values":["Ada"]}'])))?.total, 0)
+  })
+
+  it('never rolls the index back when an older write of an account arrives late', async () => {
+    const store = new RedisStore({ client, prefix })
+    const a = makeAccount({ name: 'First' })
+    await store.insertAccount(a)
+    const second = { ...a, rev: 2, name: 'Second' }
+    assert.deepEqual(await store.replaceAccount(second, 1), { ok: true })
+    // A rebuild that read the account before the replace applies its (older) copy afterwards.
+    await client.set(`${prefix}{a:${a.id}}:account`, JSON.stringify(a))
+    await store.reindexAccounts()
+    await client.set(`${prefix}{a:${a.id}}:account`, JSON.stringify(second))
+    const byName = (n: string) => parseAccountQueries([JSON.stringify({ method: 'equal', attribute: 'name', values: [n] })])
+    assert.equal((await store.queryAccounts(byName('Second')))?.total, 1)
+    assert.equal((await store.queryAccounts(byName('First')))?.total, 0)
+    // Nor brings a deleted account back.
+    await store.deleteAccount(a.id)
+    await client.set(`${prefix}{a:${a.id}}:account`, JSON.stringify(second))
+    await store.reindexAccounts()
+    await client.del(`${prefix}{a:${a.id}}:account`)
+    assert.equal((await store.queryAccounts(all))?.total, 0)
+  })
+})
