@@ -1,9 +1,10 @@
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
-  PutTokenOptions,
+  PutTokenOptions, AppendLogOptions, LogRecord,
 } from './store.js'
 import { MemoryIdentities } from './memory-identities.js'
+import { MemoryLogs } from './memory-logs.js'
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
 /** Mutations between two full sweeps of expired entries (keeps cleanup amortised O(1)). */
@@ -33,6 +34,7 @@ export class MemoryStore implements Store {
   readonly #sessions = new Map<string, Map<string, StoredSession>>()
   readonly #tokens = new Map<string, TokenBag>()
   readonly #identities = new MemoryIdentities()
+  readonly #logs = new MemoryLogs()
   /** `putOnce` values (`json` holds the raw string). */
   readonly #once = new Map<string, Expiring>()
   readonly #hits = new Map<string, { count: number; resetAt: number }>()
@@ -94,6 +96,7 @@ export class MemoryStore implements Store {
     this.#sessions.delete(id)
     this.#tokens.delete(id)
     this.#identities.deleteAll(id)
+    this.#logs.deleteAll(id)
     const json = this.#accounts.get(id)
     if (json === undefined) return false
     const cur = JSON.parse(json) as AccountRecord
@@ -102,6 +105,17 @@ export class MemoryStore implements Store {
     }
     this.#accounts.delete(id)
     return true
+  }
+
+  async appendLog(entry: LogRecord, options: AppendLogOptions): Promise<boolean> {
+    this.#wrote()
+    if (!this.#accounts.has(entry.accountId)) return false
+    this.#logs.append(entry, options)
+    return true
+  }
+
+  async listLogs(accountId: string, options: { now: number; maxAgeMs: number }): Promise<LogRecord[]> {
+    return this.#logs.list(accountId, options)
   }
 
   async createSession(session: SessionRecord, opts: { maxSessions: number; ttlMs: number }): Promise<string[]> {

@@ -9,6 +9,7 @@ import { bdd } from './bdd.js'
 import { accountTests } from './contract-accounts.js'
 import { counterTests, peekTests } from './contract-counters.js'
 import { identityTests } from './contract-identities.js'
+import { logTests } from './contract-logs.js'
 import { onceTests } from './contract-once.js'
 import { sessionTests } from './contract-sessions.js'
 import { tokenTests } from './contract-tokens.js'
@@ -59,6 +60,7 @@ export function storeContract(
     describe('tokens', () => tokenTests(h))
     describe('identities', () => identityTests(h))
     describe('single-use values', () => onceTests(h))
+    describe('security log', () => logTests(h))
     describe('counters', () => {
       counterTests(h)
       peekTests(h)
