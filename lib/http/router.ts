@@ -2,6 +2,9 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { identify } from './caller.js'
+import { inRequestScope } from '../core/request-scope.js'
+import { clientContext } from './respond.js'
+import { logRoutes } from './routes/log-routes.js'
 import { parseBody } from './body.js'
 import { cors } from './cors.js'
 import { settleLimits } from './rate-limit.js'
@@ -33,7 +36,9 @@ export function createRouter(accounts: Accounts): Router {
     if (caller.auth && !caller.auth.account.status) throw new AccountsError('user_blocked')
     // At most once a day per account; never delays or fails the request.
     if (caller.auth) accounts.touch(caller.auth.account).catch(() => undefined)
-    next()
+    // Who is asking, for the security log: everything this request does runs in its scope.
+    const { ip, userAgent } = clientContext(req, res)
+    inRequestScope({ ip: ip ?? '', userAgent: userAgent ?? '', mode: caller.isKey ? 'admin' : 'default' }, next)
   })
   accountRoutes(account, accounts)
   sessionRoutes(account, accounts)
@@ -42,6 +47,7 @@ export function createRouter(accounts: Accounts): Router {
   jwtRoutes(account, accounts)
   oauth2Routes(account, accounts)
   mfaRoutes(account, accounts)
+  logRoutes(account, accounts)
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })

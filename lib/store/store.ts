@@ -58,6 +58,11 @@ export interface AccountRecord {
   /** bcrypt over a SHA-256 pre-hash (`lib/password.ts`); `null` for password-less accounts. */
   passwordHash: string | null
   passwordUpdatedAt: number | null
+  /**
+   * The latest password hashes, oldest first, the current one last, at most
+   * `passwordPolicy.history` of them. Absent while the history is off.
+   */
+  passwordHistory?: string[]
   /** TOTP authenticator; the shared secret is sealed (AES-256-GCM under the server secret). Absent = none. */
   totp?: TotpRecord | null
   /** MFA recovery codes still unused: keyed hashes to check, and a sealed copy to show again. Absent = none made. */
