@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { emailFacts } from './email-facts.js'
 import type { AccountRecord, IdentityRecord, SessionRecord, TokenRecord } from './store/store.js'
 
 /**
@@ -95,11 +96,7 @@ export function toAccountModel(a: AccountRecord): AccountModel {
     email: a.email,
     phone: a.phone,
     emailVerification: a.emailVerification,
-    emailCanonical: null,
-    emailIsFree: null,
-    emailIsDisposable: null,
-    emailIsCorporate: null,
-    emailIsCanonical: null,
+    ...emailFacts(a.email),
     phoneVerification: a.phoneVerification,
     mfa: a.mfa,
     prefs: { ...a.prefs },
