@@ -255,7 +255,13 @@ export class Accounts {
   async signInAnonymously(client: ClientContext = {}): Promise<SignIn> {
     if (this.options.project === 'console') throw new AccountsError('user_anonymous_console_prohibited')
     const account = await this.createAnonymousAccount()
-    return this.sessions.create(account, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] }, client)
+    try {
+      return await this.sessions.create(account, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] }, client)
+    } catch (err) {
+      // A vetoed (or failed) session leaves no account nobody can ever sign in to.
+      await this.store.deleteAccount(account.id).catch(() => undefined)
+      throw err
+    }
   }
 
   /**

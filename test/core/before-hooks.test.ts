@@ -69,8 +69,13 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
       await expectError(nodeClients(srv.endpoint).key.createEmailPasswordSession({ email, password: PASSWORD }), 403, 'user_blocked')
       assert.deepEqual(await srv.accounts.sessions.list(created.$id), [])
     })
-    it('beforeSessionCreate vetoes an anonymous session: no account is left signed in', async () => {
+    it('beforeSessionCreate vetoes an anonymous session: no account is left behind', async () => {
+      const created: string[] = []
+      const off = srv.accounts.on('accountCreated', ({ account }) => void created.push(account.id))
       await expectError(nodeClients(srv.endpoint).guest.createAnonymousSession(), 401, 'user_anonymous_console_prohibited', 'No guests here.')
+      off()
+      assert.equal(created.length, 1)
+      assert.equal(await srv.accounts.getAccount(created[0]!), null)
     })
     it('beforeUpdateEmail and beforePasswordChange veto; the email and password stay', async () => {
       const email = uniqueEmail('frozen')
