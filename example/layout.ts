@@ -23,6 +23,7 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { path: '/account', label: 'Account' },
   { path: '/sessions', label: 'Sessions' },
+  { path: '/security-log', label: 'Security log' },
   { path: '/mfa', label: 'Two-step sign-in' },
 ]
 

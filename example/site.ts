@@ -5,7 +5,7 @@
  * |---|---|
  * | `/` (sign in), `/sign-up`, `/sign-in/code`, `/sign-in/link`, `/sign-in/phone`, `/forgot-password` | guests |
  * | `/magic`, `/reset-password`, `/verify-email` (where mailed links land), `/developers` | anyone |
- * | `/account`, `/sessions`, `/mfa` | a fully signed-in session |
+ * | `/account`, `/sessions`, `/security-log`, `/mfa` | a fully signed-in session |
  * | `/mfa/challenge` | a session that still owes its second factor |
  *
  * Anyone else is redirected to where they belong (see `page-session.ts`). `/assets/*` is
@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path'
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express'
 import type { ExpressAccounts } from '../lib/index.js'
 import { accountPage, sessionsPage } from './account-pages.js'
+import { securityLogPage } from './security-log-page.js'
 import {
   codePage, forgotPasswordPage, magicLandingPage, magicLinkPage, resetPasswordPage, signInPage, signUpPage, verifyEmailPage, type Delivery,
 } from './auth-pages.js'
@@ -94,6 +95,12 @@ export function siteRouter(o: SiteOptions): Router {
     '/sessions',
     page(accounts, PAGE_CSP, SIGNED_IN, (req, _res, state) =>
       state.kind === 'signed-in' ? appPage(site, req, state.auth, '/sessions', { title: 'Sessions', body: sessionsPage(), script: 'sessions' }) : '',
+    ),
+  )
+  router.get(
+    '/security-log',
+    page(accounts, PAGE_CSP, SIGNED_IN, (req, _res, state) =>
+      state.kind === 'signed-in' ? appPage(site, req, state.auth, '/security-log', { title: 'Security log', body: securityLogPage(), script: 'security-log' }) : '',
     ),
   )
   router.use(mfaRouter(accounts, site))

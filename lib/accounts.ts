@@ -1,6 +1,8 @@
 import { blankAccount, type PasswordlessAccountInput } from './core/account-records.js'
 import { AccountListing, type ListAccountsOptions } from './core/account-listing.js'
 import { Core } from './core/core.js'
+import { assertNewPassword } from './core/new-password.js'
+import { SECURITY_EVENTS, type LogPage } from './core/security-log.js'
 import type { AccountsEventName, Listener } from './core/events.js'
 import type { Jwts } from './core/jwt.js'
 import type { ClientContext, SignIn, Sessions } from './core/sessions.js'
@@ -121,14 +123,16 @@ export class Accounts {
     const account = blankAccount(id ?? newId(), now)
     account.email = email
     account.name = name
+    await assertNewPassword(this.#core, this.passwords, password, account)
     account.passwordHash = await this.passwords.hash(password)
     account.passwordUpdatedAt = now
-    return this.insert(account)
+    if (this.options.passwordPolicy.history > 0) account.passwordHistory = [account.passwordHash]
+    return this.#core.accounts.insert(account, 'email')
   }
 
   /** Creates a password-less account with no email (anonymous sign-in). */
   async createAnonymousAccount(): Promise<AccountRecord> {
-    return this.insert(blankAccount(newId(), this.#core.clock.now()))
+    return this.#core.accounts.insert(blankAccount(newId(), this.#core.clock.now()), 'anonymous')
   }
 
   /** Creates a password-less account owning an email or a phone (passwordless sign-up). */
@@ -212,15 +216,33 @@ export class Accounts {
 
   /** Blocks the account: its sessions stay but every request with them answers 403. */
   async blockAccount(accountId: string): Promise<AccountRecord> {
-    return this.update(accountId, (a) => {
+    const updated = await this.update(accountId, (a) => {
       a.status = false
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.blocked)
+    return updated
   }
 
   async unblockAccount(accountId: string): Promise<AccountRecord> {
-    return this.update(accountId, (a) => {
+    const updated = await this.update(accountId, (a) => {
       a.status = true
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.unblocked)
+    return updated
+  }
+
+  /**
+   * The account's security log, newest first: Appwrite `queries[]` (`limit` ≤ 5000, default
+   * 25; `offset`; `cursorAfter`), as JSON strings or parsed objects; `total: false` skips the
+   * count. Entries are records (`toLogModel` gives the wire model).
+   */
+  async listLogs(accountId: string, queries?: unknown, options: { total?: boolean } = {}): Promise<LogPage> {
+    return this.#core.securityLog.list(accountId, queries, options)
+  }
+
+  /** The security log every part records into (`record()`; the event names are `SECURITY_EVENTS`). */
+  get securityLog(): Core['securityLog'] {
+    return this.#core.securityLog
   }
 
   /**
@@ -285,7 +307,13 @@ export class Accounts {
   async signInAnonymously(client: ClientContext = {}): Promise<SignIn> {
     if (this.options.project === 'console') throw new AccountsError('user_anonymous_console_prohibited')
     const account = await this.createAnonymousAccount()
-    return this.sessions.create(account, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] }, client)
+    try {
+      return await this.sessions.create(account, { provider: 'anonymous', providerUid: '', factors: ['anonymous'] }, client)
+    } catch (err) {
+      // A vetoed (or failed) session leaves no account nobody can ever sign in to.
+      await this.store.deleteAccount(account.id).catch(() => undefined)
+      throw err
+    }
   }
 
   /**

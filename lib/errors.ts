@@ -72,6 +72,8 @@ const DEFAULTS = {
   user_recovery_codes_already_exists: [409, 'Recovery codes already exist on the current user.'],
   user_auth_method_unsupported: [501, 'This authentication method is not supported for this project.'],
   user_anonymous_console_prohibited: [401, 'Anonymous users cannot be created for the console project.'],
+  password_personal_data: [400, 'The password you are trying to use contains references to your name, email, phone or userID. For your security, please choose a different password and try again.'],
+  password_recently_used: [400, 'The password you are trying to use is similar to your previous password. For your security, please choose a different password and try again.'],
 } as const satisfies Record<string, readonly [number, string]>
 
 export type AccountsErrorType = keyof typeof DEFAULTS

@@ -1,5 +1,6 @@
 import { targetsOf } from './core/contact-targets.js'
 import type { AccountRecord, IdentityRecord, SessionRecord, TargetRecord, TokenRecord } from './store/store.js'
+import { emailFacts } from './email-facts.js'
 
 /**
  * Appwrite's public models, field for field and in its key order (wire reference §2.5).
@@ -100,11 +101,7 @@ export function toAccountModel(a: AccountRecord, view: AccountView = {}): Accoun
     email: a.email,
     phone: a.phone,
     emailVerification: a.emailVerification,
-    emailCanonical: null,
-    emailIsFree: null,
-    emailIsDisposable: null,
-    emailIsCorporate: null,
-    emailIsCanonical: null,
+    ...emailFacts(a.email),
     phoneVerification: a.phoneVerification,
     mfa: a.mfa,
     prefs: { ...a.prefs },

@@ -4,6 +4,9 @@ import type { OAuth2ProviderOptions } from './oauth2/providers.js'
 import { isLoopback } from './redirect-url.js'
 import type { AccountRecord, SessionRecord, Store } from './store/store.js'
 import { missingStoreMethod, partsInUse } from './core/store-needs.js'
+import { resolveHooks, type BeforeHooks } from './core/before-hooks.js'
+import { resolveSecurityLog, SECURITY_LOG_DEFAULTS, type SecurityLogOptions, type SecurityLogSettings } from './core/security-log-options.js'
+import { PASSWORD_POLICY_DEFAULTS, resolvePasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions } from './password-policy/resolve-password-policy.js'
 
 /** A source of the current time, epoch milliseconds. Tests may pass a fake one. */
 export interface Clock {
@@ -114,6 +117,24 @@ export interface AccountsOptions {
    * provider (`issuer` for discovery, or the three endpoint URLs). Default: none.
    */
   oauth2?: Record<string, OAuth2ProviderOptions>
+  /**
+   * The per-account security log (`GET /account/logs`): caps by count and age. Defaults:
+   * 1,000 entries, 100 stranger-caused entries (failed sign-ins, token requests), 90 days.
+   * See docs/security-log.md.
+   */
+  securityLog?: SecurityLogOptions
+  /**
+   * Rules for new passwords (sign-up, password change, recovery, first password): minimum
+   * length 8 bytes, common-password list on, personal data on, history off. See
+   * docs/password-policy.md.
+   */
+  passwordPolicy?: PasswordPolicyOptions
+  /**
+   * Before-hooks that may veto sign-up, sign-in, session creation, email and password
+   * changes by throwing (an `AccountsError` reaches the client as it is). See docs/hooks.md.
+   * Default: none.
+   */
+  hooks?: BeforeHooks
 }
 
 /** Lifetimes of single-use tokens, seconds. */
@@ -155,6 +176,8 @@ export const DEFAULTS = Object.freeze({
   passwordlessSignUp: true,
   maxTokenFailures: 5,
   invalidateSessionsOnPasswordChange: true,
+  securityLog: SECURITY_LOG_DEFAULTS,
+  passwordPolicy: PASSWORD_POLICY_DEFAULTS,
   tokenLifetimes: Object.freeze({
     emailOtp: 900,
     phoneOtp: 900,
@@ -198,6 +221,9 @@ export interface ResolvedOptions {
   invalidateSessionsOnPasswordChange: boolean
   createJwtPayload: AccountsOptions['createJwtPayload'] | null
   oauth2: Record<string, OAuth2ProviderOptions>
+  securityLog: SecurityLogSettings
+  passwordPolicy: PasswordPolicy
+  hooks: Readonly<BeforeHooks>
 }
 
 
@@ -304,6 +330,9 @@ export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
     invalidateSessionsOnPasswordChange: boolean('invalidateSessionsOnPasswordChange', o.invalidateSessionsOnPasswordChange, DEFAULTS.invalidateSessionsOnPasswordChange),
     createJwtPayload: o.createJwtPayload ?? null,
     oauth2: { ...(o.oauth2 ?? {}) },
+    securityLog: resolveSecurityLog(o.securityLog),
+    passwordPolicy: resolvePasswordPolicy(o.passwordPolicy),
+    hooks: resolveHooks(o.hooks),
   }
 }
 

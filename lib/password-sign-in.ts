@@ -1,4 +1,5 @@
 import type { Core } from './core/core.js'
+import { scopeWith, SECURITY_EVENTS } from './core/security-log.js'
 import type { ClientContext, SignIn } from './core/sessions.js'
 import { AccountsError } from './errors.js'
 import * as v from './validate.js'
@@ -27,7 +28,11 @@ export class PasswordSignIn {
       await passwords.burn(password, charged)
       throw new AccountsError('user_invalid_credentials')
     }
-    if (!(await passwords.verify(password, account.passwordHash, charged))) throw new AccountsError('user_invalid_credentials')
+    if (!(await passwords.verify(password, account.passwordHash, charged))) {
+      // Into the account's stranger lane: a flood of these only replaces older ones.
+      await this.#core.securityLog.record(account, SECURITY_EVENTS.signInFailed, scopeWith(client))
+      throw new AccountsError('user_invalid_credentials')
+    }
     if (!account.status) throw new AccountsError('user_blocked')
     const checkedHash = account.passwordHash
     let rehashed: string | null = null

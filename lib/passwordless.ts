@@ -1,5 +1,6 @@
 import type { Core } from './core/core.js'
 import type { TokenIssue } from './core/tokens.js'
+import { scopeWith, SECURITY_EVENTS } from './core/security-log.js'
 import type { ClientContext, SignIn } from './core/sessions.js'
 import { kindsBoundTo, SIGN_IN_KINDS, sessionShape, TOKEN_KINDS, type TokenKindRule } from './core/token-kinds.js'
 import { AccountsError } from './errors.js'
@@ -77,6 +78,8 @@ export class Passwordless {
     const userId = v.text('userId', input.userId, 36)
     const secret = v.text('secret', input.secret)
     const token = await this.#core.tokens.redeem(userId, SIGN_IN_KINDS, secret)
+    // Logged only for an account that exists (the store refuses to log for any other id).
+    if (!token) await this.#core.securityLog.record(userId, SECURITY_EVENTS.signInFailed, scopeWith(client))
     const account = token ? await this.#core.accounts.get(userId) : null
     if (!token || !account) throw new AccountsError('user_invalid_token')
     const proof = provenAddress(token)
@@ -176,7 +179,7 @@ export class Passwordless {
     if (existing) return existing.status ? existing : null
     if (!this.#core.options.passwordlessSignUp) return null
     try {
-      return await this.#core.accounts.insertPasswordless({ id: requestedId ?? undefined, [field]: value })
+      return await this.#core.accounts.insertPasswordless({ id: requestedId ?? undefined, [field]: value, provider: field })
     } catch (err) {
       if (!(err instanceof AccountsError) || err.type !== 'user_already_exists') throw err
       // Someone claimed the address in between: the token goes to that account.

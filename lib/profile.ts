@@ -1,4 +1,7 @@
+import { runBeforeHook } from './core/before-hooks.js'
 import type { Core } from './core/core.js'
+import { assertNewPassword, setPasswordHash } from './core/new-password.js'
+import { SECURITY_EVENTS, type SecurityEvent } from './core/security-log.js'
 import { kindsBoundTo } from './core/token-kinds.js'
 import { AccountsError } from './errors.js'
 import { phone as validPhone } from './phone.js'
@@ -25,9 +28,11 @@ export class Profile {
 
   async updateName(accountId: string, name: string): Promise<AccountRecord> {
     const value = v.name('name', name)
-    return this.#core.accounts.update(accountId, (a) => {
+    const updated = await this.#core.accounts.update(accountId, (a) => {
       a.name = value
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.nameChanged)
+    return updated
   }
 
   /**
@@ -47,6 +52,10 @@ export class Profile {
         throw new AccountsError('user_invalid_credentials')
       }
     }
+    // The policy after the old password: it must not tell a stranger with a stolen session
+    // anything about the account's password history.
+    await assertNewPassword(this.#core, passwords, next, account)
+    await runBeforeHook(this.#core.options.hooks, 'beforePasswordChange', { account, reason: 'update' })
     const checked = account.passwordHash
     const checkedRev = account.rev
     const hash = await passwords.hash(next)
@@ -55,9 +64,9 @@ export class Profile {
       // Checked against a copy read before two bcrypt runs: a takeover or recovery that
       // landed meanwhile must not be undone by a request its loser started before it.
       stillAsChecked(a, checked, checkedRev)
-      a.passwordHash = hash
-      a.passwordUpdatedAt = this.#core.clock.now()
+      setPasswordHash(this.#core, a, hash, this.#core.clock.now())
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.passwordChanged)
     if (this.#core.options.invalidateSessionsOnPasswordChange) await this.#core.sessions.deleteAll(accountId, options.keepSessionId)
     return updated
   }
@@ -79,27 +88,32 @@ export class Profile {
   /** Replaces the whole prefs object (Appwrite semantics: no merge). */
   async updatePrefs(accountId: string, prefs: unknown): Promise<AccountRecord> {
     const value = v.prefs('prefs', prefs)
-    return this.#core.accounts.update(accountId, (a) => {
+    const updated = await this.#core.accounts.update(accountId, (a) => {
       a.prefs = value
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.prefsChanged)
+    return updated
   }
 
   async #updateContact(accountId: string, field: 'email' | 'phone', value: string, password: string, sessionId?: string): Promise<AccountRecord> {
     const verified = field === 'email' ? 'emailVerification' : 'phoneVerification'
-    const { checked, checkedRev, newHash } = await this.#checkOrSetPassword(accountId, password)
+    const { checked, checkedRev, newHash } = await this.#checkOrSetPassword(accountId, password, field, value)
     await this.#sessionStillLive(accountId, sessionId)
-    const before = (await this.#core.accounts.mustGet(accountId))[field]
+    const current = await this.#core.accounts.mustGet(accountId)
+    const before = current[field]
+    if (field === 'email') await runBeforeHook(this.#core.options.hooks, 'beforeUpdateEmail', { account: current, email: value })
+    if (newHash !== null) await runBeforeHook(this.#core.options.hooks, 'beforePasswordChange', { account: current, reason: 'first-password' })
     const updated = await this.#core.accounts.update(accountId, (a) => {
       // As in updatePassword: the password was checked against an earlier copy; if it changed
       // since (takeover, recovery), or a password-less account got one, the check is void.
       stillAsChecked(a, checked, checkedRev)
       if (a[field] !== value) a[verified] = false
       a[field] = value
-      if (newHash !== null) {
-        a.passwordHash = newHash
-        a.passwordUpdatedAt = this.#core.clock.now()
-      }
+      if (newHash !== null) setPasswordHash(this.#core, a, newHash, this.#core.clock.now())
     })
+    const events: SecurityEvent[] = [field === 'email' ? SECURITY_EVENTS.emailChanged : SECURITY_EVENTS.phoneChanged]
+    if (newHash !== null) events.push(SECURITY_EVENTS.passwordChanged)
+    for (const event of events) await this.#core.securityLog.record(updated, event)
     // Codes and links already sent to the old address must not keep working.
     if (before !== value) await this.#core.store.deleteTokens(accountId, kindsBoundTo(field))
     return updated
@@ -110,10 +124,14 @@ export class Profile {
    * against (null: the account had none), `newHash` the hash to set when the account has none
    * yet (its password is being chosen now).
    */
-  async #checkOrSetPassword(accountId: string, password: string): Promise<{ checked: string | null; checkedRev: number; newHash: string | null }> {
+  async #checkOrSetPassword(accountId: string, password: string, field: 'email' | 'phone', value: string): Promise<{ checked: string | null; checkedRev: number; newHash: string | null }> {
     const pw = v.password('password', password)
     const account = await this.#core.accounts.mustGet(accountId)
-    if (account.passwordHash === null) return { checked: null, checkedRev: account.rev, newHash: await this.#core.passwords.hash(pw) }
+    if (account.passwordHash === null) {
+      // The account's first password: the policy applies, against the address it is getting too.
+      await assertNewPassword(this.#core, this.#core.passwords, pw, { ...account, [field]: value })
+      return { checked: null, checkedRev: account.rev, newHash: await this.#core.passwords.hash(pw) }
+    }
     if (!(await this.#core.passwords.verify(pw, account.passwordHash))) throw new AccountsError('user_invalid_credentials')
     return { checked: account.passwordHash, checkedRev: account.rev, newHash: null }
   }

@@ -1,4 +1,7 @@
+import { runBeforeHook } from './core/before-hooks.js'
 import type { Core } from './core/core.js'
+import { assertNewPassword, setPasswordHash } from './core/new-password.js'
+import { SECURITY_EVENTS } from './core/security-log.js'
 import { kindsBoundTo } from './core/token-kinds.js'
 import { AccountsError } from './errors.js'
 import { formatDate } from './models.js'
@@ -54,6 +57,18 @@ export class Recovery {
     const token = await this.#core.tokens.redeem(userId, ['recovery'], secret)
     if (!token) throw new AccountsError('user_invalid_token')
     const now = this.#core.options.clock.now()
+    // The policy and the hook only after the secret proved who asks: before it, the answers
+    // `password_personal_data` / `password_recently_used` would let anyone test guesses
+    // about an account's data and old passwords. A refusal puts the link back as it was.
+    try {
+      const owner = await this.#core.accounts.get(userId)
+      if (!owner) throw new AccountsError('user_invalid_token')
+      await assertNewPassword(this.#core, this.#core.passwords, password, owner)
+      await runBeforeHook(this.#core.options.hooks, 'beforePasswordChange', { account: owner, reason: 'recovery' })
+    } catch (err) {
+      if (token.expiresAt > now) await this.#core.store.putToken(token, token.expiresAt - now)
+      throw err
+    }
     let firstProof = false
     try {
       await this.#core.accounts.update(userId, (a) => {
@@ -66,8 +81,7 @@ export class Recovery {
             'The email of this account is not verified but its phone is: sign in with the phone and verify the email first, then reset the password.',
           )
         }
-        a.passwordHash = hash
-        a.passwordUpdatedAt = now
+        setPasswordHash(this.#core, a, hash, now)
         a.emailVerification = true
         if (firstProof) {
           a.phone = ''
@@ -84,6 +98,7 @@ export class Recovery {
       // login, a code sent to the phone just removed.
       await this.#core.store.deleteTokens(userId, ['oauth2', ...kindsBoundTo('phone')])
     }
+    await this.#core.securityLog.record(userId, SECURITY_EVENTS.recoveryCompleted)
     await this.#core.sessions.deleteAll(userId, keepSessionId)
     return token
   }

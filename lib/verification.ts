@@ -1,4 +1,5 @@
 import type { Core } from './core/core.js'
+import { SECURITY_EVENTS } from './core/security-log.js'
 import { AccountsError } from './errors.js'
 import { formatDate } from './models.js'
 import type { TokenIssue } from './core/tokens.js'
@@ -82,6 +83,7 @@ export class Verification {
         if (field === 'email') a.emailVerification = true
         else a.phoneVerification = true
       })
+      await this.#core.securityLog.record(userId, SECURITY_EVENTS.verificationCompleted)
     } catch (err) {
       if (err instanceof AccountsError && err.type === 'user_not_found') throw new AccountsError('user_invalid_token')
       throw err

@@ -4,6 +4,7 @@ import { Accounts } from '../lib/accounts.js'
 import { AccountsError } from '../lib/errors.js'
 import '../lib/http/express-augment.js'
 import { userFor } from '../lib/http/passport-session.js'
+import { inRequestScope } from '../lib/core/request-scope.js'
 import { clientKey } from '../lib/limits/client-key.js'
 import { isCredentialFailure, type LimitSubject } from '../lib/limits/limits.js'
 import type { LimitedRoute } from '../lib/limits/limit-rules.js'
@@ -62,7 +63,9 @@ export abstract class AccountsStrategy extends Strategy {
       settled = true
       fn()
     }
-    work().then(
+    // The request's scope, for the security log (ip and user agent as the session records them).
+    const { ip, userAgent } = clientOf(req)
+    inRequestScope({ ip, userAgent, mode: 'default' }, work).then(
       async (outcome) => {
         if (outcome.kind === 'pass') return once(() => this.pass())
         if (outcome.kind === 'fail') return once(() => this.fail(outcome.info, outcome.status))

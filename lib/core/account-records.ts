@@ -4,7 +4,9 @@ import { assertStorable } from '../storable.js'
 import type { AccountRecord, ReplaceResult } from '../store/store.js'
 import * as v from '../validate.js'
 import { syncContactTargets } from './contact-targets.js'
+import { runBeforeHook } from './before-hooks.js'
 import type { CoreContext } from './context.js'
+import { SECURITY_EVENTS } from './security-log.js'
 
 const MAX_CAS_RETRIES = 8
 
@@ -15,6 +17,8 @@ export interface PasswordlessAccountInput {
   phone?: string
   name?: string
   emailVerification?: boolean
+  /** How the account signs up, for `beforeCreateAccount`: `'email'`, `'phone'`, `'oauth2'`… Default `'server'`. */
+  provider?: string
 }
 
 /**
@@ -56,12 +60,15 @@ export class AccountRecords {
    * Stores a fully built record. Refused with a 400 when the id is not a valid custom id or a
    * field could not be stored and read back unchanged (see `assertStorable`).
    */
-  async insert(account: AccountRecord): Promise<AccountRecord> {
+  async insert(account: AccountRecord, provider = 'server'): Promise<AccountRecord> {
     if (v.userId('id', account.id) === null) throw invalidParam('id', 'Value must be an account id, not unique().')
     syncContactTargets(null, account, this.#ctx.clock.now())
     assertStorable(account)
+    // After validation, before the write: a veto stores nothing.
+    await runBeforeHook(this.#ctx.options.hooks, 'beforeCreateAccount', { account, provider })
     const result = await this.#ctx.store.insertAccount(account)
     if (!result.ok) throw new AccountsError('user_already_exists')
+    await this.#ctx.securityLog.record(account, SECURITY_EVENTS.accountCreated)
     this.#ctx.events.emit('accountCreated', { account })
     return account
   }
@@ -74,7 +81,7 @@ export class AccountRecords {
     account.phone = input.phone ?? ''
     account.name = input.name ?? ''
     account.emailVerification = Boolean(input.email) && input.emailVerification === true
-    return this.insert(account)
+    return this.insert(account, input.provider)
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Clock, ResolvedOptions } from '../options.js'
 import type { GuardedStore } from '../store/guarded-store.js'
 import type { Hooks } from './events.js'
+import type { SecurityLog } from './security-log.js'
 
 /**
  * What every part of the core and every feature shares: plain settings, the store (behind
@@ -12,4 +13,6 @@ export interface CoreContext {
   readonly store: GuardedStore
   readonly clock: Clock
   readonly events: Hooks
+  /** The per-account security log: `record()` where a security event happens. */
+  readonly securityLog: SecurityLog
 }

@@ -7,6 +7,7 @@ import type { CoreContext } from './context.js'
 import { Hooks } from './events.js'
 import { Jwts } from './jwt.js'
 import { Messenger } from './messenger.js'
+import { SecurityLog } from './security-log.js'
 import { Sessions } from './sessions.js'
 import { Tokens } from './tokens.js'
 
@@ -21,6 +22,7 @@ export class Core implements CoreContext {
   readonly store: GuardedStore
   readonly clock: Clock
   readonly events = new Hooks()
+  readonly securityLog: SecurityLog
   readonly accounts: AccountRecords
   readonly sessions: Sessions
   readonly jwts: Jwts
@@ -34,6 +36,7 @@ export class Core implements CoreContext {
     const given = input.store instanceof GuardedStore ? input.store.inner : input.store ?? new MemoryStore()
     this.store = new GuardedStore(given, this.options.storeTimeout)
     this.clock = this.options.clock
+    this.securityLog = new SecurityLog(this)
     this.accounts = new AccountRecords(this)
     this.sessions = new Sessions(this)
     this.jwts = new Jwts(this, this.sessions)

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken'
 import { AccountsError, invalidParam } from '../errors.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import type { CoreContext } from './context.js'
+import { SECURITY_EVENTS } from './security-log.js'
 import type { Authenticated, Sessions } from './sessions.js'
 
 /** Claims every JWT carries; `createJwtPayload` may add others but never replace these. */
@@ -46,7 +47,9 @@ export class Jwts {
     const extra: Record<string, unknown> = {}
     for (const [name, value] of Object.entries(custom ?? {})) if (!RESERVED.has(name)) extra[name] = value
     const claims = { ...extra, userId: account.id, sessionId: session.id, iat: now, exp: now + duration }
-    return jwt.sign(claims, this.#key, { algorithm: 'HS256' })
+    const token = jwt.sign(claims, this.#key, { algorithm: 'HS256' })
+    await this.#ctx.securityLog.record(account, SECURITY_EVENTS.jwtCreated)
+    return token
   }
 
   /** Checks signature and expiry (by the core clock). Throws `401 user_jwt_invalid`. */

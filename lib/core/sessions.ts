@@ -5,7 +5,9 @@ import { newSecret, safeEqual, sessionIdFor, sha256Hex } from '../secrets.js'
 import { assertStorable } from '../storable.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import * as v from '../validate.js'
+import { runBeforeHook } from './before-hooks.js'
 import type { CoreContext } from './context.js'
+import { scopeWith, SECURITY_EVENTS, sessionCreatedEvent } from './security-log.js'
 
 /** Who is signing in: recorded on the session for the owner's session list. */
 export interface ClientContext {
@@ -81,10 +83,18 @@ export class Sessions {
       mfaUpdatedAt: null,
     }
     assertStorable(session)
+    // Vetoes run after validation and before the write, so a refused sign-in stores nothing.
+    // An anonymous session proves nothing about an existing account: no `beforeSignIn`.
+    const { hooks } = this.#ctx.options
+    if (origin.provider !== 'anonymous') await runBeforeHook(hooks, 'beforeSignIn', { account, provider: origin.provider })
+    await runBeforeHook(hooks, 'beforeSessionCreate', { account, provider: origin.provider })
     const evicted = await this.#ctx.store.createSession(session, {
       maxSessions: this.#ctx.options.maxSessions,
       ttlMs: this.#ctx.options.sessionDuration * 1000,
     })
+    const scope = scopeWith(client)
+    await this.#ctx.securityLog.record(account, sessionCreatedEvent(origin.provider), scope)
+    for (const _ of evicted) await this.#ctx.securityLog.record(account, SECURITY_EVENTS.sessionEvicted, scope)
     this.#ctx.events.emit('signIn', { account, session })
     for (const sessionId of evicted) this.#ctx.events.emit('sessionDeleted', { accountId: account.id, sessionId })
     return { account, session, secret, value: encodeSessionValue({ userId: account.id, secret }) }
@@ -140,12 +150,14 @@ export class Sessions {
 
   async delete(accountId: string, sessionId: string): Promise<void> {
     if (!(await this.#ctx.store.deleteSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId)))) throw new AccountsError('user_session_not_found')
+    await this.#ctx.securityLog.record(accountId, SECURITY_EVENTS.sessionDeleted)
     this.#ctx.events.emit('sessionDeleted', { accountId, sessionId })
   }
 
   /** Deletes every session of the account except `exceptId`; returns the deleted ids. */
   async deleteAll(accountId: string, exceptId?: string): Promise<string[]> {
     const deleted = await this.#ctx.store.deleteSessions(v.wellFormed('accountId', accountId), exceptId)
+    if (deleted.length > 0) await this.#ctx.securityLog.record(accountId, SECURITY_EVENTS.sessionsDeleted)
     for (const sessionId of deleted) this.#ctx.events.emit('sessionDeleted', { accountId, sessionId })
     return deleted
   }

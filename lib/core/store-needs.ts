@@ -10,6 +10,7 @@ export const STORE_NEEDS = {
   Tokens: ['putToken', 'consumeToken', 'deleteTokens'],
   Mfa: ['hit', 'peekHits', 'resetHits', 'replaceSession'],
   'rate limits': ['hit', 'peekHits', 'resetHits'],
+  'security log': ['appendLog', 'listLogs'],
   OAuth2: ['insertIdentity', 'findIdentityOwner', 'listIdentities', 'replaceIdentity', 'putOnce', 'takeOnce'],
 } as const satisfies Record<string, readonly string[]>
 
@@ -17,7 +18,7 @@ export type StorePart = keyof typeof STORE_NEEDS
 
 /** The parts the given settings switch on: rate limits only when on, OAuth2 only with a provider. */
 export function partsInUse(settings: { rateLimits: boolean; oauth2Providers: number }): StorePart[] {
-  const parts: StorePart[] = ['Accounts', 'Sessions', 'Tokens', 'Mfa']
+  const parts: StorePart[] = ['Accounts', 'Sessions', 'Tokens', 'Mfa', 'security log']
   if (settings.rateLimits) parts.push('rate limits')
   if (settings.oauth2Providers > 0) parts.push('OAuth2')
   return parts

@@ -3,7 +3,21 @@ import { newId } from '../secrets.js'
 import { assertStorable } from '../storable.js'
 import type { TokenRecord } from '../store/store.js'
 import type { CoreContext } from './context.js'
+import { SECURITY_EVENTS, type SecurityEvent } from './security-log.js'
 import { TOKEN_KINDS, type TokenKind } from './token-kinds.js'
+
+/** The security-log entry a new token of each kind makes (none for MFA challenges: a session asks for those). */
+const REQUESTED_EVENT: Readonly<Record<TokenKind, SecurityEvent | null>> = {
+  'email-otp': SECURITY_EVENTS.tokenRequested,
+  'magic-url': SECURITY_EVENTS.tokenRequested,
+  'phone-otp': SECURITY_EVENTS.tokenRequested,
+  server: SECURITY_EVENTS.tokenRequested,
+  oauth2: SECURITY_EVENTS.tokenRequested,
+  recovery: SECURITY_EVENTS.recoveryRequested,
+  'email-verification': SECURITY_EVENTS.verificationRequested,
+  'phone-verification': SECURITY_EVENTS.verificationRequested,
+  'mfa-challenge': null,
+}
 
 /**
  * Live 256-bit links of one kind an account may have at once (the newest). More than a stranger
@@ -87,6 +101,9 @@ export class Tokens {
     assertStorable(token)
     const unguessable = format === 'secret' && token.maxFailures === 0
     await this.#ctx.store.putToken(token, opts.ttl * 1000, { keepSameKind: unguessable ? LINKS_KEPT - 1 : 0 })
+    const event = REQUESTED_EVENT[kind]
+    // Logged by kind only: never the secret, the code or the token's data.
+    if (event) await this.#ctx.securityLog.record(accountId, event)
     return { token, secret }
   }
 

@@ -3,6 +3,9 @@ import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { identify } from './caller.js'
 import { impersonate } from './impersonate.js'
+import { inRequestScope } from '../core/request-scope.js'
+import { clientContext } from './respond.js'
+import { logRoutes } from './routes/log-routes.js'
 import { parseBody } from './body.js'
 import { cors } from './cors.js'
 import { settleLimits } from './rate-limit.js'
@@ -37,7 +40,9 @@ export function createRouter(accounts: Accounts): Router {
     // At most once a day per account; never delays or fails the request. Runs before
     // impersonation swaps the account: an impersonator's requests are not the target's activity.
     if (caller.auth) accounts.touch(caller.auth.account).catch(() => undefined)
-    next()
+    // Who is asking, for the security log: everything this request does runs in its scope.
+    const { ip, userAgent } = clientContext(req, res)
+    inRequestScope({ ip: ip ?? '', userAgent: userAgent ?? '', mode: caller.isKey ? 'admin' : 'default' }, next)
   })
   account.use(impersonate(accounts))
   accountRoutes(account, accounts)
@@ -48,6 +53,7 @@ export function createRouter(accounts: Accounts): Router {
   oauth2Routes(account, accounts)
   mfaRoutes(account, accounts)
   targetRoutes(account, accounts)
+  logRoutes(account, accounts)
   account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))
   })

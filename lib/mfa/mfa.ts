@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
 import type { Core } from '../core/core.js'
+import { SECURITY_EVENTS } from '../core/security-log.js'
 import { AccountsError, invalidParam, missingParam } from '../errors.js'
 import { newId } from '../secrets.js'
 import type { AccountRecord, SessionRecord, TokenRecord } from '../store/store.js'
@@ -72,6 +73,7 @@ export class Mfa {
     const updated = await this.#core.accounts.update(account.id, (a) => {
       a.mfa = enabled
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.mfaChanged)
     if (enabled) {
       const f = this.factors(updated)
       const extra = (['totp', 'email', 'phone'] as const).filter((k) => f[k])
@@ -105,15 +107,17 @@ export class Mfa {
     const updated = await this.#useTotp(account, code, false)
     if (!updated) throw await this.budget.failed(account.id)
     await this.budget.succeeded(account.id)
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.mfaChanged)
     await this.#addFactors(session, ['totp'], false)
     return updated
   }
 
   async deleteAuthenticator(account: AccountRecord): Promise<void> {
     if (!account.totp) throw new AccountsError('user_authenticator_not_found')
-    await this.#core.accounts.update(account.id, (a) => {
+    const updated = await this.#core.accounts.update(account.id, (a) => {
       a.totp = null
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.mfaChanged)
   }
 
   /**
@@ -122,11 +126,13 @@ export class Mfa {
    * and turns MFA off, in one compare-and-set. Email / phone verification is left as it is.
    */
   async reset(accountId: string): Promise<AccountRecord> {
-    return this.#core.accounts.update(accountId, (a) => {
+    const updated = await this.#core.accounts.update(accountId, (a) => {
       a.totp = null
       a.recoveryCodes = null
       a.mfa = false
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.mfaChanged)
+    return updated
   }
 
   // ── recovery codes ─────────────────────────────────────────────────────────
@@ -275,9 +281,10 @@ export class Mfa {
 
   async #writeRecoveryCodes(accountId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString('hex'))
-    await this.#core.accounts.update(accountId, (a) => {
+    const updated = await this.#core.accounts.update(accountId, (a) => {
       a.recoveryCodes = { hashes: codes.map((c) => this.#core.tokens.hash(`recovery-code:${c}`)), sealed: this.#box.seal(JSON.stringify(codes), a.id) }
     })
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.mfaChanged)
     return codes
   }
 

@@ -93,13 +93,13 @@ async function createFor(core: Core, grant: OAuth2Grant): Promise<AccountRecord>
   const email = grant.profile.email
   if (email && !(await core.accounts.findByEmail(email))) {
     try {
-      return await core.accounts.insertPasswordless({ email, name, emailVerification: grant.profile.emailVerified })
+      return await core.accounts.insertPasswordless({ email, name, emailVerification: grant.profile.emailVerified, provider: 'oauth2' })
     } catch (err) {
       // Claimed in between: fall through to an account without the address.
       if (!(err instanceof AccountsError) || err.type !== 'user_already_exists') throw err
     }
   }
-  return core.accounts.insertPasswordless({ name })
+  return core.accounts.insertPasswordless({ name, provider: 'oauth2' })
 }
 
 /** An account without an email takes the provider's verified one (if free): anonymous upgrade. */

@@ -1,9 +1,8 @@
 /**
  * The refusals of the password policy, with Appwrite's types, statuses and wording, so the
  * wire stays what Appwrite's SDKs and the apps written against them expect. lib/errors.ts
- * does not know `password_personal_data` and `password_recently_used` yet: the router and
- * the core will turn a {@link PolicyRefusal} into an `AccountsError` once those two types are
- * added there from {@link POLICY_ERRORS}.
+ * has the same two types; the core (lib/core/new-password.ts) raises a {@link PolicyRefusal}
+ * as an `AccountsError`.
  */
 
 /** Appwrite's type, status and default message of each policy refusal (app/config/errors.php). */

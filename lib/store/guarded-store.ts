@@ -3,7 +3,7 @@ import type { AccountPage, AccountQuery } from './store.js'
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
-  PutTokenOptions,
+  PutTokenOptions, AppendLogOptions, LogRecord,
 } from './store.js'
 
 /** Node's socket error codes that mean "the store can't be reached", whoever's client raised them. */
@@ -95,6 +95,14 @@ export class GuardedStore implements Store {
   replaceAccount(next: AccountRecord, expectedRev: number): Promise<ReplaceResult> {
     return this.#guard(() => this.inner.replaceAccount(next, expectedRev))
   }
+  appendLog(entry: LogRecord, options: AppendLogOptions): Promise<boolean> {
+    return this.#guard(() => this.inner.appendLog(entry, options))
+  }
+
+  listLogs(accountId: string, options: { now: number; maxAgeMs: number }): Promise<LogRecord[]> {
+    return this.#guard(() => this.inner.listLogs(accountId, options))
+  }
+
   deleteAccount(id: string): Promise<boolean> {
     return this.#guard(() => this.inner.deleteAccount(id))
   }

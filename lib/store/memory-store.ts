@@ -1,11 +1,12 @@
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
-  PutTokenOptions,
+  PutTokenOptions, AppendLogOptions, LogRecord,
 } from './store.js'
 import { MemoryIdentities } from './memory-identities.js'
 import { MemoryAccountIndex } from './memory-account-index.js'
 import type { AccountPage, AccountQuery } from './store.js'
+import { MemoryLogs } from './memory-logs.js'
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
 /** Mutations between two full sweeps of expired entries (keeps cleanup amortised O(1)). */
@@ -36,6 +37,7 @@ export class MemoryStore implements Store {
   readonly #tokens = new Map<string, TokenBag>()
   readonly #identities = new MemoryIdentities()
   readonly #index = new MemoryAccountIndex()
+  readonly #logs = new MemoryLogs()
   /** `putOnce` values (`json` holds the raw string). */
   readonly #once = new Map<string, Expiring>()
   readonly #hits = new Map<string, { count: number; resetAt: number }>()
@@ -99,6 +101,7 @@ export class MemoryStore implements Store {
     this.#sessions.delete(id)
     this.#tokens.delete(id)
     this.#identities.deleteAll(id)
+    this.#logs.deleteAll(id)
     const json = this.#accounts.get(id)
     if (json === undefined) return false
     const cur = JSON.parse(json) as AccountRecord
@@ -114,6 +117,17 @@ export class MemoryStore implements Store {
     const found = this.#index.query(query)
     if (!found) return null
     return { total: found.total, accounts: found.ids.map((id) => JSON.parse(this.#accounts.get(id)!) as AccountRecord) }
+  }
+
+  async appendLog(entry: LogRecord, options: AppendLogOptions): Promise<boolean> {
+    this.#wrote()
+    if (!this.#accounts.has(entry.accountId)) return false
+    this.#logs.append(entry, options)
+    return true
+  }
+
+  async listLogs(accountId: string, options: { now: number; maxAgeMs: number }): Promise<LogRecord[]> {
+    return this.#logs.list(accountId, options)
   }
 
   async createSession(session: SessionRecord, opts: { maxSessions: number; ttlMs: number }): Promise<string[]> {

@@ -69,7 +69,7 @@ end
 return deleted`
 
 /**
- * KEYS: account, sessions zset, tokens, claim lock, identities. ARGV: session key prefix.
+ * KEYS: account, sessions zset, tokens, claim lock, identities, log lanes. ARGV: session key prefix.
  * Returns {old account JSON ('' = none), identity JSONs...}: the identities read in the same
  * step as the delete, so the caller releases exactly the claims of what it deleted.
  */
@@ -78,6 +78,7 @@ local out = {redis.call('GET', KEYS[1]) or ''}
 for _, v in ipairs(redis.call('HVALS', KEYS[5])) do out[#out + 1] = v end
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do redis.call('DEL', ARGV[1] .. id) end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
 return out`
 
 /**
@@ -259,3 +260,30 @@ if not c then return {0, 0} end
 local t = redis.call('PTTL', KEYS[1])
 if t < 0 then return {0, 0} end
 return {tonumber(c), t}`
+
+/**
+ * One security-log entry. KEYS: account, the lane's list (newest first). ARGV: `<time>:<json>`,
+ * maxEntries, cutoff (epoch ms; older entries go), maxAgeMs. The existence check, the push
+ * and both trims are one step: racing appends (a flood of failed sign-ins) can never leave
+ * the lane longer than maxEntries, and no entry lands after its account was deleted.
+ */
+export const APPEND_LOG = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if tonumber(ARGV[2]) < 1 then redis.call('DEL', KEYS[2]) return 1 end
+redis.call('LPUSH', KEYS[2], ARGV[1])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+local cutoff = tonumber(ARGV[3])
+while true do
+  local last = redis.call('LINDEX', KEYS[2], -1)
+  if not last then break end
+  local t = tonumber(string.match(last, '^(%d+):'))
+  if t and t < cutoff then redis.call('RPOP', KEYS[2]) else break end
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 1`
+
+/** KEYS: the log lanes. Returns each lane's `<time>:<json>` entries, newest first, read at one instant. */
+export const LIST_LOGS = `
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('LRANGE', KEYS[i], 0, -1) end
+return out`

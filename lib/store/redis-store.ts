@@ -1,8 +1,9 @@
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
-  PutTokenOptions,
+  PutTokenOptions, AppendLogOptions, LogLane, LogRecord,
 } from './store.js'
+import { newestFirst } from './memory-logs.js'
 import * as lua from './redis-scripts.js'
 import { insertWithClaims, parseClaim, replaceWithClaims } from './redis-claims.js'
 import type { ClaimDeps } from './redis-claims.js'
@@ -32,6 +33,7 @@ export interface RedisStoreOptions {
 }
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
+const LOG_LANES: readonly LogLane[] = ['account', 'stranger']
 
 /** Lifetimes in whole positive ms: Redis rejects PX 0 and fractions. */
 const ms = (n: number): string => String(Math.max(1, Math.ceil(n)))
@@ -46,7 +48,8 @@ const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt
  * slots and are kept consistent by `redis-claims.ts`. Keys, under `prefix` P:
  * - `P{a:<id>}:account` account JSON; `:sessions` ZSET of session ids by createdAt;
  *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` lock of a write that claims an email / phone (insert, change);
- *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`)
+ *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`); `:log`, `:log:stranger`
+ *   security-log lanes, LISTs of `<time>:<json>`, newest first (PX maxAge, trimmed on append)
  * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`;
  *   `Pu:identity:<provider>:<sha256(providerUid)>` identity claims `{"id","identity","at","n"}`
  * - `Po:<key>` single-use values (`putOnce` / `takeOnce`; GETDEL needs Redis >= 6.2)
@@ -132,7 +135,7 @@ export class RedisStore implements Store {
 
   async deleteAccount(id: string): Promise<boolean> {
     const keys = [this.#key(id, 'account'), this.#key(id, 'sessions'), this.#key(id, 'tokens'), this.#key(id, 'lock'),
-      this.#key(id, 'identities')]
+      this.#key(id, 'identities'), ...LOG_LANES.map((lane) => this.#logKey(id, lane))]
     const [acc, ...identities] = (await this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')])) as unknown[]
     const old = str(acc) ? parse<AccountRecord>(acc) : null
     if (old) await this.#index.remove(old)
@@ -163,6 +166,23 @@ export class RedisStore implements Store {
    */
   reindexAccounts(): Promise<number> {
     return this.#index.rebuild()
+  }
+
+  // ── security log ────────────────────────────────────────────────────────
+  async appendLog(entry: LogRecord, o: AppendLogOptions): Promise<boolean> {
+    // `<time>:` in front lets the script trim by age without decoding JSON (see APPEND_LOG).
+    const args = [`${Math.max(0, Math.floor(entry.time))}:${JSON.stringify(entry)}`, String(Math.max(0, Math.floor(o.maxEntries))),
+      String(o.now - o.maxAgeMs), ms(o.maxAgeMs)]
+    return Number(await this.#conn.run(lua.APPEND_LOG, [this.#key(entry.accountId, 'account'), this.#logKey(entry.accountId, o.lane)], args)) === 1
+  }
+
+  async listLogs(accountId: string, o: { now: number; maxAgeMs: number }): Promise<LogRecord[]> {
+    const lanes = (await this.#conn.run(lua.LIST_LOGS, LOG_LANES.map((lane) => this.#logKey(accountId, lane)), [])) as unknown[][]
+    const cutoff = o.now - o.maxAgeMs
+    // Each list is newest first; newestFirst() wants oldest first per lane.
+    const entries = lanes.map((lane) => lane.map((v) => parse<LogRecord>(String(v).slice(String(v).indexOf(':') + 1))!)
+      .filter((e) => e.time >= cutoff).reverse())
+    return newestFirst(entries)
   }
 
   // ── sessions ────────────────────────────────────────────────────────────
@@ -260,6 +280,10 @@ export class RedisStore implements Store {
   }
 
   // ── internals ───────────────────────────────────────────────────────────
+  #logKey(accountId: string, lane: LogLane): string {
+    return this.#key(accountId, lane === 'account' ? 'log' : 'log:stranger')
+  }
+
   #key(accountId: string, suffix: string): string {
     return `${this.#prefix}{a:${esc(accountId)}}:${suffix}`
   }

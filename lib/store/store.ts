@@ -26,6 +26,7 @@
  * - `takeOnce`: a value goes to exactly one caller.
  * - `hit`: a fixed-window counter shared by every process using the store.
  * - `queryAccounts`: reflects every account write that has resolved (see its TSDoc).
+ * - `appendLog`: the append and the trim of its lane to the count and age caps happen together.
  *
  * Faults: a store that cannot reach its data throws `storeUnavailable(cause)` (or rejects with
  * an error carrying a Node socket code such as `ECONNREFUSED`); the core answers 503 and the
@@ -61,6 +62,11 @@ export interface AccountRecord {
   /** bcrypt over a SHA-256 pre-hash (`lib/password.ts`); `null` for password-less accounts. */
   passwordHash: string | null
   passwordUpdatedAt: number | null
+  /**
+   * The latest password hashes, oldest first, the current one last, at most
+   * `passwordPolicy.history` of them. Absent while the history is off.
+   */
+  passwordHistory?: string[]
   /** TOTP authenticator; the shared secret is sealed (AES-256-GCM under the server secret). Absent = none. */
   totp?: TotpRecord | null
   /** MFA recovery codes still unused: keyed hashes to check, and a sealed copy to show again. Absent = none made. */
@@ -234,7 +240,7 @@ export interface AccountStore {
    */
   replaceAccount(next: AccountRecord, expectedRev: number): Promise<ReplaceResult>
   /**
-   * Deletes the account with its sessions, tokens and identities, and releases its email,
+   * Deletes the account with its sessions, tokens, identities and security log, and releases its email,
    * phone and identity claims (they can be claimed again at once). False when it did not exist.
    */
   deleteAccount(id: string): Promise<boolean>
@@ -366,8 +372,63 @@ export interface CounterStore {
   peekHits(key: string): Promise<HitResult>
 }
 
+/** One security-log entry (Appwrite's Log model as stored). Never holds a secret. */
+export interface LogRecord {
+  id: string
+  /** The account whose log this is. */
+  accountId: string
+  /** What happened, e.g. `session.create.email` (lib/core/security-log.ts lists them). */
+  event: string
+  /** Core clock, epoch ms. */
+  time: number
+  /** Who acted (the account itself, or an impersonator / admin), as known when it happened. */
+  userId: string
+  userEmail: string
+  userName: string
+  /** Appwrite's API mode: `'default'`, or `'admin'` for API-key / server callers. */
+  mode: string
+  /** Appwrite's user type: `user`, `guest`, `keyProject`, … */
+  userType: string
+  ip: string
+  client: ClientInfo
+}
+
+/**
+ * Which bounded lane of an account's log an entry goes to. `'stranger'` holds what anyone can
+ * cause without the account's credentials (failed sign-ins, token and recovery requests), so
+ * a flood of them only ever pushes out older stranger entries, never the account's own.
+ */
+export type LogLane = 'account' | 'stranger'
+
+export interface AppendLogOptions {
+  lane: LogLane
+  /** Entries the lane keeps; the oldest beyond it are dropped in the same atomic step. */
+  maxEntries: number
+  /** Entries older than `now - maxAgeMs` are dropped in the same step (and never listed). */
+  maxAgeMs: number
+  /** Core clock, epoch ms. */
+  now: number
+}
+
+/** Each account's security log, bounded by count and age per lane. */
+export interface LogStore {
+  /**
+   * Appends the entry to its lane when the account exists (false, and nothing stored, when it
+   * does not: a log never outlives or precedes its account). In the same atomic step the lane
+   * drops its entries beyond `maxEntries` (oldest first) and those older than `now -
+   * maxAgeMs`, so concurrent appends never leave more than `maxEntries` in a lane. A lane
+   * untouched for `maxAgeMs` may be reclaimed whole. `deleteAccount` deletes the log.
+   */
+  appendLog(entry: LogRecord, options: AppendLogOptions): Promise<boolean>
+  /**
+   * The account's entries of every lane not older than `now - maxAgeMs`, newest first (by
+   * `time`; entries of one lane with equal `time` in reverse append order). `[]` when none.
+   */
+  listLogs(accountId: string, options: { now: number; maxAgeMs: number }): Promise<LogRecord[]>
+}
+
 /** Everything the core stores. See the file's header and docs/store.md. */
-export interface Store extends AccountStore, AccountListStore, SessionStore, TokenStore, IdentityStore, OnceStore, CounterStore {
+export interface Store extends AccountStore, AccountListStore, SessionStore, TokenStore, IdentityStore, OnceStore, CounterStore, LogStore {
   /**
    * Releases what the store opened itself (connections, timers); it must not close a client
    * the application passed in. The application calls it (`accounts.store.close()`) at

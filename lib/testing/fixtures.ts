@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { AccountRecord, IdentityRecord, SessionRecord, Store, TokenRecord } from '../store/store.js'
+import type { AccountRecord, IdentityRecord, LogRecord, SessionRecord, Store, TokenRecord } from '../store/store.js'
 
 /** Filled by the contract's beforeEach: the empty store `makeStore` gave for this test. */
 export interface StoreHandle {
@@ -86,6 +86,23 @@ export function makeIdentity(accountId: string, over: Partial<IdentityRecord> = 
     providerAccessToken: 'gho_access',
     providerAccessTokenExpiry: T0 + 3_600_000,
     providerRefreshToken: '',
+    ...over,
+  }
+}
+
+export function makeLog(accountId: string, over: Partial<LogRecord> = {}): LogRecord {
+  return {
+    id: uid(),
+    accountId,
+    event: 'session.create.email',
+    time: T0,
+    userId: accountId,
+    userEmail: `${accountId}@example.com`,
+    userName: 'Ada',
+    mode: 'default',
+    userType: 'user',
+    ip: '203.0.113.7',
+    client: makeSession(accountId).client,
     ...over,
   }
 }

@@ -10,6 +10,7 @@ import { accountTests } from './contract-accounts.js'
 import { counterTests, peekTests } from './contract-counters.js'
 import { identityTests } from './contract-identities.js'
 import { listingTests } from './contract-listings.js'
+import { logTests } from './contract-logs.js'
 import { onceTests } from './contract-once.js'
 import { sessionTests } from './contract-sessions.js'
 import { tokenTests } from './contract-tokens.js'
@@ -61,6 +62,7 @@ export function storeContract(
     describe('tokens', () => tokenTests(h))
     describe('identities', () => identityTests(h))
     describe('single-use values', () => onceTests(h))
+    describe('security log', () => logTests(h))
     describe('counters', () => {
       counterTests(h)
       peekTests(h)

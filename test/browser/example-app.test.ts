@@ -260,6 +260,13 @@ describeBrowser('example app in Chromium (Appwrite web SDK pages, axe-core)', fu
     await textMatching(desktop.locator('#sessions-status'), /^Signed out Chrome Mobile/)
     await textMatching(desktop.locator('#sessions-count'), /^1 session$/)
 
+    // The security log shows the revocation first, and both sign-ins.
+    await desktop.click('nav >> text=Security log')
+    await desktop.waitForURL(`${origin}/security-log`)
+    await textMatching(desktop.locator('#logs tr').first().locator('td').nth(1), /^Signed out$/)
+    assert.ok((await desktop.locator('#logs tr[data-event="session.create.email"]').count()) >= 2, 'both sign-ins are listed')
+    await checkPage(desktop, 'security-log', record)
+
     // The phone's cookie no longer opens anything.
     await phone.goto(`${origin}/account`)
     assert.equal(phone.url(), `${origin}/`)
@@ -425,7 +432,7 @@ describeBrowser('example app in Chromium (Appwrite web SDK pages, axe-core)', fu
   it('checked every page, and no page logged a script error or a CSP refusal', function () {
     const pages = [
       'sign-in', 'sign-in-error', 'sign-up', 'account', 'verify-email', 'mfa', 'mfa-setup', 'mfa-recovery-codes', 'mfa-on', 'challenge',
-      'challenge-code', 'sessions', 'forgot-password', 'reset-password', 'sign-in-link', 'magic-link-used', 'sign-in-code', 'sign-in-code-sent',
+      'challenge-code', 'sessions', 'security-log', 'forgot-password', 'reset-password', 'sign-in-link', 'magic-link-used', 'sign-in-code', 'sign-in-code-sent',
       'sign-in-sms', 'account-guest', 'account-dark', 'developers', 'passport-sign-in', 'passport-me', 'passport-code',
     ]
     assert.deepEqual([...record.checked].sort(), [...pages].sort())

@@ -60,6 +60,8 @@ describe('options', () => {
         passwordlessSignUp: true,
         maxTokenFailures: 5,
         invalidateSessionsOnPasswordChange: true,
+        securityLog: { maxEntries: 1000, maxStrangerEntries: 100, maxAge: 7_776_000 },
+        passwordPolicy: { minLength: 8, maxLength: 256, dictionary: true, personalData: true, history: 0 },
         tokenLifetimes: { emailOtp: 900, phoneOtp: 900, magicUrl: 3600, recovery: 3600, emailVerification: 604_800, phoneVerification: 900, oauth2: 900 },
       },
     )

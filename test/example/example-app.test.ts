@@ -390,7 +390,7 @@ describe('example app: pages, assets and the /magic landing page', function () {
   })
 
   it('guards: a guest is sent from the account pages to /, a signed-in browser from the sign-in pages to /account', async function () {
-    for (const path of ['/account', '/sessions', '/mfa', '/mfa/challenge']) {
+    for (const path of ['/account', '/sessions', '/security-log', '/mfa', '/mfa/challenge']) {
       const res = await request(example.app).get(path).expect(302)
       assert.equal(res.headers.location, '/', path)
     }
@@ -405,6 +405,13 @@ describe('example app: pages, assets and the /magic landing page', function () {
     }
     const account = await request(example.app).get('/account').set('Cookie', cookie).expect(200)
     assert.match(account.text, /<span class="user-name" data-user-name>Guest account<\/span>/)
+    // The security log: a menu entry, its page, its script (the web SDK's listLogs) and the API it reads.
+    assert.ok(account.text.includes('href="/security-log"'), 'the menu links the security log')
+    const log = await request(example.app).get('/security-log').set('Cookie', cookie).expect(200)
+    assert.match(log.text, /<tbody id="logs">/)
+    assert.match((await request(example.app).get('/assets/pages/security-log.js').expect(200)).text, /account\.listLogs\(/)
+    const logs = await request(example.app).get('/v1/account/logs').set('X-Appwrite-Project', 'shop').set('Cookie', cookie).expect(200)
+    assert.deepEqual(logs.body.logs.map((l: { event: string }) => l.event), ['session.create.anonymous', 'user.create'])
     // A forged or revoked cookie is a guest.
     await request(example.app).get('/account').set('Cookie', 'a_session_shop=eyJpZCI6Im5vYm9keSIsInNlY3JldCI6ImZmIn0=').expect(302)
   })

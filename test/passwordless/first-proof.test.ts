@@ -13,8 +13,8 @@ import { API_KEY, MEMORY, PASSWORD, expectError, type StoreCase } from '../sdk/h
 import { enrolTotp, startMfaServer, totpCode, type MfaServer, type SignedIn } from '../mfa/support.js'
 import { APP_ORIGIN, extractCode, extractLink, freshPhone, redisCase, uniqueEmail } from './support.js'
 
-const SQUATTER_PW = 'the squatter chose this'
-const NEW_PW = 'the owner chose this one'
+const SQUATTER_PW = 'the intruder chose this'
+const NEW_PW = 'the rightful holder chose this one'
 const fromLink = (link: URL) => ({ userId: link.searchParams.get('userId')!, secret: link.searchParams.get('secret')! })
 
 for (const sc of [MEMORY, redisCase()] as StoreCase[]) {

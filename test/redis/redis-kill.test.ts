@@ -25,7 +25,7 @@ const STORE_TIMEOUT = 1
 /** A request still open this long after the store deadline counts as a hang (the CPU is shared with other suites). */
 const HANG_MS = STORE_TIMEOUT * 1000 + 2500
 const WORKERS = 4
-const PASSWORD = 'kill-test-password'
+const PASSWORD = 'crash-test-passphrase'
 
 interface Answer { op: string; status: number; retryAfter: string | null; body: Record<string, unknown> | null }
 interface Account { email: string; value: string | null }

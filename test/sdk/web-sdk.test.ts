@@ -5,7 +5,7 @@
  * fetch records every exchange so the headers the SDK hides can be checked too.
  */
 import assert from 'node:assert/strict'
-import { Account, Client, ID, type Models } from 'appwrite'
+import { Account, Client, ID, Query, type Models } from 'appwrite'
 import { parseUserAgent } from '../../lib/client-info.js'
 import {
   CLUSTER, GUEST_SCOPE_MESSAGE, MEMORY, PASSWORD, PROJECT, assertAccountShape, assertSessionShape, decodeSessionValue,
@@ -100,6 +100,7 @@ for (const sc of [MEMORY, CLUSTER] as StoreCase[]) {
         seen.list = await account.listSessions()
         seen.current = await account.getSession({ sessionId: 'current' })
         seen.named = await account.updateName({ name: 'Renamed' })
+        seen.logs = await account.listLogs({ queries: [Query.limit(2)] })
         seen.again = await failure(account.createEmailPasswordSession({ email, password: PASSWORD }))
         await account.deleteSession({ sessionId: 'current' })
         seen.logout = shim.last()
@@ -144,6 +145,13 @@ for (const sc of [MEMORY, CLUSTER] as StoreCase[]) {
       it('get() sent X-Fallback-Cookies back and resolved to the account', () => {
         assert.equal(get<Exchange>('get').sent.get('x-fallback-cookies'), get('stored'))
         assert.equal(get<User>('me').$id, get<User>('created').$id)
+      })
+      it('listLogs: the newest entries with the Node fetch UA parsed, total counting all', () => {
+        const logs = get<Models.LogList>('logs')
+        assert.equal(logs.total, 3)
+        assert.deepEqual(logs.logs.map((l) => l.event), ['user.update.name', 'session.create.email'])
+        assert.equal(logs.logs[0]!.osName, parseUserAgent('node').osName)
+        assert.equal(logs.logs[0]!.clientName, parseUserAgent('node').clientName)
       })
       it('listSessions: one session, current, secret ""', () => {
         const list = get<Models.SessionList>('list')

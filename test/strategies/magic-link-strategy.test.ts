@@ -70,7 +70,7 @@ describeBackends('MagicLinkStrategy in a plain passport + express-session app', 
 
   it('fails the first proof of an email on an account whose phone is proven with 401 user_unauthorized; nothing changes', async () => {
     const email = freshEmail('magic-squat')
-    const squatter = await t.accounts.createAccount({ email, password: 'squatter-password' })
+    const squatter = await t.accounts.createAccount({ email, password: 'intruder-password' })
     await t.accounts.update(squatter.id, (a) => {
       a.phone = '+14155552699'
       a.phoneVerification = true
