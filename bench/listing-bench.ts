@@ -85,7 +85,7 @@ async function measureSize(url: string, n: number, repeats: number): Promise<Lis
   const { port } = server.address() as AddressInfo
   const get = async (queries: string[], search?: string): Promise<{ total: number; users: { $id: string }[] }> => {
     const qs = new URLSearchParams()
-    queries.forEach((q, i) => qs.append(`queries[${i}]`, q))
+    for (const [i, q] of queries.entries()) qs.append(`queries[${i}]`, q)
     if (search) qs.append('search', search)
     const r = await fetch(`http://127.0.0.1:${port}/v1/users?${qs}`, { headers: { 'x-appwrite-key': API_KEY, 'x-appwrite-project': 'bench' } })
     if (r.status !== 200) throw new Error(`GET /users answered ${r.status}: ${await r.text()}`)
