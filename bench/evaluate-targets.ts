@@ -1,3 +1,4 @@
+import { LISTING_TARGET_MS, type ListingReport } from './listing-bench.js'
 import { cpuPerRequest, median, pairRatio, type Rounds, type VariantSummary } from './summarize.js'
 
 export interface TargetResult {
@@ -75,4 +76,16 @@ function oneRead(summaries: VariantSummary[]): TargetResult {
     measured: `at most ${trips.toFixed(2)} round trips, ${writes.toFixed(2)} writes, ${commands.toFixed(2)} commands per request (${rows.map((s) => s.variant.name).join(', ')})`,
     met: trips <= 1 && writes === 0,
   }
+}
+
+/** Issue 13's targets: every Users list page ≤ 20 ms of server time at the large size, and none more than 2× its time at the small size. */
+export function evaluateListingTargets(r: ListingReport): TargetResult[] {
+  const [small, big] = [r.sizes[0]!, r.sizes.at(-1)!]
+  const worst = Math.max(...big.cases.map((c) => c.ms))
+  const growth = Math.max(...big.cases.map((c, i) => c.ms / Math.max(0.001, small.cases[i]!.ms)))
+  const n = (x: number) => x.toLocaleString('en-US')
+  return [
+    { target: `Users list pages at ${n(big.accounts)} accounts (server time)`, required: `≤ ${LISTING_TARGET_MS} ms each`, measured: `slowest ${worst.toFixed(2)} ms`, met: worst <= LISTING_TARGET_MS },
+    { target: `Users list page cost, ${n(big.accounts)} vs ${n(small.accounts)} accounts`, required: '≤ 2× (flat)', measured: `at most ${growth.toFixed(2)}×`, met: growth <= 2 },
+  ]
 }
