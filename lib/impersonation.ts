@@ -1,4 +1,6 @@
 import type { Core } from './core/core.js'
+import { currentRequestScope, type RequestScope } from './core/request-scope.js'
+import { SECURITY_EVENTS } from './core/security-log.js'
 import type { Authenticated } from './core/sessions.js'
 import { AccountsError } from './errors.js'
 import type { Mfa } from './mfa/mfa.js'
@@ -55,7 +57,10 @@ export class Impersonation {
    * 5. no such account → `404 user_not_found`;
    * 6. the target is blocked → `403 user_blocked`: a blocked account cannot act, not even
    *    through someone else.
-   * On success the `impersonation` event is emitted (once per request).
+   * On success the `impersonation` event is emitted (once per request) and the impersonated
+   * account's security log gets `impersonation.request` (preceded by `impersonation.start` on
+   * the first such request of this session for this account), with the impersonator as who
+   * acted; so does every other entry this request causes (e.g. `user.update.name`).
    */
   async resolve(caller: Authenticated | null, target: ImpersonationTarget | null, context: ImpersonationContext): Promise<Impersonated | null> {
     if (target === null) return null
@@ -75,7 +80,26 @@ export class Impersonation {
       method: context.method,
       path: context.path,
     })
+    await this.#log(caller, account, context)
     return { auth: { account, session: caller.session }, impersonator: caller.account }
+  }
+
+  /**
+   * Security: logged before the request acts, so the account's owner sees every request made
+   * as them even when it fails later. The actor is set on the request's scope (the router
+   * opened it) so that what the request then changes is logged as done by the impersonator.
+   */
+  async #log(caller: Authenticated, account: AccountRecord, context: ImpersonationContext): Promise<void> {
+    const actor = { id: caller.account.id, email: caller.account.email, name: caller.account.name, userType: 'user' }
+    const current = currentRequestScope()
+    if (current) current.actor = actor
+    const scope: RequestScope = { mode: current?.mode ?? 'default', ip: context.ip, userAgent: context.userAgent, actor }
+    // "Started": the first request of this impersonator session as this account, counted in a
+    // window as long as a session lives (a new session is a new start).
+    const key = `impersonation:${caller.session.id}:${account.id}`
+    const first = (await this.#core.store.hit(key, this.#core.options.sessionDuration)).count === 1
+    if (first) await this.#core.securityLog.record(account, SECURITY_EVENTS.impersonationStarted, scope)
+    await this.#core.securityLog.record(account, SECURITY_EVENTS.impersonatedRequest, scope)
   }
 
   async #find(target: ImpersonationTarget): Promise<AccountRecord | null> {

@@ -1,17 +1,20 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import type { Accounts } from '../accounts.js'
+import { inRequestScope } from '../core/request-scope.js'
 import { AccountsError } from '../errors.js'
 import { parseBody } from './body.js'
 import { identify } from './caller.js'
 import { cors } from './cors.js'
 import { needKey } from './need-key.js'
 import { errorHandler } from './render-error.js'
+import { clientContext } from './respond.js'
 import { noStore, warnUntrustedProxy } from './response-policy.js'
 import { usersImportRoutes } from './routes/users-import-routes.js'
 import { usersListRoutes } from './routes/users-list-routes.js'
 import { usersMfaRoutes } from './routes/users-mfa-routes.js'
 import { usersRoutes } from './routes/users-routes.js'
 import { usersSessionRoutes } from './routes/users-session-routes.js'
+import { usersTargetRoutes } from './routes/users-target-routes.js'
 
 /**
  * Appwrite's Users service under `/users`: for API-key callers only (`needKey`, before any
@@ -26,7 +29,9 @@ export function createUsersRouter(accounts: Accounts): Router {
   users.use(parseBody)
   users.use(async function identifyCaller(req: Request, res: Response, next: NextFunction) {
     await identify(req, res, accounts)
-    next()
+    // Every security-log entry a Users call causes is an admin (API key) action from this client.
+    const { ip, userAgent } = clientContext(req, res)
+    inRequestScope({ ip: ip ?? '', userAgent: userAgent ?? '', mode: 'admin' }, next)
   })
   // Every path under /users, known or not, is the key's: others learn nothing, not even which routes exist.
   const read = needKey('users.read')
@@ -39,6 +44,7 @@ export function createUsersRouter(accounts: Accounts): Router {
   usersImportRoutes(users, accounts)
   usersSessionRoutes(users, accounts)
   usersMfaRoutes(users, accounts)
+  usersTargetRoutes(users, accounts)
   usersRoutes(users, accounts)
   users.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
     next(new AccountsError('general_route_not_found'))

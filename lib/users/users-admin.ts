@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto'
 import { blankAccount } from '../core/account-records.js'
 import type { Core } from '../core/core.js'
+import { assertNewPassword, setPasswordHash } from '../core/new-password.js'
+import { SECURITY_EVENTS } from '../core/security-log.js'
 import type { ClientContext, SignIn } from '../core/sessions.js'
 import { kindsBoundTo } from '../core/token-kinds.js'
 import type { IssuedToken } from '../core/tokens.js'
@@ -59,6 +61,9 @@ export class UsersAdmin {
     account.phone = phone
     account.name = name
     if (password !== null) {
+      // The project's password policy, as Appwrite's Users create applies it (dictionary,
+      // personal data against the new account's own fields). Imports are not checked: no plaintext.
+      await assertNewPassword(this.#core, this.#core.passwords, password, account)
       account.passwordHash = await this.#core.passwords.hash(password)
       account.passwordUpdatedAt = now
     }
@@ -137,21 +142,33 @@ export class UsersAdmin {
    */
   async updatePassword(userId: string, password: unknown): Promise<AccountRecord> {
     const empty = v.requireString('password', password) === ''
-    const hash = empty ? null : await this.#core.passwords.hash(v.password('password', password))
+    let hash: string | null = null
+    if (!empty) {
+      const next = v.password('password', password)
+      // Appwrite's Users updatePassword applies the policy too (dictionary, personal data,
+      // history); "" (remove the password) has nothing to check.
+      await assertNewPassword(this.#core, this.#core.passwords, next, await this.#core.accounts.mustGet(userId))
+      hash = await this.#core.passwords.hash(next)
+    }
     const updated = await this.#core.accounts.update(userId, (a) => {
-      a.passwordHash = hash
-      a.passwordUpdatedAt = this.#core.clock.now()
+      if (hash === null) {
+        a.passwordHash = null
+        a.passwordUpdatedAt = this.#core.clock.now()
+      } else setPasswordHash(this.#core, a, hash, this.#core.clock.now())
     })
     if (this.#core.options.invalidateSessionsOnPasswordChange) await this.#core.sessions.deleteAll(userId)
+    await this.#core.securityLog.record(updated, SECURITY_EVENTS.passwordChanged)
     return updated
   }
 
   /** `false` blocks: the account's sessions stay but answer 403 `user_blocked`. */
   async updateStatus(userId: string, status: unknown): Promise<AccountRecord> {
     const value = bool('status', status)
-    return this.#core.accounts.update(userId, (a) => {
+    const updated = await this.#core.accounts.update(userId, (a) => {
       a.status = value
     })
+    await this.#core.securityLog.record(updated, value ? SECURITY_EVENTS.unblocked : SECURITY_EVENTS.blocked)
+    return updated
   }
 
   async updateEmailVerification(userId: string, verified: unknown): Promise<AccountRecord> {

@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import type { Accounts } from '../../accounts.js'
+import { toLogModel } from '../../log-model.js'
 import { toUserModel } from '../user-model.js'
 import { params } from '../params.js'
 import { sendJson } from '../respond.js'
@@ -36,6 +37,20 @@ export function usersRoutes(r: Router, accounts: Accounts): void {
   update('verification', (id, p) => users.updateEmailVerification(id, p.emailVerification))
   update('verification/phone', (id, p) => users.updatePhoneVerification(id, p.phoneVerification))
   update('mfa', (id, p) => users.updateMfa(id, p.mfa))
+  update('impersonator', (id, p) => accounts.updateImpersonator(id, p.impersonator as boolean))
+  // Appwrite's updateLabels is a PUT: the list replaces the labels whole.
+  r.put('/:userId/labels', async (req: Request, res: Response) => {
+    sendJson(res, 200, toUserModel(await accounts.updateLabels(userIdOf(req), params(req).labels)))
+  })
+
+  // The user's security log (LogList), as `GET /account/logs` answers it to the user.
+  r.get('/:userId/logs', async (req: Request, res: Response) => {
+    const p = params(req)
+    const userId = userIdOf(req)
+    await users.get(userId) // 404 user_not_found for a wrong id, not an empty list
+    const page = await accounts.listLogs(userId, p.queries, { total: p.total !== 'false' && p.total !== false })
+    sendJson(res, 200, { total: page.total, logs: page.logs.map(toLogModel) })
+  })
 
   r.get('/:userId/prefs', async (req: Request, res: Response) => {
     sendJson(res, 200, (await users.get(userIdOf(req))).prefs)
