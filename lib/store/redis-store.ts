@@ -149,7 +149,8 @@ export class RedisStore implements Store {
 
   async getSessionWithAccount(accountId: string, sessionId: string) {
     // One round trip: both keys share the account's hash tag, so one MGET serves them on Cluster too.
-    const [s, a] = await (await this.#conn.cmd()).mGet([this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')])
+    const c = this.#conn.ready() ?? (await this.#conn.cmd())
+    const [s, a] = await c.mGet([this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')])
     return { session: parse<SessionRecord>(s), account: parse<AccountRecord>(a) }
   }
 
