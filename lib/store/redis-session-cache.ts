@@ -18,11 +18,25 @@ export interface ClientSideCacheOptions {
 export const CLIENT_SIDE_CACHE_DEFAULTS: Required<ClientSideCacheOptions> = { maxEntries: 10_000, leaseMs: 1000 }
 
 type Reply = [unknown, unknown]
+/** What a miss reads: the session and account JSON, and the session key's PTTL (ms; < 0: none). */
+export type MissReply = [unknown, unknown, number]
+
+/**
+ * A miss's read, one script on one slot (both keys share the account's hash tag): the pair
+ * `requireSession()` needs, plus how long Redis keeps the session, so a hit never outlives
+ * the record's TTL even before Redis gets round to deleting it (and pushing the invalidation).
+ */
+export const READ_SESSION_FOR_CACHE = `
+local v = redis.call('MGET', KEYS[1], KEYS[2])
+return {v[1], v[2], redis.call('PTTL', KEYS[1])}
+`
 
 interface Entry {
   tag: string
   session: string
   account: string
+  /** `performance.now()` at which the session's Redis TTL runs out. */
+  until: number
 }
 
 /** A read on its way to Redis; an invalidation of its account meanwhile makes its answer uncacheable. */
@@ -95,12 +109,13 @@ export class SessionCache {
    * The `[session, account]` JSON pair for a session: from the cache on a fresh hit (no Redis
    * round trip), else from `read` (one round trip), cached when both halves exist.
    */
-  async get(tag: string, sessionId: string, read: () => Promise<Reply>): Promise<Reply> {
+  async get(tag: string, sessionId: string, read: () => Promise<Reply>, readForCache: () => Promise<MissReply>): Promise<Reply> {
     this.#start()
     if (!this.#usable()) return read()
     const key = `${tag}\n${sessionId}`
     const hit = this.#entries.get(key)
-    if (hit) {
+    if (hit && performance.now() >= hit.until) this.#drop(key)
+    else if (hit) {
       // Most recently used goes last.
       this.#entries.delete(key)
       this.#entries.set(key, hit)
@@ -111,18 +126,32 @@ export class SessionCache {
     let set = this.#pending.get(tag)
     if (!set) this.#pending.set(tag, (set = new Set()))
     set.add(pending)
-    let reply: Reply
+    const startedAt = performance.now()
+    let reply: MissReply
     try {
-      reply = await read()
+      reply = await readForCache()
     } finally {
       set.delete(pending)
       if (set.size === 0 && this.#pending.get(tag) === set) this.#pending.delete(tag)
     }
-    const [session, account] = reply
+    const [session, account, pttl] = reply
     if (!pending.dead && epoch === this.#epoch && this.#usable() && typeof session === 'string' && typeof account === 'string') {
-      this.#put(key, { tag, session, account })
+      // Counted from before the read: the TTL was at least this when Redis answered.
+      const until = pttl === -1 ? Number.POSITIVE_INFINITY : startedAt + Number(pttl)
+      if (until > performance.now()) this.#put(key, { tag, session, account, until })
     }
-    return reply
+    return [session, account]
+  }
+
+  /** Resolves true once hits can be served (tracking armed on every node, lease fresh); false after `timeoutMs`. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    this.#start()
+    const deadline = performance.now() + timeoutMs
+    while (!this.#usable()) {
+      if (this.#closed || performance.now() >= deadline) return false
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    return true
   }
 
   /** This process changed (or may have changed) the account's keys: its entries go now. */

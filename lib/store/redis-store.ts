@@ -9,7 +9,7 @@ import type { ClaimDeps } from './redis-claims.js'
 import { RedisIdentities } from './redis-identities.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
 import type { RedisStoreClient } from './redis-connection.js'
-import { SessionCache, type ClientSideCacheOptions } from './redis-session-cache.js'
+import { READ_SESSION_FOR_CACHE, SessionCache, type ClientSideCacheOptions } from './redis-session-cache.js'
 
 export type { RedisStoreClient } from './redis-connection.js'
 export type { ClientSideCacheOptions } from './redis-session-cache.js'
@@ -111,6 +111,15 @@ export class RedisStore implements Store {
     return this.#cache?.size ?? 0
   }
 
+  /**
+   * Resolves true once the client-side cache serves hits (its tracking connections are up and
+   * armed), false after `timeoutMs` or without the cache. Optional: until then reads just go to
+   * Redis. For a warm start or a test.
+   */
+  clientSideCacheReady(timeoutMs = 5000): Promise<boolean> {
+    return this.#cache ? this.#cache.ready(timeoutMs) : Promise.resolve(false)
+  }
+
   /** After a write to the account's keys settles (done or not): this process stops serving its cached sessions. */
   async #forgetting<T>(accountId: string, write: Promise<T>): Promise<T> {
     if (!this.#cache) return write
@@ -187,7 +196,12 @@ export class RedisStore implements Store {
       return [s, a]
     }
     // With the cache, a hit is JSON kept from an earlier read: parsed anew, so callers get copies.
-    const [s, a] = this.#cache ? await this.#cache.get(esc(accountId), sessionId, read) : await read()
+    const [s, a] = this.#cache
+      ? await this.#cache.get(esc(accountId), sessionId, read, async () => {
+        const r = (await this.#conn.run(READ_SESSION_FOR_CACHE, [this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')], [])) as unknown[]
+        return [r[0], r[1], Number(r[2])]
+      })
+      : await read()
     return { session: parse<SessionRecord>(s), account: parse<AccountRecord>(a) }
   }
 
