@@ -39,8 +39,9 @@ interface Entry {
   until: number
 }
 
-/** A read on its way to Redis; an invalidation of its account meanwhile makes its answer uncacheable. */
+/** A read on its way to Redis; an invalidation of its session or account meanwhile makes its answer uncacheable. */
 interface Pending {
+  sessionId: string
   dead: boolean
 }
 
@@ -122,7 +123,7 @@ export class SessionCache {
       return [hit.session, hit.account]
     }
     const epoch = this.#epoch
-    const pending: Pending = { dead: false }
+    const pending: Pending = { sessionId, dead: false }
     let set = this.#pending.get(tag)
     if (!set) this.#pending.set(tag, (set = new Set()))
     set.add(pending)
@@ -154,10 +155,14 @@ export class SessionCache {
     return true
   }
 
-  /** This process changed (or may have changed) the account's keys: its entries go now. */
-  forget(tag: string): void {
+  /**
+   * The account's keys changed (or may have): its entries go now, and reads on their way
+   * won't be cached. With `sessionId`, only that session's.
+   */
+  forget(tag: string, sessionId?: string): void {
     const pending = this.#pending.get(tag)
-    if (pending) for (const p of pending) p.dead = true
+    if (pending) for (const p of pending) if (sessionId === undefined || p.sessionId === sessionId) p.dead = true
+    if (sessionId !== undefined) return this.#drop(`${tag}\n${sessionId}`)
     const keys = this.#byTag.get(tag)
     if (!keys) return
     for (const k of keys) this.#entries.delete(k)
@@ -223,8 +228,10 @@ export class SessionCache {
     if (end < 0) return
     const tag = k.slice(head.length, end)
     const suffix = k.slice(end + 2)
-    // Only the records a cached answer is made of matter: the account and its sessions.
-    if (suffix === 'account' || suffix.startsWith('s:')) this.forget(tag)
+    // Only the records a cached answer is made of matter: the account (all its sessions'
+    // answers hold it) and the one session.
+    if (suffix === 'account') this.forget(tag)
+    else if (suffix.startsWith('s:')) this.forget(tag, suffix.slice(2))
   }
 
   #start(): void {

@@ -333,6 +333,7 @@ describeRedis('RedisStore clientSideCache', function () {
         await writer.insertAccount(a)
         const sessions = [1, 2, 3].map((i) => makeSession(a.id, { createdAt: Date.now() + i }))
         for (const s of sessions) await writer.createSession(s, { maxSessions: 10, ttlMs: 60_000 })
+        await sleep(100) // the writes' own pushes have arrived: they'd drop a fresh entry (safely, but the count below)
         for (const s of sessions) await reader.getSessionWithAccount(a.id, s.id)
         assert.equal(reader.cachedSessions, 3)
         const masters = await Promise.all(client.masters.map((m) => client.nodeClient(m)))
