@@ -17,6 +17,9 @@ export interface ClientSideCacheOptions {
 
 export const CLIENT_SIDE_CACHE_DEFAULTS: Required<ClientSideCacheOptions> = { maxEntries: 10_000, leaseMs: 1000 }
 
+/** Wait after a failed start before the next attempt, ms. */
+const RETRY_MS = 1000
+
 type Reply = [unknown, unknown]
 /** What a miss reads: the session and account JSON, and the session key's PTTL (ms; < 0: none). */
 export type MissReply = [unknown, unknown, number]
@@ -87,6 +90,8 @@ export class SessionCache {
   #timer: NodeJS.Timeout | undefined
   #closed = false
   #starting: Promise<void> | undefined
+  /** No new start attempt before this `performance.now()`. */
+  #retryAt = 0
   /** The Cluster's masters the trackers were made for. */
   #masters: string | null = null
 
@@ -235,10 +240,18 @@ export class SessionCache {
   }
 
   #start(): void {
-    if (this.#starting || this.#closed) return
-    this.#starting = this.#connect().catch((err: unknown) => {
-      process.emitWarning(`RedisStore client-side cache disabled: ${(err as Error)?.message ?? err}`, { code: 'EXPRESS_ACCOUNTS_REDIS_CACHE' })
+    if (this.#starting || this.#closed || performance.now() < this.#retryAt) return
+    this.#starting = this.#connect().catch(async (err: unknown) => {
+      // Redis unreachable at start (or the Cluster mid-change): reads go to Redis meanwhile;
+      // the next read after RETRY_MS tries again.
+      process.emitWarning(`RedisStore client-side cache not started: ${(err as Error)?.message ?? err}`, { code: 'EXPRESS_ACCOUNTS_REDIS_CACHE' })
       this.#reset()
+      clearInterval(this.#timer)
+      const failed = this.#trackers
+      this.#trackers = []
+      await Promise.all(failed.map((t) => closeQuietly(t.client)))
+      this.#retryAt = performance.now() + RETRY_MS
+      this.#starting = undefined
     })
   }
 
@@ -269,10 +282,11 @@ export class SessionCache {
       })
     }
     if (this.#closed) return
-    await Promise.all(this.#trackers.map((t) => t.client.connect()))
-    const every = Math.max(5, Math.floor(this.#leaseMs / 4))
-    this.#timer = setInterval(() => this.#heartbeat(), every)
+    // Before connecting: a connect node-redis keeps retrying resolves late, and the lease must
+    // be renewed from the first 'ready' on.
+    this.#timer = setInterval(() => this.#heartbeat(), Math.max(5, Math.floor(this.#leaseMs / 4)))
     this.#timer.unref()
+    await Promise.all(this.#trackers.map((t) => t.client.connect()))
   }
 
   /** Switches the connection's tracking (node-redis turned on the default mode) to BCAST over the account keys. */
