@@ -185,10 +185,11 @@ export class SessionCache {
 
   // ── internals ───────────────────────────────────────────────────────────
   #usable(): boolean {
-    if (this.#trackers.length === 0 || performance.now() >= this.#freshUntil) {
-      if (this.#entries.size > 0 || this.#pending.size > 0) this.#reset()
-      return false
-    }
+    // A lapsed lease stops hits but keeps the entries: the connections did not fail (that
+    // resets), so the next PONG arrives after every invalidation sent before its PING, which
+    // makes what is left valid again as of that PING. Clearing here would turn an overloaded
+    // event loop (late PONGs) into a storm of misses.
+    if (this.#trackers.length === 0 || performance.now() >= this.#freshUntil) return false
     for (const t of this.#trackers) if (!t.armed) return false
     return true
   }
