@@ -1,7 +1,7 @@
 import { AccountsError } from '../errors.js'
 import { parseUserAgent } from '../client-info.js'
 import { encodeSessionValue, type SessionValue } from '../session-value.js'
-import { newSecret, safeEqual, sessionIdFor, sha256Hex } from '../secrets.js'
+import { newSecret, safeEqualDigest, sessionIdFor, sha256Hex } from '../secrets.js'
 import { assertStorable } from '../storable.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import * as v from '../validate.js'
@@ -101,8 +101,9 @@ export class Sessions {
     if (!value.userId.isWellFormed() || !value.secret.isWellFormed()) return null
     const { session, account } = await this.#ctx.store.getSessionWithAccount(value.userId, sessionIdFor(value.secret))
     if (!session || !account) return null
-    // Constant-time check of the full hash: the derived id only located the record.
-    if (!safeEqual(session.secretHash, sha256Hex(value.secret))) return null
+    // Constant-time check of the full hash: the derived id only located the record. The secret
+    // is hashed once here (plus once for the id); both digests are 64 hex, compared as they are.
+    if (!safeEqualDigest(session.secretHash, sha256Hex(value.secret))) return null
     if (session.expiresAt <= this.#ctx.clock.now()) return null
     return { account, session }
   }

@@ -136,6 +136,14 @@ export class RedisConnection {
     return this.#client
   }
 
+  /**
+   * The commands when they can be sent right now (a caller's client, or the own one ready),
+   * else null: the hot path's way to skip `cmd()`'s promise.
+   */
+  ready(): Commands | null {
+    return !this.#closed && (!this.#owned || this.#client.isReady) ? this.#commands : null
+  }
+
   /** The commands, their failures classified (`redisFault`). */
   async cmd(): Promise<Commands> {
     if (this.#closed) throw storeUnavailable(new Error('RedisStore is closed'))
