@@ -24,10 +24,10 @@ export type { UpdatePasswordOptions } from './profile.js'
 
 export interface CreateAccountInput {
   /** A custom id (≤ 36 chars) or `'unique()'` / omitted for a generated one. */
-  userId?: string
+  userId?: string | undefined
   email: string
   password: string
-  name?: string
+  name?: string | undefined
 }
 
 const ACCESS_REFRESH_MS = 24 * 3600 * 1000

@@ -73,9 +73,9 @@ export type AccountsErrorType = keyof typeof DEFAULTS
 
 export interface AccountsErrorOptions {
   /** The fault behind this error (e.g. the store's connection error), kept for logs. */
-  cause?: unknown
+  cause?: unknown | undefined
   /** Seconds the client should wait before retrying; sent as `Retry-After`. */
-  retryAfter?: number
+  retryAfter?: number | undefined
 }
 
 export class AccountsError extends Error {

@@ -16,7 +16,7 @@ export type { TokenIssue } from './core/tokens.js'
 export interface EmailTokenInput {
   userId: unknown
   email: unknown
-  phrase?: unknown
+  phrase?: unknown | undefined
 }
 
 /** Email OTP, magic URL and phone OTP: request a token, then trade it for a session. */

@@ -9,14 +9,14 @@ import type { CoreContext } from './context.js'
 
 /** Who is signing in: recorded on the session for the owner's session list. */
 export interface ClientContext {
-  ip?: string
-  userAgent?: string
+  ip?: string | undefined
+  userAgent?: string | undefined
   /**
    * Who the sign-in's bcrypt work is charged to (`clientKey(ip)`), for the per-client share
    * of the bcrypt queue (`bcryptPerClient`). Not recorded. The router sets it for every
    * caller but API-key ones, the strategies always; absent, only the process-wide bound applies.
    */
-  limitKey?: string
+  limitKey?: string | undefined
 }
 
 /** What a sign-in hands back. `value` is what carriers hold; it is never stored. */

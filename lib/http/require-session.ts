@@ -9,13 +9,13 @@ import { sendError, toAccountsError } from './render-error.js'
 
 export interface RequireSessionOptions {
   /** Redirect guests (and blocked accounts) here instead of answering 401/403 JSON. */
-  redirectTo?: string
+  redirectTo?: string | undefined
   /**
    * Let a session through that still owes its second factor (MFA on, not yet challenged),
    * e.g. for the page that shows the challenge form. Default `false`: such a session gets
    * `401 user_more_factors_required`, as on the router's account routes.
    */
-  skipMfa?: boolean
+  skipMfa?: boolean | undefined
 }
 
 /**
