@@ -38,7 +38,7 @@ function valueAt(options: unknown, path: string): unknown {
  */
 export function explainOptionError(err: unknown, options: unknown): unknown {
   if (!(err instanceof TypeError) || err.message.includes(' — options.')) return err
-  const paths = [...new Set(Array.from(err.message.matchAll(/\boptions\.([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)/g), (m) => m[1]))]
+  const paths = [...new Set(Array.from(err.message.matchAll(/\boptions\.([\w$-]+(?:\.[\w$-]+)*)/g), (m) => m[1]))]
   if (paths.length === 0) return err
   const given = paths.map((path) => `options.${path} is ${describeValue(valueAt(options, path))}`).join(', ')
   const explained = new TypeError(`${err.message} — ${given}`, { cause: err.cause })
