@@ -69,8 +69,10 @@ const DEFAULTS = {
   user_anonymous_console_prohibited: [401, 'Anonymous users cannot be created for the console project.'],
 } as const satisfies Record<string, readonly [number, string]>
 
+/** Every error type this package answers with (Appwrite's names), e.g. `user_invalid_credentials`. */
 export type AccountsErrorType = keyof typeof DEFAULTS
 
+/** Options of `new AccountsError()`. */
 export interface AccountsErrorOptions {
   /** The fault behind this error (e.g. the store's connection error), kept for logs. */
   cause?: unknown | undefined
@@ -78,6 +80,7 @@ export interface AccountsErrorOptions {
   retryAfter?: number | undefined
 }
 
+/** An Appwrite-shaped failure: `type`, `code` (HTTP status), and http-errors' `status` / `statusCode` / `expose`, so any Express error handler renders it right. Tell failures apart by `type` or `status`, never by message. */
 export class AccountsError extends Error {
   override readonly name = 'AccountsError'
   /** Appwrite's error type, e.g. `user_invalid_credentials`. */

@@ -8,9 +8,11 @@ import { checkingOptions } from './option-errors.js'
 
 /** A source of the current time, epoch milliseconds. Tests may pass a fake one. */
 export interface Clock {
+  /** The current time, epoch milliseconds. */
   now(): number
 }
 
+/** SameSite of the session cookie. */
 export type SameSite = 'lax' | 'strict' | 'none'
 
 /** Options of `createAccounts()`. Every duration is in seconds. */
@@ -189,6 +191,7 @@ export interface ResolvedOptions {
   tokenLifetimes: TokenLifetimes
   maxTokenFailures: number
   invalidateSessionsOnPasswordChange: boolean
+  /** Extra JWT claims, or `null`. */
   createJwtPayload: AccountsOptions['createJwtPayload'] | null
   oauth2: Record<string, OAuth2ProviderOptions>
 }

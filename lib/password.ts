@@ -27,10 +27,12 @@ export class Passwords {
     this.gate = new BcryptGate({ concurrency: options.bcryptConcurrency, queue: options.bcryptQueue, perClient: options.bcryptPerClient })
   }
 
+  /** bcrypt over a SHA-256 pre-hash, at `bcryptCost`, through the bcrypt gate (`client` gets its share). */
   hash(password: string, client?: string): Promise<string> {
     return this.gate.run(() => bcrypt.hash(prehash(password), this.#cost), client)
   }
 
+  /** Checks a password against a stored hash, through the bcrypt gate. */
   verify(password: string, hash: string, client?: string): Promise<boolean> {
     return this.gate.run(() => bcrypt.compare(prehash(password), hash), client)
   }

@@ -13,6 +13,7 @@ import * as v from './validate.js'
 
 export type { TokenIssue } from './core/tokens.js'
 
+/** Input of `sendEmailCode()` / `sendMagicUrl()`. */
 export interface EmailTokenInput {
   userId: unknown
   email: unknown

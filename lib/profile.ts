@@ -5,6 +5,7 @@ import { phone as validPhone } from './phone.js'
 import type { AccountRecord } from './store/store.js'
 import * as v from './validate.js'
 
+/** Options of `updatePassword()`. */
 export interface UpdatePasswordOptions {
   /** The session that stays signed in (the caller's own); every other one ends. Default: none. */
   keepSessionId?: string | undefined

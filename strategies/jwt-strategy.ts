@@ -6,6 +6,7 @@ import { toAccountModel } from '../lib/models.js'
 import { AccountsStrategy, failure, type AccountsStrategyOptions, type Outcome, type VerifyAccount } from './accounts-strategy.js'
 import { optionError } from '../lib/option-errors.js'
 
+/** Options of `JwtStrategy`. */
 export type JwtStrategyOptions = AccountsStrategyOptions
 
 /**

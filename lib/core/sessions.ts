@@ -45,6 +45,7 @@ export interface Authenticated {
   session: SessionRecord
 }
 
+/** An account's sessions (`accounts.sessions`): list, get, extend, delete, and resolve the value a carrier holds. */
 export class Sessions {
   readonly #ctx: CoreContext
 
@@ -121,6 +122,7 @@ export class Sessions {
     return (await this.#ctx.store.listSessions(v.wellFormed('accountId', accountId))).filter((s) => s.expiresAt > now)
   }
 
+  /** One session of the account; `404 user_session_not_found` when it does not exist or expired. */
   async get(accountId: string, sessionId: string): Promise<SessionRecord> {
     const session = await this.#ctx.store.getSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId))
     if (!session || session.expiresAt <= this.#ctx.clock.now()) throw new AccountsError('user_session_not_found')
@@ -138,6 +140,7 @@ export class Sessions {
     return next
   }
 
+  /** Deletes one session of the account (its JWTs die with it). */
   async delete(accountId: string, sessionId: string): Promise<void> {
     if (!(await this.#ctx.store.deleteSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId)))) throw new AccountsError('user_session_not_found')
     this.#ctx.events.emit('sessionDeleted', { accountId, sessionId })

@@ -5,6 +5,7 @@
 import type { MailMessage, Mailer } from './delivery.js'
 import { optionError } from '../option-errors.js'
 
+/** Options of `ConsoleMailer`. */
 export interface ConsoleMailerOptions {
   /** Where each message goes, called once per message with a multi-line string. Default `console.log`. */
   log?: ((text: string) => void) | undefined
@@ -23,6 +24,7 @@ export class ConsoleMailer implements Mailer {
     this.#log = options.log ?? ((text) => console.log(text))
   }
 
+  /** Prints the message (live codes and links included): for development only. */
   async send(message: MailMessage): Promise<void> {
     this.#log(
       [

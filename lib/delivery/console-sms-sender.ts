@@ -5,6 +5,7 @@
 import type { SmsMessage, SmsSender } from './delivery.js'
 import { optionError } from '../option-errors.js'
 
+/** Options of `ConsoleSmsSender`. */
 export interface ConsoleSmsSenderOptions {
   /** Where each message goes, called once per message with a multi-line string. Default `console.log`. */
   log?: ((text: string) => void) | undefined
@@ -23,6 +24,7 @@ export class ConsoleSmsSender implements SmsSender {
     this.#log = options.log ?? ((text) => console.log(text))
   }
 
+  /** Prints the message (live codes included): for development only. */
   async send(message: SmsMessage): Promise<void> {
     this.#log(
       [
@@ -34,5 +36,6 @@ export class ConsoleSmsSender implements SmsSender {
     )
   }
 
+  /** Nothing to release. */
   async close(): Promise<void> {}
 }

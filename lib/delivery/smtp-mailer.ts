@@ -11,6 +11,7 @@ import type { SMTPPoolOptions, SMTPTransportOptions, Transporter } from 'nodemai
 import type { MailMessage, Mailer } from './delivery.js'
 import { optionError } from '../option-errors.js'
 
+/** Options of `SmtpMailer`: exactly one of `url` / `transport`, and `from`. */
 export interface SmtpMailerOptions {
   /**
    * Connection URL, `smtp://host:port` or `smtps://host:port` (implicit TLS, default port 465);
@@ -78,6 +79,7 @@ export class SmtpMailer implements Mailer {
     this.#from = from
   }
 
+  /** Sends the message through SMTP (nodemailer); rejects on a refusal or after `timeoutMs`. */
   async send(message: MailMessage): Promise<void> {
     try {
       await this.#transporter.sendMail({

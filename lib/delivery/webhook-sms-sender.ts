@@ -7,6 +7,7 @@
 import type { SmsMessage, SmsSender } from './delivery.js'
 import { optionError } from '../option-errors.js'
 
+/** Options of `WebhookSmsSender`. */
 export interface WebhookSmsSenderOptions {
   /** Endpoint to POST to; `http:` or `https:`. Required. */
   url: string
@@ -79,5 +80,6 @@ export class WebhookSmsSender implements SmsSender {
     }
   }
 
+  /** Nothing to release (each message is one HTTP request). */
   async close(): Promise<void> {}
 }

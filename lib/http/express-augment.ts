@@ -7,7 +7,7 @@ import type { AccountModel, SessionModel } from '../models.js'
 // users are something else.
 declare global {
   namespace Express {
-    // biome-ignore lint/suspicious/noEmptyInterface: a declaration-merging target, as in @types/passport.
+    // A declaration-merging target, as in @types/passport.
     interface User {}
 
     interface Request {

@@ -7,6 +7,7 @@ import { authenticate } from './caller.js'
 import { passportRef } from './passport-session.js'
 import { sendError, toAccountsError } from './render-error.js'
 
+/** Options of `accounts.requireSession()`. */
 export interface RequireSessionOptions {
   /** Redirect guests (and blocked accounts) here instead of answering 401/403 JSON. */
   redirectTo?: string | undefined

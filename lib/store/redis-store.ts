@@ -14,6 +14,7 @@ import { optionError } from '../option-errors.js'
 
 export type { RedisStoreClient } from './redis-connection.js'
 
+/** Options of `new RedisStore()`: exactly one of `client` / `url`. */
 export interface RedisStoreOptions {
   /**
    * Your node-redis client or cluster (`createClient()` / `createCluster()`), already
