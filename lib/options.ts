@@ -66,7 +66,7 @@ export interface AccountsOptions {
   cookieSameSite?: SameSite | undefined
   /**
    * Abuse limits counted in the store: Appwrite's per-route table, re-keyed so strangers cannot
-   * lock an owner out, plus per-IP and per-account failure limits (README "Security notes").
+   * lock an owner out, plus per-IP and per-account failure limits (docs/security.md).
    * They apply to the router and the strategies; API-key callers skip them. Default `true`.
    */
   rateLimits?: boolean | undefined
@@ -133,7 +133,7 @@ export interface TokenLifetimes {
 
 /**
  * The default of every scalar option (and of each token lifetime), in one place: the TSDoc
- * above, the README's options table and `resolveOptions({})` all say these. `bcryptConcurrency`
+ * above, docs/options.md's table and `resolveOptions({})` all say these. `bcryptConcurrency`
  * is not here: its default is computed from `UV_THREADPOOL_SIZE` (see the option).
  */
 export const DEFAULTS = Object.freeze({
