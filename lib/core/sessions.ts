@@ -9,14 +9,14 @@ import type { CoreContext } from './context.js'
 
 /** Who is signing in: recorded on the session for the owner's session list. */
 export interface ClientContext {
-  ip?: string
-  userAgent?: string
+  ip?: string | undefined
+  userAgent?: string | undefined
   /**
    * Who the sign-in's bcrypt work is charged to (`clientKey(ip)`), for the per-client share
    * of the bcrypt queue (`bcryptPerClient`). Not recorded. The router sets it for every
    * caller but API-key ones, the strategies always; absent, only the process-wide bound applies.
    */
-  limitKey?: string
+  limitKey?: string | undefined
 }
 
 /** What a sign-in hands back. `value` is what carriers hold; it is never stored. */
@@ -45,6 +45,7 @@ export interface Authenticated {
   session: SessionRecord
 }
 
+/** An account's sessions (`accounts.sessions`): list, get, extend, delete, and resolve the value a carrier holds. */
 export class Sessions {
   readonly #ctx: CoreContext
 
@@ -122,6 +123,7 @@ export class Sessions {
     return (await this.#ctx.store.listSessions(v.wellFormed('accountId', accountId))).filter((s) => s.expiresAt > now)
   }
 
+  /** One session of the account; `404 user_session_not_found` when it does not exist or expired. */
   async get(accountId: string, sessionId: string): Promise<SessionRecord> {
     const session = await this.#ctx.store.getSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId))
     if (!session || session.expiresAt <= this.#ctx.clock.now()) throw new AccountsError('user_session_not_found')
@@ -139,6 +141,7 @@ export class Sessions {
     return next
   }
 
+  /** Deletes one session of the account (its JWTs die with it). */
   async delete(accountId: string, sessionId: string): Promise<void> {
     if (!(await this.#ctx.store.deleteSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId)))) throw new AccountsError('user_session_not_found')
     this.#ctx.events.emit('sessionDeleted', { accountId, sessionId })

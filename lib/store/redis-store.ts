@@ -12,25 +12,28 @@ import type { AccountPage, AccountQuery } from './store.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
 import type { RedisStoreClient } from './redis-connection.js'
 import { READ_SESSION_FOR_CACHE, SessionCache, type ClientSideCacheOptions } from './redis-session-cache.js'
+import { notReady } from './redis-ready.js'
+import { optionError } from '../option-errors.js'
 
 export type { RedisStoreClient } from './redis-connection.js'
 export type { ClientSideCacheOptions } from './redis-session-cache.js'
 
+/** Options of `new RedisStore()`: exactly one of `client` / `url`. */
 export interface RedisStoreOptions {
   /**
    * Your node-redis client or cluster (`createClient()` / `createCluster()`), already
    * connected: the store never connects, closes or listens to it. Use the default type
    * mapping (replies as strings). Exactly one of `client` / `url`.
    */
-  client?: RedisStoreClient
+  client?: RedisStoreClient | undefined
   /**
    * A Redis URL (`redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS). The store
    * creates its own client, connects it on first use and closes it in `close()`. For any other
    * connection option, create the client yourself and pass `client`. Exactly one of `client` / `url`.
    */
-  url?: string
+  url?: string | undefined
   /** Prepended to every key. Default `'acc:'`. Must not contain `{` or `}` (they'd break Cluster hash tags). */
-  prefix?: string
+  prefix?: string | undefined
   /**
    * Opt-in: keep hot sessions in this process so `requireSession()` costs no Redis round trip
    * on a hit, revocation-correct through Redis' server-assisted client-side caching (RESP3
@@ -40,7 +43,7 @@ export interface RedisStoreOptions {
    * connection drops the whole cache within `leaseMs`. `true` = the defaults. See
    * docs/performance.md for the guarantee. Default: off.
    */
-  clientSideCache?: boolean | ClientSideCacheOptions
+  clientSideCache?: boolean | ClientSideCacheOptions | undefined
 }
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
@@ -71,15 +74,17 @@ export class RedisStore implements Store {
   readonly #identities: RedisIdentities
   readonly #index: RedisAccountIndex
   readonly #cache: SessionCache | null
+  readonly #url: string | undefined
 
   constructor(options: RedisStoreOptions) {
     const { client, url, prefix = 'acc:', clientSideCache } = options ?? {}
-    if ((client == null) === (url == null)) throw new TypeError('RedisStore: pass exactly one of `client` or `url`')
-    if (url != null && (typeof url !== 'string' || url === '')) throw new TypeError('RedisStore: `url` must be a non-empty string')
+    if ((client == null) === (url == null)) throw optionError(options, 'RedisStore: pass exactly one of options.client or options.url')
+    if (url != null && (typeof url !== 'string' || url === '')) throw optionError(options, 'RedisStore: options.url must be a non-empty redis:// or rediss:// URL')
     if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
-      throw new TypeError('RedisStore: `prefix` must be a string without `{` or `}`')
+      throw optionError(options, 'RedisStore: options.prefix must be a string without `{` or `}`')
     }
     this.#prefix = prefix
+    this.#url = url ?? undefined
     this.#conn = new RedisConnection(client, url)
     const conn = this.#conn
     this.#claims = {
@@ -304,6 +309,23 @@ export class RedisStore implements Store {
   async peekHits(key: string): Promise<HitResult> {
     const [count, resetMs] = (await this.#conn.run(lua.PEEK_HITS, [`${this.#prefix}rl:${key}`], [])) as unknown[]
     return { count: Number(count), resetMs: Number(resetMs) }
+  }
+
+  /**
+   * Checks that Redis answers, for a boot that fails loudly: connects the store's own client
+   * (with `url`; otherwise the first request would) and makes one round trip. Rejects with
+   * `503 store_unavailable` whose message names the URL (password redacted) and the reason:
+   * `RedisStore: cannot reach Redis at redis://:***@db:6379: connect ECONNREFUSED …`. With a
+   * client you passed, it checks that the client is connected and answers. Without this call
+   * the store connects lazily, and a wrong URL shows only as `503`s on requests. On failure the
+   * store's own client keeps retrying in the background: `close()` it if you give up.
+   */
+  async ready(): Promise<void> {
+    try {
+      await (await this.#conn.cmd()).exists(`${this.#prefix}ready`)
+    } catch (err) {
+      throw notReady(err, this.#url)
+    }
   }
 
   /** Closes the client the store created from `url`; a client you passed in is left to you. */
