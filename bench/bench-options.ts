@@ -11,6 +11,8 @@ export interface BenchOptions {
   variants: string[] | null
   bcryptCost: number
   seedAccounts: number
+  /** Accounts of the Users list scenario's large size (issue 13); 0 skips it. */
+  listAccounts: number
   sessionsPerAccount: number
   quick: boolean
   /** Where to write the results (Markdown); `null`: print only. */
@@ -28,6 +30,7 @@ const DEFAULTS: BenchOptions = {
   variants: null,
   bcryptCost: 12, // the library's default: sign-in is measured at the cost users get
   seedAccounts: 100_000,
+  listAccounts: 100_000,
   sessionsPerAccount: 2,
   quick: false,
   write: null,
@@ -49,6 +52,8 @@ autocannon round-robin over several rounds; each round's ratio is taken against 
                           ${VARIANTS.map((v) => v.name).join(', ')}
   --bcrypt-cost <n>       bcrypt cost for sign-in and raw bcrypt    (default ${DEFAULTS.bcryptCost}, the library's)
   --seed-accounts <n>     accounts seeded for rs-seeded             (default ${DEFAULTS.seedAccounts})
+  --list-accounts <n>     accounts of the Users list scenario, measured against 10,000
+                          (default ${DEFAULTS.listAccounts}; 0 skips it; --quick: 500 vs 2,000)
   --sessions-per-account <n>  sessions seeded per account           (default ${DEFAULTS.sessionsPerAccount})
   --write [file]          write the results as Markdown             (file default ${DEFAULT_RESULTS})
   --quick                 CI check, no timing: every variant answers its expected status to
@@ -83,6 +88,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       case '--variants': o.variants = value().split(',').map((s) => s.trim()).filter(Boolean); break
       case '--bcrypt-cost': o.bcryptCost = integer(flag, value(), 4, 31); break
       case '--seed-accounts': o.seedAccounts = integer(flag, value(), 0); break
+      case '--list-accounts': o.listAccounts = integer(flag, value(), 0); break
       case '--sessions-per-account': o.sessionsPerAccount = integer(flag, value(), 1, 10); break
       case '--quick': o.quick = true; break
       case '--help': case '-h': o.help = true; break

@@ -1,3 +1,4 @@
+import { LISTING_TARGET_MS, type ListingReport } from './listing-bench.js'
 import { cpuPerRequest, median, pairRatio, type Rounds, type VariantSummary } from './summarize.js'
 
 export interface TargetResult {
@@ -89,4 +90,16 @@ function cacheHits(summaries: VariantSummary[]): TargetResult {
   const reads = Object.entries(s.commandRates).filter(([cmd]) => cmd !== 'ping' && cmd !== 'client|tracking' && cmd !== 'client').reduce((a, [, n]) => a + n, 0)
   const pings = s.commandRates.ping ?? 0
   return { target, required: '0', measured: `${reads.toFixed(4)} data commands per request (heartbeat ping ${pings.toFixed(4)} per request)`, met: reads === 0 }
+}
+
+/** Issue 13's targets: every Users list page ≤ 20 ms of server time at the large size, and none more than 2× its time at the small size. */
+export function evaluateListingTargets(r: ListingReport): TargetResult[] {
+  const [small, big] = [r.sizes[0]!, r.sizes.at(-1)!]
+  const worst = Math.max(...big.cases.map((c) => c.ms))
+  const growth = Math.max(...big.cases.map((c, i) => c.ms / Math.max(0.001, small.cases[i]!.ms)))
+  const n = (x: number) => x.toLocaleString('en-US')
+  return [
+    { target: `Users list pages at ${n(big.accounts)} accounts (server time)`, required: `≤ ${LISTING_TARGET_MS} ms each`, measured: `slowest ${worst.toFixed(2)} ms`, met: worst <= LISTING_TARGET_MS },
+    { target: `Users list page cost, ${n(big.accounts)} vs ${n(small.accounts)} accounts`, required: '≤ 2× (flat)', measured: `at most ${growth.toFixed(2)}×`, met: growth <= 2 },
+  ]
 }

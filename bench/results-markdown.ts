@@ -5,6 +5,7 @@ import type { RedisMemoryReport } from './measure-redis-memory.js'
 import type { SeedReport } from './seed-accounts.js'
 import type { VariantSummary } from './summarize.js'
 import type { TargetResult } from './evaluate-targets.js'
+import { listingMarkdown, type ListingReport } from './listing-bench.js'
 
 export interface RunRecord {
   command: string
@@ -16,6 +17,8 @@ export interface RunRecord {
   seeding: SeedReport | null
   seedMemoryBytes: number | null
   seconds: number
+  /** The Users list scenario (issue 13), when it ran. */
+  listing?: ListingReport
 }
 
 const f = (n: number | null, digits = 2) => (n === null || Number.isNaN(n) ? '—' : n.toFixed(digits))
@@ -71,7 +74,9 @@ export function resultsMarkdown(r: RunRecord): string {
     out.push(table(['', ''], rows), '')
   }
 
-  out.push('## Targets (issue 11)', '')
+  if (r.listing) out.push(listingMarkdown(r.listing))
+
+  out.push('## Targets (issues 11 and 13)', '')
   out.push('Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round; the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.', '')
   out.push(table(['target', 'required', 'measured', 'met'],
     r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { HELP, parseBenchOptions, type BenchOptions } from './bench-options.js'
 import { fullRun } from './full-run.js'
+import { evaluateListingTargets } from './evaluate-targets.js'
+import { listingBench } from './listing-bench.js'
 import { quickCheck } from './quick-check.js'
 import { resultsMarkdown } from './results-markdown.js'
 import { selectVariants, type Variant } from './variants.js'
@@ -38,12 +40,27 @@ async function main(options: BenchOptions, chosen: Variant[]): Promise<number> {
       console.log(`${r.problems.length ? 'FAIL' : 'ok  '}  ${r.variant.padEnd(width)}  ${r.statuses.padEnd(7)}  ${r.redis}`)
       for (const p of r.problems) console.log(`        ${p}`)
     }
-    const failed = rows.filter((r) => r.problems.length > 0).length
+    let failed = rows.filter((r) => r.problems.length > 0).length
     console.log(failed ? `bench --quick: ${failed} of ${rows.length} variants FAILED` : `bench --quick: all ${rows.length} variants ok`)
+    if (options.listAccounts > 0 && variants.some((v) => v.redis !== 'none')) {
+      // Checks the scenario runs and every page answers (no timing claims in --quick).
+      try {
+        const listing = await listingBench({ quick: true, accounts: options.listAccounts })
+        console.log(`ok    users-list  ${listing.sizes.map((z) => `${z.accounts} accounts: ${z.cases.length} pages answered`).join('; ')}`)
+      } catch (err) {
+        failed += 1
+        console.log(`FAIL  users-list  ${(err as Error).message}`)
+      }
+    }
     return failed ? 1 : 0
   }
   const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')
   const record = await fullRun(options, variants, command)
+  if (options.listAccounts > 0 && variants.some((v) => v.redis !== 'none')) {
+    process.stderr.write(`users list: seeding ${options.listAccounts.toLocaleString('en-US')} accounts…\n`)
+    record.listing = await listingBench({ quick: false, accounts: options.listAccounts })
+    record.targets.push(...evaluateListingTargets(record.listing))
+  }
   const markdown = resultsMarkdown(record)
   console.log(markdown)
   // Figures from a run where requests failed measure the failure path, not the variant: no record.

@@ -51,13 +51,15 @@ export function searchWords(text: string): string[] {
   return [...new Set(text.toLowerCase().split(WORD).filter((w) => w !== ''))]
 }
 
-/** What `search` finds an account by: its id, name, email and phone, whole and word by word, lowercased. */
+/**
+ * What `search` finds an account by: the words of its id, name, email and phone, lowercased.
+ * (A search word holds only letters and digits, so it can start a whole value only by starting
+ * its first word: the whole values would add entries and never a match.)
+ */
 export function searchTerms(a: Pick<AccountRecord, 'id' | 'name' | 'email' | 'phone'>): string[] {
   const terms = new Set<string>()
   for (const value of [a.id, a.name, a.email, a.phone]) {
-    const lower = value.toLowerCase()
-    if (lower !== '') terms.add(lower)
-    for (const w of lower.split(WORD)) if (w !== '') terms.add(w)
+    for (const w of value.toLowerCase().split(WORD)) if (w !== '') terms.add(w)
   }
   return [...terms].sort()
 }

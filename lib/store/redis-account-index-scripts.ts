@@ -80,7 +80,11 @@ for i = 1, tonumber(ARGV[p]) do
   filters[i] = f
   p = p + 3 + n
 end
-local needDoc = #filters > 0 or #words > 0 or mode == 'terms'
+-- The driving word is implied by the range. A search lists each account once, at its smallest
+-- matching term: walking from the range's start, that is its first entry (a seen-set); from a
+-- cursor, only its doc can tell.
+local checkDoc = #filters > 0 or #words > (mode == 'terms' and 1 or 0)
+local needDoc = checkDoc or (mode == 'terms' and cursorId ~= '')
 local nullable = { [4] = true, [5] = true, [11] = true }
 
 local function starts(s, pre) return string.sub(s, 1, #pre) == pre end
@@ -117,13 +121,17 @@ local function idOf(m)
 end
 -- A driving entry counts when its account matches; a search lists each account once, at its
 -- smallest matching term.
-local function accept(m)
-  if not needDoc then return idOf(m) end
+local function accept(m, seen, full)
   local id = idOf(m)
+  if mode == 'terms' and seen then
+    if seen[id] then return nil end
+    seen[id] = true
+  end
+  if not full then return id end
   local doc = redis.call('HGET', KEYS[1], id)
   if not doc then return nil end
   local fl = split(doc, '\\1')
-  if mode == 'terms' then
+  if mode == 'terms' and not seen then
     local t = minTerm(fl)
     if not t or t .. '\\0' .. fl[2] .. '\\0' .. id ~= m then return nil end
   end
@@ -139,13 +147,13 @@ end
 local lo, hi = '-', '+'
 if prefix ~= '' then lo, hi = '[' .. prefix, '(' .. prefix .. '\\255' end
 -- Walks [min, max] forward (or backward), calling fn on each accepted id until it returns true.
-local function walk(min, max, backward, fn)
+local function walk(min, max, backward, seen, full, fn)
   while true do
     local batch
     if backward then batch = redis.call('ZREVRANGEBYLEX', KEYS[2], max, min, 'LIMIT', 0, 256)
     else batch = redis.call('ZRANGEBYLEX', KEYS[2], min, max, 'LIMIT', 0, 256) end
     for _, m in ipairs(batch) do
-      local id = accept(m)
+      local id = accept(m, seen, full)
       if id and fn(id) then return end
     end
     if #batch < 256 then return end
@@ -178,7 +186,7 @@ end
 
 local out, skipped = {}, 0
 if limit > 0 then
-  walk(min, max, backward, function(id)
+  walk(min, max, backward, cursorId == '' and {} or nil, needDoc, function(id)
     if skipped < offset then skipped = skipped + 1 return false end
     out[#out + 1] = id
     return #out >= limit
@@ -191,8 +199,8 @@ if cursorId ~= '' and before then
 end
 local total = 0
 if wantTotal then
-  if not needDoc then total = math.min(redis.call('ZLEXCOUNT', KEYS[2], lo, hi), cap)
-  else walk(lo, hi, false, function() total = total + 1 return total >= cap end) end
+  if mode ~= 'terms' and not needDoc then total = math.min(redis.call('ZLEXCOUNT', KEYS[2], lo, hi), cap)
+  else walk(lo, hi, false, {}, checkDoc, function() total = total + 1 return total >= cap end) end
 end
 table.insert(out, 1, total)
 return out`

@@ -88,7 +88,7 @@ function cmp(a: Val, b: Val): number {
   if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(utf8(a), utf8(b))
   return Number(a) < Number(b) ? -1 : 1
 }
-function valueOf(a: AccountRecord, attr: string): Val {
+function plainValue(a: AccountRecord, attr: string): Val {
   switch (attr) {
     case 'email': case 'phone': return a[attr] === '' ? null : a[attr]
     case 'passwordUpdate': return a.passwordUpdatedAt
@@ -99,7 +99,7 @@ function valueOf(a: AccountRecord, attr: string): Val {
 function matches(a: AccountRecord, text: string): boolean {
   const q = JSON.parse(text) as { method: string; attribute: string; values: unknown[] }
   if (q.method === 'contains') return q.values.some((v) => a.labels.includes(v as string))
-  const v = valueOf(a, q.attribute)
+  const v = plainValue(a, q.attribute)
   if (q.method === 'isNull') return v === null
   if (q.method === 'isNotNull') return v !== null
   if (v === null) return false
@@ -122,7 +122,7 @@ function found(a: AccountRecord, search: string | undefined): boolean {
 function oracle(accounts: AccountRecord[], q: Of<typeof queryArb>): AccountRecord[] {
   const hits = accounts.filter((a) => q.filters.every((f) => matches(a, f)) && found(a, q.search))
   const [attr, desc] = q.order ?? ['registration', false]
-  const sorted = hits.sort((x, y) => cmp(valueOf(x, attr), valueOf(y, attr)) || x.registration - y.registration || cmp(x.id, y.id))
+  const sorted = hits.sort((x, y) => cmp(plainValue(x, attr), plainValue(y, attr)) || x.registration - y.registration || cmp(x.id, y.id))
   return desc ? sorted.reverse() : sorted
 }
 
