@@ -37,12 +37,12 @@ export function evaluateTargets(rounds: Rounds, summaries: VariantSummary[]): Ta
     ratio('requireSession() cookie vs classic stack', 'rs-cookie', 'classic', 1.8),
     memoryVsRedis(rounds, ran),
     ratio('requireSession() JWT vs passport-jwt (KeyObject)', 'rs-jwt', 'passport-jwt', 1.2),
-    { target: 'with client-side caching vs bare Express', required: '≥ 0.85×', measured: 'not measured: no client-side-cache variant yet (issue 11, item 3)', met: null },
+    ratio('with client-side caching vs bare Express', 'rs-cached', 'express', 0.85),
     ratio('sign-in vs raw bcrypt.compare, same cost and connections', 'signin', 'bcrypt', 0.9),
     ratio('requireSession() with the seeded accounts vs one account', 'rs-seeded', 'rs-header', 0.95),
     ratio('requireSession() on a 3-master Cluster vs single Redis', 'rs-cluster', 'rs-header', 0.9),
     oneRead(summaries),
-    { target: 'Redis round trips on a client-side cache hit', required: '0', measured: 'not measured: no client-side-cache variant yet (issue 11, item 3)', met: null },
+    cacheHits(summaries),
   ]
   return results
 }
@@ -76,6 +76,20 @@ function oneRead(summaries: VariantSummary[]): TargetResult {
     measured: `at most ${trips.toFixed(2)} round trips, ${writes.toFixed(2)} writes, ${commands.toFixed(2)} commands per request (${rows.map((s) => s.variant.name).join(', ')})`,
     met: trips <= 1 && writes === 0,
   }
+}
+
+/**
+ * rs-cached under load: its session is hot after the warm-up, so every measured request is a
+ * hit and must send Redis no read at all (`mget` per request; the cache's own heartbeat PINGs,
+ * a few per second per process, are not per request and are shown apart).
+ */
+function cacheHits(summaries: VariantSummary[]): TargetResult {
+  const target = 'Redis round trips on a client-side cache hit (rs-cached, measured windows)'
+  const s = summaries.find((x) => x.variant.name === 'rs-cached')
+  if (!s || s.commandRates === null) return { target, required: '0', measured: 'not measured (needs rs-cached)', met: null }
+  const reads = Object.entries(s.commandRates).filter(([cmd]) => cmd !== 'ping' && cmd !== 'client|tracking' && cmd !== 'client').reduce((a, [, n]) => a + n, 0)
+  const pings = s.commandRates.ping ?? 0
+  return { target, required: '0', measured: `${reads.toFixed(4)} data commands per request (heartbeat ping ${pings.toFixed(4)} per request)`, met: reads === 0 }
 }
 
 /** Issue 13's targets: every Users list page ≤ 20 ms of server time at the large size, and none more than 2× its time at the small size. */

@@ -34,7 +34,7 @@ export function resultsMarkdown(r: RunRecord): string {
   const m = r.machine
   const out: string[] = []
   out.push('# Benchmark results', '')
-  out.push('Written by `npm run bench -- --write`; do not edit by hand (rerun it). See the README\'s Benchmark section for what is measured and how.', '')
+  out.push('Written by `npm run bench -- --write`; do not edit by hand (rerun it). See docs/benchmarks.md for what is measured and how.', '')
   out.push(table(['', ''], [
     ['command', `\`${r.command}\``],
     ['date', m.date],

@@ -19,6 +19,8 @@ export interface VariantSummary {
   commandsPerRequest: number | null
   /** e.g. `get 2.00` or `get 2.00, expire 1.00`. */
   commandMix: string
+  /** Each command's count per request over all measured windows (null: no Redis). */
+  commandRates: Record<string, number> | null
   /** From the sequential probe (one request in flight): Redis request batches per request. */
   roundTrips: number | null
   changesPerRequest: number | null
@@ -74,6 +76,7 @@ export function summarize(variants: Variant[], rounds: Rounds, probes: Map<strin
       cpuPerRequest: median(windows.map(cpuPerRequest)),
       commandsPerRequest: withRedis.length > 0 ? Object.values(commands).reduce((a, b) => a + b, 0) / Math.max(1, redisResponses) : null,
       commandMix: Object.entries(commands).sort().map(([cmd, n]) => `${cmd} ${(n / Math.max(1, redisResponses)).toFixed(2)}`).join(', '),
+      commandRates: withRedis.length > 0 ? Object.fromEntries(Object.entries(commands).map(([cmd, n]) => [cmd, n / Math.max(1, redisResponses)])) : null,
       roundTrips: probe?.redis ? probe.redis.reads / Math.max(1, probe.served) : null,
       changesPerRequest: probe?.redis ? probe.redis.changes / Math.max(1, probe.served) : null,
       failures: windows.reduce((a, w) => a + w.failures, 0) + (probe?.failures ?? 0),

@@ -20,7 +20,7 @@ export interface Variant {
   label: string
   /** `me`: `GET /me` table, ratio to bare Express; `sign-in`: sign-in table, ratio to raw bcrypt. */
   table: 'me' | 'sign-in'
-  server: Pick<ServerConfig, 'kind' | 'store' | 'carrier' | 'roundTrip'>
+  server: Pick<ServerConfig, 'kind' | 'store' | 'carrier' | 'roundTrip' | 'clientSideCache'>
   redis: RedisNeed
   /** Each round's ratio is this variant's req/s over the reference's in the same round. */
   reference: string
@@ -41,6 +41,7 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'rs-memory', label: 'requireSession(), MemoryStore, X-Appwrite-Session', table: 'me', server: { kind: 'require-session', store: 'memory', carrier: 'header' }, redis: 'none', reference: 'express', expect: null },
   { name: 'rs-seeded', label: 'requireSession(), RedisStore, X-Appwrite-Session, seeded', table: 'me', server: { kind: 'require-session', store: 'redis', carrier: 'header' }, redis: 'seeded', reference: 'express', expect: ONE_READ },
   { name: 'rs-cluster', label: 'requireSession(), RedisStore on a 3-master Cluster, X-Appwrite-Session', table: 'me', server: { kind: 'require-session', store: 'redis', carrier: 'header' }, redis: 'cluster', reference: 'express', expect: ONE_READ },
+  { name: 'rs-cached', label: 'requireSession(), RedisStore with clientSideCache, X-Appwrite-Session', table: 'me', server: { kind: 'require-session', store: 'redis', carrier: 'header', clientSideCache: true }, redis: 'single', reference: 'express', expect: { maxRoundTrips: 1, maxChanges: 0 } },
   { name: 'signin', label: 'POST /v1/account/sessions/email (router, RedisStore)', table: 'sign-in', server: { kind: 'sign-in' }, redis: 'single', reference: 'bcrypt', expect: null },
   { name: 'bcrypt', label: 'raw bcrypt.compare behind an Express route', table: 'sign-in', server: { kind: 'bcrypt-compare' }, redis: 'none', reference: 'bcrypt', expect: null },
 ]

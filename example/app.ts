@@ -51,6 +51,11 @@ export interface Example {
   publicOrigin: string | null
   /** The OAuth2 providers `OAUTH2_PROVIDERS` configures, in its order. */
   oauth2Providers: string[]
+  /**
+   * Checks the store before the server listens: with `REDIS_URL`, `RedisStore.ready()` (rejects
+   * naming the URL, password redacted, and the reason). MemoryStore is always ready.
+   */
+  ready(): Promise<void>
   /** Closes the store and the delivery adapters (after the server stopped taking requests). */
   close(): Promise<void>
 }
@@ -72,7 +77,8 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
   const secret = secretSetting(env, warn)
   const trustProxy = trustProxySetting(env)
   const redisUrl = setting(env.REDIS_URL)
-  const store: Store = redisUrl === undefined ? new MemoryStore() : new RedisStore({ url: redisUrl })
+  const redis = redisUrl === undefined ? null : redisStore(redisUrl)
+  const store: Store = redis ?? new MemoryStore()
 
   let accounts: ExpressAccounts
   try {
@@ -126,10 +132,23 @@ export function createExampleApp(env: ExampleEnv, options: ExampleOptions = {}):
     magicUrl,
     publicOrigin,
     oauth2Providers: oauth2.providers,
+    async ready() {
+      await redis?.ready()
+    },
     async close() {
       await Promise.all([delivery.mailer.close?.(), delivery.sms.close?.()])
       await store.close()
     },
+  }
+}
+
+/** `RedisStore({ url })`; a URL it refuses stops the boot as a configuration error naming REDIS_URL. */
+function redisStore(url: string): RedisStore {
+  try {
+    return new RedisStore({ url })
+  } catch (err) {
+    if (err instanceof TypeError) throw new ExampleConfigError(`REDIS_URL: ${err.message.replace(/ — options\.url is .*$/, '')}`)
+    throw err
   }
 }
 

@@ -34,6 +34,13 @@ const { example, oauth2CallbackUrl } = await import('./app.js').catch((err: unkn
 })
 const { app, accounts, storeName, delivery } = example
 
+// Fail at boot, not on every request later: a wrong REDIS_URL stops here with the URL (password
+// redacted) and the reason.
+await example.ready().catch(async (err: unknown) => {
+  await example.close().catch(() => undefined)
+  fail(`${err instanceof Error ? err.message : String(err)} (check REDIS_URL)`)
+})
+
 const server = createServer(app)
 
 server.on('error', (err: NodeJS.ErrnoException) => {

@@ -29,12 +29,13 @@ import * as v from './validate.js'
 
 export type { UpdatePasswordOptions } from './profile.js'
 
+/** Input of `createAccount()`: what `POST /account` takes. */
 export interface CreateAccountInput {
   /** A custom id (≤ 36 chars) or `'unique()'` / omitted for a generated one. */
-  userId?: string
+  userId?: string | undefined
   email: string
   password: string
-  name?: string
+  name?: string | undefined
 }
 
 const ACCESS_REFRESH_MS = 24 * 3600 * 1000
@@ -114,6 +115,7 @@ export class Accounts {
 
   // ── accounts ───────────────────────────────────────────────────────────────
 
+  /** Creates an email + password account (email lowercased; `userId` omitted or `unique()` → generated). Throws `409 user_already_exists` on a duplicate id or email. */
   async createAccount(input: CreateAccountInput): Promise<AccountRecord> {
     const id = input.userId === undefined ? null : v.userId('userId', input.userId)
     const email = v.email('email', input.email)
@@ -149,14 +151,17 @@ export class Accounts {
     return this.#core.accounts.insert(account)
   }
 
+  /** The account record (with its password hash: pass it through `toAccountModel()` before sending it anywhere), or `null`. */
   async getAccount(accountId: string): Promise<AccountRecord | null> {
     return this.#core.accounts.get(accountId)
   }
 
+  /** The account holding this email (any case), or `null`. */
   async findAccountByEmail(email: string): Promise<AccountRecord | null> {
     return this.#core.accounts.findByEmail(email)
   }
 
+  /** The account holding this phone number (canonical E.164, e.g. `+14155552671`), or `null`. */
   async findAccountByPhone(phone: string): Promise<AccountRecord | null> {
     return this.#core.accounts.findByPhone(phone)
   }
@@ -186,6 +191,7 @@ export class Accounts {
     if (!(await this.store.deleteIdentity(v.wellFormed('accountId', accountId), id))) throw new AccountsError('user_identity_not_found')
   }
 
+  /** Sets the account's display name; answers the updated record. */
   async updateName(accountId: string, name: string): Promise<AccountRecord> {
     return this.#profile.updateName(accountId, name)
   }
@@ -223,6 +229,7 @@ export class Accounts {
     return updated
   }
 
+  /** Sets `status` back to active: the account can sign in again. */
   async unblockAccount(accountId: string): Promise<AccountRecord> {
     const updated = await this.update(accountId, (a) => {
       a.status = true
@@ -279,6 +286,7 @@ export class Accounts {
     }, false)
   }
 
+  /** Deletes the account with its sessions, tokens and identities, and releases its email and phone. */
   async deleteAccount(accountId: string): Promise<void> {
     if (!(await this.store.deleteAccount(v.wellFormed('accountId', accountId)))) throw new AccountsError('user_not_found')
     this.#core.events.emit('accountDeleted', { accountId })

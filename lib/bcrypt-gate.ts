@@ -4,6 +4,7 @@ import { withRetryAfter } from './retry-after.js'
 /** How long a refused caller should wait, seconds: about one bcrypt check at cost 12. */
 const RETRY_AFTER = 1
 
+/** Bounds of the bcrypt gate (`bcryptConcurrency`, `bcryptQueue`, `bcryptPerClient` of `createAccounts()`). */
 export interface BcryptGateOptions {
   /** bcrypt operations run at once. */
   concurrency: number

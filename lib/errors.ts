@@ -76,15 +76,18 @@ const DEFAULTS = {
   password_recently_used: [400, 'The password you are trying to use is similar to your previous password. For your security, please choose a different password and try again.'],
 } as const satisfies Record<string, readonly [number, string]>
 
+/** Every error type this package answers with (Appwrite's names), e.g. `user_invalid_credentials`. */
 export type AccountsErrorType = keyof typeof DEFAULTS
 
+/** Options of `new AccountsError()`. */
 export interface AccountsErrorOptions {
   /** The fault behind this error (e.g. the store's connection error), kept for logs. */
-  cause?: unknown
+  cause?: unknown | undefined
   /** Seconds the client should wait before retrying; sent as `Retry-After`. */
-  retryAfter?: number
+  retryAfter?: number | undefined
 }
 
+/** An Appwrite-shaped failure: `type`, `code` (HTTP status), and http-errors' `status` / `statusCode` / `expose`, so any Express error handler renders it right. Tell failures apart by `type` or `status`, never by message. */
 export class AccountsError extends Error {
   override readonly name = 'AccountsError'
   /** Appwrite's error type, e.g. `user_invalid_credentials`. */

@@ -51,8 +51,10 @@ export class ExpressAccounts extends Accounts {
 /** The part of a passport instance `usePassport` needs (keeps passport an optional peer). */
 export interface PassportLike {
   // Passport's own typings of these callbacks vary between versions; any function is accepted.
+  /** passport's `serializeUser`. */
   // biome-ignore lint/suspicious/noExplicitAny: passport's typings of this callback vary between versions.
   serializeUser(fn: (...args: any[]) => void): void
+  /** passport's `deserializeUser`. */
   // biome-ignore lint/suspicious/noExplicitAny: passport's typings of this callback vary between versions.
   deserializeUser(fn: (...args: any[]) => void): void
 }

@@ -19,6 +19,7 @@ export interface TargetModel {
   expired: boolean
 }
 
+/** Appwrite's Account model: what `GET /v1/account` answers and `req.account` holds (no password hash). */
 export interface AccountModel {
   $id: string
   $createdAt: string
@@ -45,6 +46,7 @@ export interface AccountModel {
   impersonatorUserId: string | null
 }
 
+/** Appwrite's Session model, as the session routes answer it. */
 export interface SessionModel {
   $id: string
   $createdAt: string
@@ -88,6 +90,7 @@ export interface AccountView {
   impersonatorUserId?: string | null
 }
 
+/** The public Account model of a record: drops the password hash and every other internal field. */
 export function toAccountModel(a: AccountRecord, view: AccountView = {}): AccountModel {
   return {
     $id: a.id,
@@ -133,6 +136,7 @@ export interface SessionView {
   secret?: string
 }
 
+/** The public Session model of a record (`secret` empty unless `view` says otherwise). */
 export function toSessionModel(s: SessionRecord, view: SessionView = {}): SessionModel {
   const c = s.client
   return {
@@ -169,6 +173,7 @@ export function toSessionModel(s: SessionRecord, view: SessionView = {}): Sessio
   }
 }
 
+/** Appwrite's Token model, as the token routes answer it. */
 export interface TokenModel {
   $id: string
   $createdAt: string
@@ -190,6 +195,7 @@ export function toTokenModel(t: TokenRecord, view: { secret?: string; phrase?: s
   }
 }
 
+/** Appwrite's Identity model: one OAuth2 provider login of an account. */
 export interface IdentityModel {
   $id: string
   $createdAt: string
@@ -203,6 +209,7 @@ export interface IdentityModel {
   providerRefreshToken: string
 }
 
+/** The public Identity model of a record. */
 export function toIdentityModel(i: IdentityRecord): IdentityModel {
   return {
     $id: i.id,

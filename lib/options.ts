@@ -7,134 +7,137 @@ import { missingStoreMethod, partsInUse } from './core/store-needs.js'
 import { resolveHooks, type BeforeHooks } from './core/before-hooks.js'
 import { resolveSecurityLog, SECURITY_LOG_DEFAULTS, type SecurityLogOptions, type SecurityLogSettings } from './core/security-log-options.js'
 import { PASSWORD_POLICY_DEFAULTS, resolvePasswordPolicy, type PasswordPolicy, type PasswordPolicyOptions } from './password-policy/resolve-password-policy.js'
+import { checkingOptions } from './option-errors.js'
 
 /** A source of the current time, epoch milliseconds. Tests may pass a fake one. */
 export interface Clock {
+  /** The current time, epoch milliseconds. */
   now(): number
 }
 
+/** SameSite of the session cookie. */
 export type SameSite = 'lax' | 'strict' | 'none'
 
 /** Options of `createAccounts()`. Every duration is in seconds. */
 export interface AccountsOptions {
   /** Where accounts, sessions, tokens and counters live. Default: a new `MemoryStore()`. */
-  store?: Store
+  store?: Store | undefined
   /**
    * Deadline for every store call, seconds (fractions allowed, 0.01–300). A call still pending
    * then fails the request with `503 store_timeout` and `Retry-After`, so a hung store never
    * holds requests open. Default 3.
    */
-  storeTimeout?: number
+  storeTimeout?: number | undefined
   /** Appwrite project id; names the cookie `a_session_<project>`. Default `'default'`. */
-  project?: string
+  project?: string | undefined
   /** Human name of the project, used in messages. Default: the project id. */
-  projectName?: string
+  projectName?: string | undefined
   /**
    * Signs JWTs and keys the hashes of one-time codes and links, at least 32 bytes. Required
    * when NODE_ENV=production; elsewhere a random one is made per process with a warning
    * (sessions survive a restart; JWTs and outstanding codes and links do not, and processes
    * sharing a store would not accept each other's).
    */
-  secret?: string
+  secret?: string | undefined
   /** Server keys accepted in `X-Appwrite-Key`. Key callers see secrets and skip rate limits. Default `[]`. */
-  apiKeys?: string[]
+  apiKeys?: string[] | undefined
   /** Browser origins allowed to call the router cross-site (CORS with credentials). Default `[]`. */
-  allowedOrigins?: string[]
+  allowedOrigins?: string[] | undefined
   /** Origins allowed in redirect URLs (magic URL, recovery, OAuth2), besides loopback hosts. Default `[]`. */
-  allowedRedirectOrigins?: string[]
+  allowedRedirectOrigins?: string[] | undefined
   /** Session lifetime, seconds. Default 2 592 000 (30 days). */
-  sessionDuration?: number
+  sessionDuration?: number | undefined
   /** Sessions kept per account; the oldest beyond it are deleted silently. 0 = unlimited. Default 10. */
-  maxSessions?: number
+  maxSessions?: number | undefined
   /**
    * Push targets kept per account (`POST /account/targets/push`); one more answers
    * `400 user_target_limit_exceeded`. They live on the account record, which `requireSession()`
    * reads on every request, so each costs up to ~0.4 KB there. Default 20, at most 1000.
    */
-  maxPushTargets?: number
+  maxPushTargets?: number | undefined
   /** bcrypt cost factor (4–31). Hashes made with another cost are redone at the next sign-in. Default 12. */
-  bcryptCost?: number
+  bcryptCost?: number | undefined
   /**
    * bcrypt operations (hash or check) one account system runs at once. Default: libuv's
    * thread-pool size minus one (`UV_THREADPOOL_SIZE`, 4 unless set: so 3), leaving a thread
    * for fs, dns and zlib. Raise `UV_THREADPOOL_SIZE` with it on machines with more cores.
    */
-  bcryptConcurrency?: number
+  bcryptConcurrency?: number | undefined
   /** bcrypt operations that may wait for a turn; beyond it requests answer `503 general_server_busy` with `Retry-After: 1`. Default 32. */
-  bcryptQueue?: number
+  bcryptQueue?: number | undefined
   /**
    * Places (running or waiting) one client — an IP address, an IPv6 /64 — may hold in that
    * queue during a sign-in; beyond it its requests answer `429 general_rate_limit_exceeded`
    * with `Retry-After: 1`. API-key callers and server code are not counted. Default 8.
    */
-  bcryptPerClient?: number
+  bcryptPerClient?: number | undefined
   /** SameSite of the `a_session_<project>` cookie. Use `'none'` for cross-site SDK use over https. Default `'lax'`. */
-  cookieSameSite?: SameSite
+  cookieSameSite?: SameSite | undefined
   /**
    * Abuse limits counted in the store: Appwrite's per-route table, re-keyed so strangers cannot
-   * lock an owner out, plus per-IP and per-account failure limits (README "Security notes").
+   * lock an owner out, plus per-IP and per-account failure limits (docs/security.md).
    * They apply to the router and the strategies; API-key callers skip them. Default `true`.
    */
-  rateLimits?: boolean
+  rateLimits?: boolean | undefined
   /** Time source. Default `Date`. */
-  clock?: Clock
+  clock?: Clock | undefined
   /** Sends email (OTP codes, magic links, recovery, verification). None → those routes answer `503 general_smtp_disabled`. */
-  mailer?: Mailer
+  mailer?: Mailer | undefined
   /** Sends SMS (phone OTP, phone verification). None → those routes answer `503 general_phone_disabled`. */
-  sms?: SmsSender
+  sms?: SmsSender | undefined
   /** Per-kind overrides of the built-in email and SMS templates. Default: built-ins. */
-  templates?: Templates
+  templates?: Templates | undefined
   /**
    * A token request (email OTP, magic URL, phone OTP) for an unknown email or phone creates
    * the account, as Appwrite does. `false`: no account is created, no message is sent, and the
    * answer looks the same. Default `true`.
    */
-  passwordlessSignUp?: boolean
+  passwordlessSignUp?: boolean | undefined
   /** Where magic links point when a request gives no `url`. Must pass the redirect check. Default: none (`url` then required). */
-  magicUrl?: string
+  magicUrl?: string | undefined
   /** Token lifetimes, seconds. Defaults: see `TokenLifetimes`. */
-  tokenLifetimes?: Partial<TokenLifetimes>
+  tokenLifetimes?: Partial<TokenLifetimes> | undefined
   /**
    * Wrong codes a single 6-digit code token (email OTP, phone OTP, phone verification, MFA
    * challenge) survives; it is deleted at this many. Links (256-bit secrets) never count
    * misses. Default 5.
    */
-  maxTokenFailures?: number
+  maxTokenFailures?: number | undefined
   /**
    * A password change (`PATCH /account/password`, `accounts.updatePassword`) ends the
    * account's other sessions, and so their JWTs; the caller's current session stays. `false`
    * keeps them. Default `true`.
    */
-  invalidateSessionsOnPasswordChange?: boolean
+  invalidateSessionsOnPasswordChange?: boolean | undefined
   /**
    * Extra JWT claims, computed when a JWT is minted. `userId`, `sessionId`, `exp` and `iat`
    * are always ours and cannot be overridden. Default: none.
    */
-  createJwtPayload?: (account: AccountRecord, session: SessionRecord) => Record<string, unknown> | Promise<Record<string, unknown>>
+  createJwtPayload?: ((account: AccountRecord, session: SessionRecord) => Record<string, unknown> | Promise<Record<string, unknown>>) | undefined
   /**
    * OAuth2 / OpenID Connect providers by name. Presets: github, google, gitlab, discord,
    * microsoft (only `clientId` and `clientSecret` needed); any other name is a generic
    * provider (`issuer` for discovery, or the three endpoint URLs). Default: none.
    */
-  oauth2?: Record<string, OAuth2ProviderOptions>
+  oauth2?: Record<string, OAuth2ProviderOptions> | undefined
   /**
    * The per-account security log (`GET /account/logs`): caps by count and age. Defaults:
    * 1,000 entries, 100 stranger-caused entries (failed sign-ins, token requests), 90 days.
    * See docs/security-log.md.
    */
-  securityLog?: SecurityLogOptions
+  securityLog?: SecurityLogOptions | undefined
   /**
    * Rules for new passwords (sign-up, password change, recovery, first password): minimum
    * length 8 bytes, common-password list on, personal data on, history off. See
    * docs/password-policy.md.
    */
-  passwordPolicy?: PasswordPolicyOptions
+  passwordPolicy?: PasswordPolicyOptions | undefined
   /**
    * Before-hooks that may veto sign-up, sign-in, session creation, email and password
    * changes by throwing (an `AccountsError` reaches the client as it is). See docs/hooks.md.
    * Default: none.
    */
-  hooks?: BeforeHooks
+  hooks?: BeforeHooks | undefined
 }
 
 /** Lifetimes of single-use tokens, seconds. */
@@ -157,7 +160,7 @@ export interface TokenLifetimes {
 
 /**
  * The default of every scalar option (and of each token lifetime), in one place: the TSDoc
- * above, the README's options table and `resolveOptions({})` all say these. `bcryptConcurrency`
+ * above, docs/options.md's table and `resolveOptions({})` all say these. `bcryptConcurrency`
  * is not here: its default is computed from `UV_THREADPOOL_SIZE` (see the option).
  */
 export const DEFAULTS = Object.freeze({
@@ -219,6 +222,7 @@ export interface ResolvedOptions {
   tokenLifetimes: TokenLifetimes
   maxTokenFailures: number
   invalidateSessionsOnPasswordChange: boolean
+  /** Extra JWT claims, or `null`. */
   createJwtPayload: AccountsOptions['createJwtPayload'] | null
   oauth2: Record<string, OAuth2ProviderOptions>
   securityLog: SecurityLogSettings
@@ -237,6 +241,11 @@ const PROJECT_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,35}$/
 let warnedRandomSecret = false
 
 export function resolveOptions(options: AccountsOptions = {}): ResolvedOptions {
+  // A TypeError names the option; explainOptionError adds what was given (`options.secret is undefined`).
+  return checkingOptions(options, () => resolve(options))
+}
+
+function resolve(options: AccountsOptions): ResolvedOptions {
   const o = options
   if (o.project !== undefined && (typeof o.project !== 'string' || !PROJECT_ID.test(o.project))) {
     throw new TypeError('options.project must be 1–36 chars of a-z, A-Z, 0-9, period, hyphen or underscore')

@@ -29,6 +29,7 @@ export class Passwords {
     this.gate = new BcryptGate({ concurrency: options.bcryptConcurrency, queue: options.bcryptQueue, perClient: options.bcryptPerClient })
   }
 
+  /** bcrypt over a SHA-256 pre-hash, at `bcryptCost`, through the bcrypt gate (`client` gets its share). */
   hash(password: string, client?: string): Promise<string> {
     return this.gate.run(() => bcrypt.hash(prehash(password), this.#cost), client)
   }

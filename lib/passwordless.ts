@@ -14,10 +14,11 @@ import * as v from './validate.js'
 
 export type { TokenIssue } from './core/tokens.js'
 
+/** Input of `sendEmailCode()` / `sendMagicUrl()`. */
 export interface EmailTokenInput {
   userId: unknown
   email: unknown
-  phrase?: unknown
+  phrase?: unknown | undefined
 }
 
 /** Email OTP, magic URL and phone OTP: request a token, then trade it for a session. */

@@ -8,14 +8,15 @@ import { phone as validPhone } from './phone.js'
 import type { AccountRecord } from './store/store.js'
 import * as v from './validate.js'
 
+/** Options of `updatePassword()`. */
 export interface UpdatePasswordOptions {
   /** The session that stays signed in (the caller's own); every other one ends. Default: none. */
-  keepSessionId?: string
+  keepSessionId?: string | undefined
   /**
    * The session making the change: refused (`401 user_invalid_credentials`) if it has ended
    * by the time the change is written (a takeover, recovery or revocation ended it).
    */
-  sessionId?: string
+  sessionId?: string | undefined
 }
 
 /** What an account's owner changes about it: name, password, email, phone, prefs. */

@@ -33,3 +33,14 @@ export function safeEqual(a: string, b: string): boolean {
   // and of their lengths.
   return timingSafeEqual(x, y)
 }
+
+/**
+ * Constant-time comparison of a stored SHA-256 hex digest with one just computed: both have a
+ * length everyone knows (64), so they are compared as they are, without hashing them again as
+ * `safeEqual` does. A length mismatch (a corrupt record) answers false at once; that reveals
+ * nothing about either digest's content.
+ */
+export function safeEqualDigest(stored: string, computed: string): boolean {
+  if (stored.length !== computed.length) return false
+  return timingSafeEqual(Buffer.from(stored, 'latin1'), Buffer.from(computed, 'latin1'))
+}

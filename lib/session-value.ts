@@ -7,6 +7,7 @@ export interface SessionValue {
   secret: string
 }
 
+/** The session value every carrier holds: `base64(JSON {id, secret})`. */
 export function encodeSessionValue(value: SessionValue): string {
   return Buffer.from(JSON.stringify({ id: value.userId, secret: value.secret })).toString('base64')
 }

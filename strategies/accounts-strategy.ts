@@ -11,6 +11,7 @@ import type { LimitedRoute } from '../lib/limits/limit-rules.js'
 import { retryAfterOf } from '../lib/retry-after.js'
 import { toSessionModel, type AccountModel } from '../lib/models.js'
 import type { SignIn } from '../lib/core/sessions.js'
+import { optionError } from '../lib/option-errors.js'
 
 /**
  * An optional last check on a signed-in account (e.g. "staff only"). Return `false` (or a
@@ -23,7 +24,7 @@ export type VerifyAccount = (account: AccountModel, req: Request) => boolean | P
 export interface AccountsStrategyOptions {
   /** The account system the strategy signs into (`createAccounts()`). Required. */
   accounts: Accounts
-  verify?: VerifyAccount
+  verify?: VerifyAccount | undefined
 }
 
 /** What a failure carries: Appwrite's error type and message, so apps can tell failures apart. */
@@ -49,8 +50,8 @@ export abstract class AccountsStrategy extends Strategy {
   constructor(options: AccountsStrategyOptions, strategyName: string) {
     super()
     if (!options || typeof options !== 'object') throw new TypeError(`${strategyName}: options are required ({ accounts })`)
-    if (!(options.accounts instanceof Accounts)) throw new TypeError(`${strategyName}: options.accounts must be the object createAccounts() returned`)
-    if (options.verify !== undefined && typeof options.verify !== 'function') throw new TypeError(`${strategyName}: options.verify must be a function`)
+    if (!(options.accounts instanceof Accounts)) throw optionError(options, `${strategyName}: options.accounts must be the object createAccounts() returned`)
+    if (options.verify !== undefined && typeof options.verify !== 'function') throw optionError(options, `${strategyName}: options.verify must be a function`)
     this.accounts = options.accounts
     this.verifyAccount = options.verify
   }

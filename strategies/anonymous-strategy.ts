@@ -1,6 +1,7 @@
 import type { Request } from 'express'
 import { AccountsStrategy, clientOf, type AccountsStrategyOptions } from './accounts-strategy.js'
 
+/** Options of `AnonymousStrategy`. */
 export type AnonymousStrategyOptions = AccountsStrategyOptions
 
 /**

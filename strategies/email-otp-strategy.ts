@@ -6,11 +6,11 @@ export { actionOf, type PhaseAuthenticateOptions, type StrategyAction } from './
 
 export interface EmailOtpStrategyOptions extends AccountsStrategyOptions {
   /** Body (or query) field holding the email. Default `'email'`. */
-  emailField?: string
+  emailField?: string | undefined
   /** Body (or query) field holding the account id (an alternative to the email when verifying). Default `'userId'`. */
-  userIdField?: string
+  userIdField?: string | undefined
   /** Body (or query) field holding the 6-digit code. Default `'code'`. */
-  codeField?: string
+  codeField?: string | undefined
 }
 
 /**

@@ -6,7 +6,9 @@ import { impersonationOf } from '../lib/http/impersonation-headers.js'
 import type { Impersonated } from '../lib/impersonation.js'
 import { toAccountModel } from '../lib/models.js'
 import { AccountsStrategy, failure, type AccountsStrategyOptions, type Outcome, type VerifyAccount } from './accounts-strategy.js'
+import { optionError } from '../lib/option-errors.js'
 
+/** Options of `JwtStrategy`. */
 export type JwtStrategyOptions = AccountsStrategyOptions
 
 /**
@@ -28,7 +30,7 @@ export class JwtStrategy extends AccountsStrategy {
     // `verify` is applied here, not by the base: a refusal must not delete the session, which
     // belongs to the user's real sign-in, not to this request.
     super(options && typeof options === 'object' ? { accounts: options.accounts } : options, 'JwtStrategy')
-    if (options.verify !== undefined && typeof options.verify !== 'function') throw new TypeError('JwtStrategy: options.verify must be a function')
+    if (options.verify !== undefined && typeof options.verify !== 'function') throw optionError(options, 'JwtStrategy: options.verify must be a function')
     this.verifyJwtAccount = options.verify
   }
 

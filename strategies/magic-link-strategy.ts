@@ -10,13 +10,13 @@ export interface MagicLinkStrategyOptions extends AccountsStrategyOptions {
    * appended). Must be on `allowedRedirectOrigins` or a loopback host. Default: the
    * `magicUrl` option of `createAccounts()`; one of the two is required.
    */
-  url?: string
+  url?: string | undefined
   /** Body (or query) field holding the email, request phase. Default `'email'`. */
-  emailField?: string
+  emailField?: string | undefined
   /** Body (or query) field holding the account id, verify phase. Default `'userId'`. */
-  userIdField?: string
+  userIdField?: string | undefined
   /** Body (or query) field holding the link's secret, verify phase. Default `'secret'`. */
-  secretField?: string
+  secretField?: string | undefined
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Request } from 'express'
 import { AccountsError } from '../lib/errors.js'
 import { passportRef } from '../lib/http/passport-session.js'
 import { AccountsStrategy, clientOf, failure, type AccountsStrategyOptions, type Outcome } from './accounts-strategy.js'
+import { optionError } from '../lib/option-errors.js'
 
 export interface OAuth2StrategyOptions extends AccountsStrategyOptions {
   /** A provider configured in `createAccounts({ oauth2: { <provider>: … } })`. Required. */
@@ -13,9 +14,9 @@ export interface OAuth2StrategyOptions extends AccountsStrategyOptions {
    */
   callbackUrl: string
   /** Scopes instead of the provider's defaults. */
-  scopes?: string[]
+  scopes?: string[] | undefined
   /** Strategy name for `passport.authenticate()`. Default: the provider name. */
-  name?: string
+  name?: string | undefined
 }
 
 /**
@@ -34,16 +35,16 @@ export class OAuth2Strategy extends AccountsStrategy {
   constructor(options: OAuth2StrategyOptions) {
     super(options, 'OAuth2Strategy')
     if (typeof options.provider !== 'string' || !options.accounts.oauth2.names.includes(options.provider)) {
-      throw new TypeError(`OAuth2Strategy: options.provider must name a provider configured in createAccounts({ oauth2 }) (have: ${options.accounts.oauth2.names.join(', ') || 'none'})`)
+      throw optionError(options, `OAuth2Strategy: options.provider must name a provider configured in createAccounts({ oauth2 }) (have: ${options.accounts.oauth2.names.join(', ') || 'none'})`)
     }
     if (typeof options.callbackUrl !== 'string' || !(options.callbackUrl.startsWith('/') || /^https?:\/\//.test(options.callbackUrl))) {
-      throw new TypeError('OAuth2Strategy: options.callbackUrl must be an absolute http(s) URL or a path starting with /')
+      throw optionError(options, 'OAuth2Strategy: options.callbackUrl must be an absolute http(s) URL or a path starting with /')
     }
     if (options.scopes !== undefined && (!Array.isArray(options.scopes) || options.scopes.some((s) => typeof s !== 'string'))) {
-      throw new TypeError('OAuth2Strategy: options.scopes must be an array of strings')
+      throw optionError(options, 'OAuth2Strategy: options.scopes must be an array of strings')
     }
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new TypeError('OAuth2Strategy: options.name must be a non-empty string')
+      throw optionError(options, 'OAuth2Strategy: options.name must be a non-empty string')
     }
     this.provider = options.provider
     this.callbackUrl = options.callbackUrl

@@ -3,9 +3,9 @@ import { AccountsStrategy, checkFieldName, clientOf, field, missing, type Accoun
 
 export interface PasswordStrategyOptions extends AccountsStrategyOptions {
   /** Body (or query) field holding the email. Default `'email'`. */
-  emailField?: string
+  emailField?: string | undefined
   /** Body (or query) field holding the password. Default `'password'`. */
-  passwordField?: string
+  passwordField?: string | undefined
 }
 
 /**

@@ -8,7 +8,7 @@ export type StrategyAction = 'request' | 'verify'
 /** What `passport.authenticate('email-otp' | 'phone-otp' | 'magic-link', options)` reads. */
 export interface PhaseAuthenticateOptions {
   /** `'request'` sends the code or link, `'verify'` signs in with it. Default: inferred from the request. */
-  action?: StrategyAction
+  action?: StrategyAction | undefined
 }
 
 declare module 'passport' {

@@ -4,11 +4,11 @@ import { OtpStrategy, type OtpChannel } from './otp-strategy.js'
 
 export interface PhoneOtpStrategyOptions extends AccountsStrategyOptions {
   /** Body (or query) field holding the phone number, E.164 (`+14155550101`). Default `'phone'`. */
-  phoneField?: string
+  phoneField?: string | undefined
   /** Body (or query) field holding the account id (an alternative to the phone when verifying). Default `'userId'`. */
-  userIdField?: string
+  userIdField?: string | undefined
   /** Body (or query) field holding the 6-digit code. Default `'code'`. */
-  codeField?: string
+  codeField?: string | undefined
 }
 
 /**

@@ -20,6 +20,8 @@ export interface ServerConfig {
   store?: 'redis' | 'memory'
   /** `require-session` only: how the session reaches the server. */
   carrier?: 'header' | 'cookie' | 'jwt'
+  /** `require-session` with RedisStore only: the store's opt-in client-side cache. */
+  clientSideCache?: boolean
   /** `bearer-check` only: how its two GETs are sent. */
   roundTrip?: 'promise-all' | 'pipeline'
   /** bcrypt cost for the accounts and hashes a server makes. */

@@ -21,8 +21,8 @@ export async function requireSessionApp(config: ServerConfig): Promise<BenchServ
     cluster = createCluster({ rootNodes: [{ url: config.redisUrl }] })
     cluster.on('error', (err: Error) => console.error(`cluster: ${err.message}`))
     await cluster.connect()
-    store = new RedisStore({ client: cluster, prefix: config.prefix })
-  } else store = new RedisStore({ url: config.redisUrl, prefix: config.prefix })
+    store = new RedisStore({ client: cluster, prefix: config.prefix, clientSideCache: config.clientSideCache })
+  } else store = new RedisStore({ url: config.redisUrl, prefix: config.prefix, clientSideCache: config.clientSideCache })
 
   const accounts = createAccounts({ store, project: PROJECT, secret: SECRET, rateLimits: false, bcryptCost: config.bcryptCost })
   const app = express()

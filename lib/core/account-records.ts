@@ -12,13 +12,13 @@ const MAX_CAS_RETRIES = 8
 
 /** A password-less account's starting fields (passwordless sign-up, OAuth2 sign-up). */
 export interface PasswordlessAccountInput {
-  id?: string
-  email?: string
-  phone?: string
-  name?: string
-  emailVerification?: boolean
+  id?: string | undefined
+  email?: string | undefined
+  phone?: string | undefined
+  name?: string | undefined
+  emailVerification?: boolean | undefined
   /** How the account signs up, for `beforeCreateAccount`: `'email'`, `'phone'`, `'oauth2'`… Default `'server'`. */
-  provider?: string
+  provider?: string | undefined
 }
 
 /**

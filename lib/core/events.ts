@@ -16,7 +16,9 @@ export interface AccountsEvents {
   deliveryFailed: { channel: 'email' | 'sms'; kind: string; to: string; error: Error }
 }
 
+/** The events `accounts.on()` subscribes to. */
 export type AccountsEventName = keyof AccountsEvents
+/** A listener of one event; it runs after the change is stored, and a failure is reported as a warning (`EXPRESS_ACCOUNTS_HOOK_FAILED`). */
 export type Listener<E extends AccountsEventName> = (event: AccountsEvents[E]) => void | Promise<void>
 
 /**

@@ -1,7 +1,7 @@
 import { AccountsError } from '../errors.js'
 import { parseUserAgent } from '../client-info.js'
 import { encodeSessionValue, type SessionValue } from '../session-value.js'
-import { newSecret, safeEqual, sessionIdFor, sha256Hex } from '../secrets.js'
+import { newSecret, safeEqualDigest, sessionIdFor, sha256Hex } from '../secrets.js'
 import { assertStorable } from '../storable.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import * as v from '../validate.js'
@@ -11,14 +11,14 @@ import { scopeWith, SECURITY_EVENTS, sessionCreatedEvent } from './security-log.
 
 /** Who is signing in: recorded on the session for the owner's session list. */
 export interface ClientContext {
-  ip?: string
-  userAgent?: string
+  ip?: string | undefined
+  userAgent?: string | undefined
   /**
    * Who the sign-in's bcrypt work is charged to (`clientKey(ip)`), for the per-client share
    * of the bcrypt queue (`bcryptPerClient`). Not recorded. The router sets it for every
    * caller but API-key ones, the strategies always; absent, only the process-wide bound applies.
    */
-  limitKey?: string
+  limitKey?: string | undefined
 }
 
 /** What a sign-in hands back. `value` is what carriers hold; it is never stored. */
@@ -47,6 +47,7 @@ export interface Authenticated {
   session: SessionRecord
 }
 
+/** An account's sessions (`accounts.sessions`): list, get, extend, delete, and resolve the value a carrier holds. */
 export class Sessions {
   readonly #ctx: CoreContext
 
@@ -111,8 +112,9 @@ export class Sessions {
     if (!value.userId.isWellFormed() || !value.secret.isWellFormed()) return null
     const { session, account } = await this.#ctx.store.getSessionWithAccount(value.userId, sessionIdFor(value.secret))
     if (!session || !account) return null
-    // Constant-time check of the full hash: the derived id only located the record.
-    if (!safeEqual(session.secretHash, sha256Hex(value.secret))) return null
+    // Constant-time check of the full hash: the derived id only located the record. The secret
+    // is hashed once here (plus once for the id); both digests are 64 hex, compared as they are.
+    if (!safeEqualDigest(session.secretHash, sha256Hex(value.secret))) return null
     if (session.expiresAt <= this.#ctx.clock.now()) return null
     return { account, session }
   }
@@ -131,6 +133,7 @@ export class Sessions {
     return (await this.#ctx.store.listSessions(v.wellFormed('accountId', accountId))).filter((s) => s.expiresAt > now)
   }
 
+  /** One session of the account; `404 user_session_not_found` when it does not exist or expired. */
   async get(accountId: string, sessionId: string): Promise<SessionRecord> {
     const session = await this.#ctx.store.getSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId))
     if (!session || session.expiresAt <= this.#ctx.clock.now()) throw new AccountsError('user_session_not_found')
@@ -148,6 +151,7 @@ export class Sessions {
     return next
   }
 
+  /** Deletes one session of the account (its JWTs die with it). */
   async delete(accountId: string, sessionId: string): Promise<void> {
     if (!(await this.#ctx.store.deleteSession(v.wellFormed('accountId', accountId), v.wellFormed('sessionId', sessionId)))) throw new AccountsError('user_session_not_found')
     await this.#ctx.securityLog.record(accountId, SECURITY_EVENTS.sessionDeleted)

@@ -51,6 +51,7 @@ export interface TokenIssue {
   phrase: string
 }
 
+/** A token that was just issued: the stored record and the raw secret, which only its owner may see. */
 export interface IssuedToken {
   token: TokenRecord
   /** The raw secret: mailed or texted, shown to API-key callers, never stored. */
@@ -69,6 +70,7 @@ export class Tokens {
     this.#ctx = ctx
   }
 
+  /** The HMAC-SHA256 (under `options.secret`) a token secret is stored as. */
   hash(secret: string): string {
     return createHmac('sha256', this.#ctx.options.secret).update('express-accounts:token:').update(secret).digest('hex')
   }

@@ -3,10 +3,12 @@
  * copied from the terminal. It exposes every secret it prints; never use it in production.
  */
 import type { MailMessage, Mailer } from './delivery.js'
+import { optionError } from '../option-errors.js'
 
+/** Options of `ConsoleMailer`. */
 export interface ConsoleMailerOptions {
   /** Where each message goes, called once per message with a multi-line string. Default `console.log`. */
-  log?: (text: string) => void
+  log?: ((text: string) => void) | undefined
 }
 
 /** A `Mailer` that logs messages (kind, recipient, subject, text body) and sends nothing. */
@@ -16,12 +18,13 @@ export class ConsoleMailer implements Mailer {
   constructor(options: ConsoleMailerOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('ConsoleMailer: options must be an object')
     if (options.log !== undefined && typeof options.log !== 'function') {
-      throw new TypeError('ConsoleMailer: options.log must be a function')
+      throw optionError(options, 'ConsoleMailer: options.log must be a function')
     }
     // Bound lazily so tests that stub console.log after construction still see the output.
     this.#log = options.log ?? ((text) => console.log(text))
   }
 
+  /** Prints the message (live codes and links included): for development only. */
   async send(message: MailMessage): Promise<void> {
     this.#log(
       [

@@ -3,10 +3,12 @@
  * the terminal. It exposes every code it prints; never use it in production.
  */
 import type { SmsMessage, SmsSender } from './delivery.js'
+import { optionError } from '../option-errors.js'
 
+/** Options of `ConsoleSmsSender`. */
 export interface ConsoleSmsSenderOptions {
   /** Where each message goes, called once per message with a multi-line string. Default `console.log`. */
-  log?: (text: string) => void
+  log?: ((text: string) => void) | undefined
 }
 
 /** An `SmsSender` that logs messages (kind, recipient, body) and sends nothing. */
@@ -16,12 +18,13 @@ export class ConsoleSmsSender implements SmsSender {
   constructor(options: ConsoleSmsSenderOptions = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError('ConsoleSmsSender: options must be an object')
     if (options.log !== undefined && typeof options.log !== 'function') {
-      throw new TypeError('ConsoleSmsSender: options.log must be a function')
+      throw optionError(options, 'ConsoleSmsSender: options.log must be a function')
     }
     // Bound lazily so tests that stub console.log after construction still see the output.
     this.#log = options.log ?? ((text) => console.log(text))
   }
 
+  /** Prints the message (live codes included): for development only. */
   async send(message: SmsMessage): Promise<void> {
     this.#log(
       [
@@ -33,5 +36,6 @@ export class ConsoleSmsSender implements SmsSender {
     )
   }
 
+  /** Nothing to release. */
   async close(): Promise<void> {}
 }

@@ -25,6 +25,7 @@ export interface SmsMessage {
 
 /** Sends one email. Resolves once the transport accepted it; rejects on failure. */
 export interface Mailer {
+  /** Sends one email; a rejection is reported (`deliveryFailed`), never shown to the requester. */
   send(message: MailMessage): Promise<void>
   /** Releases connections (optional). */
   close?(): Promise<void>
@@ -32,7 +33,9 @@ export interface Mailer {
 
 /** Sends one SMS. Resolves once the gateway accepted it; rejects on failure. */
 export interface SmsSender {
+  /** Sends one SMS to `message.to` (E.164); a rejection is reported (`deliveryFailed`). */
   send(message: SmsMessage): Promise<void>
+  /** Releases connections; called when the app shuts down. */
   close?(): Promise<void>
 }
 

@@ -9,25 +9,27 @@
 import nodemailer from 'nodemailer'
 import type { SMTPPoolOptions, SMTPTransportOptions, Transporter } from 'nodemailer'
 import type { MailMessage, Mailer } from './delivery.js'
+import { optionError } from '../option-errors.js'
 
+/** Options of `SmtpMailer`: exactly one of `url` / `transport`, and `from`. */
 export interface SmtpMailerOptions {
   /**
    * Connection URL, `smtp://host:port` or `smtps://host:port` (implicit TLS, default port 465);
    * credentials go in it: `smtps://user:pass@smtp.example.com`. Query parameters are passed to
    * nodemailer (e.g. `?pool=true`). Exactly one of `url` / `transport`.
    */
-  url?: string
+  url?: string | undefined
   /**
    * A nodemailer SMTP transport options object (`host`, `port`, `secure`, `auth`, `pool`, …).
    * Its own timeout fields win over `timeoutMs`. Exactly one of `url` / `transport`.
    */
-  transport?: SMTPTransportOptions | (SMTPPoolOptions & { pool: true })
+  transport?: SMTPTransportOptions | (SMTPPoolOptions & { pool: true }) | undefined
   /** Sender, e.g. `'"Demo" <no-reply@example.com>'`. Required. */
   from: string
   /**
    * Connection, greeting and socket inactivity timeouts, in milliseconds. Default 10 000.
    */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
 }
 
 /** A `Mailer` that sends through an SMTP server. */
@@ -41,13 +43,13 @@ export class SmtpMailer implements Mailer {
     if (options === null || typeof options !== 'object') throw new TypeError('SmtpMailer: options must be an object')
     const { url, transport, from, timeoutMs = 10_000 } = options
     if ((url === undefined) === (transport === undefined)) {
-      throw new TypeError('SmtpMailer: pass exactly one of options.url or options.transport')
+      throw optionError(options, 'SmtpMailer: pass exactly one of options.url or options.transport')
     }
     if (typeof from !== 'string' || from.trim() === '') {
-      throw new TypeError('SmtpMailer: options.from is required (e.g. \'"Demo" <no-reply@example.com>\')')
+      throw optionError(options, 'SmtpMailer: options.from is required (e.g. \'"Demo" <no-reply@example.com>\')')
     }
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new TypeError('SmtpMailer: options.timeoutMs must be a positive number of milliseconds')
+      throw optionError(options, 'SmtpMailer: options.timeoutMs must be a positive number of milliseconds')
     }
     const timeouts = { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }
 
@@ -57,10 +59,10 @@ export class SmtpMailer implements Mailer {
         parsed = new URL(url)
       } catch {
         // The URL may hold a password: never echo it.
-        throw new TypeError('SmtpMailer: options.url is not a valid URL')
+        throw optionError(options, 'SmtpMailer: options.url is not a valid URL')
       }
       if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') {
-        throw new TypeError(`SmtpMailer: options.url must start with smtp:// or smtps:// (got ${parsed.protocol}//)`)
+        throw optionError(options, `SmtpMailer: options.url must start with smtp:// or smtps:// (got ${parsed.protocol}//)`)
       }
       this.#password = parsed.password ? decodeURIComponent(parsed.password) : undefined
       // nodemailer parses `url` itself (including query options like pool=true); URL values
@@ -68,7 +70,7 @@ export class SmtpMailer implements Mailer {
       this.#transporter = nodemailer.createTransport({ ...timeouts, url })
     } else {
       if (transport === null || typeof transport !== 'object') {
-        throw new TypeError('SmtpMailer: options.transport must be a nodemailer SMTP options object')
+        throw optionError(options, 'SmtpMailer: options.transport must be a nodemailer SMTP options object')
       }
       this.#password = undefined
       const config: SMTPTransportOptions | SMTPPoolOptions = { ...timeouts, ...transport }
@@ -77,6 +79,7 @@ export class SmtpMailer implements Mailer {
     this.#from = from
   }
 
+  /** Sends the message through SMTP (nodemailer); rejects on a refusal or after `timeoutMs`. */
   async send(message: MailMessage): Promise<void> {
     try {
       await this.#transporter.sendMail({

@@ -5,7 +5,9 @@
  * than the body, so gateways with a strict body schema accept the documented shape as is.
  */
 import type { SmsMessage, SmsSender } from './delivery.js'
+import { optionError } from '../option-errors.js'
 
+/** Options of `WebhookSmsSender`. */
 export interface WebhookSmsSenderOptions {
   /** Endpoint to POST to; `http:` or `https:`. Required. */
   url: string
@@ -13,9 +15,9 @@ export interface WebhookSmsSenderOptions {
    * Extra request headers, e.g. `{ Authorization: 'Bearer …' }` for the gateway. Default none.
    * `Content-Type: application/json` is always sent unless overridden here.
    */
-  headers?: Record<string, string>
+  headers?: Record<string, string> | undefined
   /** Whole-request timeout (connect, send, response headers), in milliseconds. Default 10 000. */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
 }
 
 /** An `SmsSender` that POSTs each message as JSON to a webhook. Any 2xx answer counts as accepted. */
@@ -34,14 +36,14 @@ export class WebhookSmsSender implements SmsSender {
       parsed = undefined
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new TypeError('WebhookSmsSender: options.url must be an http:// or https:// URL')
+      throw optionError(options, 'WebhookSmsSender: options.url must be an http:// or https:// URL')
     }
     if (headers === null || typeof headers !== 'object' || Array.isArray(headers) ||
         !Object.values(headers).every((v) => typeof v === 'string')) {
-      throw new TypeError('WebhookSmsSender: options.headers must be an object of string values')
+      throw optionError(options, 'WebhookSmsSender: options.headers must be an object of string values')
     }
     if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new TypeError('WebhookSmsSender: options.timeoutMs must be a positive number of milliseconds')
+      throw optionError(options, 'WebhookSmsSender: options.timeoutMs must be a positive number of milliseconds')
     }
     this.#url = parsed.href
     this.#headers = { 'content-type': 'application/json', ...headers }
@@ -78,5 +80,6 @@ export class WebhookSmsSender implements SmsSender {
     }
   }
 
+  /** Nothing to release (each message is one HTTP request). */
   async close(): Promise<void> {}
 }

@@ -3,6 +3,7 @@ import type { Accounts } from '../accounts.js'
 import { impersonationOf } from './impersonation-headers.js'
 import { toAccountModel, toSessionModel, type AccountModel } from '../models.js'
 import type { SignIn } from '../core/sessions.js'
+import { warnSecureSessionCookieOverHttp } from './insecure-cookie-warning.js'
 
 /**
  * What express-session keeps for a passport login: a reference to a Session record, never
@@ -40,6 +41,7 @@ export function userFor(signIn: Pick<SignIn, 'account' | 'session'>): AccountMod
  */
 export function serializer(accounts: Accounts) {
   return function serializeAccountUser(req: Request, user: unknown, done: Done<PassportSessionRef>): void {
+    warnSecureSessionCookieOverHttp(accounts, req)
     const known = user && typeof user === 'object' ? signIns.get(user) : undefined
     if (known) return done(null, { accountId: known.accountId, sessionId: known.sessionId })
     const id = user && typeof user === 'object' ? (user as { $id?: unknown }).$id : undefined

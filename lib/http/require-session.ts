@@ -8,22 +8,23 @@ import { impersonationOf, readImpersonation } from './impersonation-headers.js'
 import { passportRef } from './passport-session.js'
 import { sendError, toAccountsError } from './render-error.js'
 
+/** Options of `accounts.requireSession()`. */
 export interface RequireSessionOptions {
   /** Redirect guests (and blocked accounts) here instead of answering 401/403 JSON. */
-  redirectTo?: string
+  redirectTo?: string | undefined
   /**
    * Let a session through that still owes its second factor (MFA on, not yet challenged),
    * e.g. for the page that shows the challenge form. Default `false`: such a session gets
    * `401 user_more_factors_required`, as on the router's account routes.
    */
-  skipMfa?: boolean
+  skipMfa?: boolean | undefined
   /**
    * Let an impersonator (an account with the `impersonator` flag) act as another account with
    * `X-Appwrite-Impersonate-User-Id` / `-Email` / `-Phone`: `req.account` is then that account
    * and `req.impersonatorId` says who asked. Default `true`; pass `false` on routes an
    * impersonator must not use as someone else (they then answer `401 user_unauthorized`).
    */
-  allowImpersonation?: boolean
+  allowImpersonation?: boolean | undefined
 }
 
 /**

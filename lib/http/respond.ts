@@ -16,7 +16,7 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 }
 
 export function cookieSettings(accounts: Accounts): CookieSettings {
-  return { project: accounts.options.project, sameSite: accounts.options.cookieSameSite }
+  return { project: accounts.options.project, sameSite: accounts.options.cookieSameSite, owner: accounts }
 }
 
 /**

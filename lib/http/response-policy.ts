@@ -30,7 +30,7 @@ export function warnUntrustedProxy() {
         process.emitWarning(
           `express-accounts: a request from ${req.socket.remoteAddress ?? 'an unknown address'} carried X-Forwarded-For, but Express' ` +
             "`trust proxy` does not trust that sender, so req.ip is the proxy's address and every client behind it shares one " +
-            "per-IP rate limit. Behind a reverse proxy, set app.set('trust proxy', …) to match it (README, Security notes); " +
+            "per-IP rate limit. Behind a reverse proxy, set app.set('trust proxy', …) to match it (docs/production.md); " +
             'if clients reach this server directly, ignore this.',
           { code: 'EXPRESS_ACCOUNTS_TRUST_PROXY' },
         )

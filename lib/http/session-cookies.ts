@@ -1,10 +1,13 @@
 import type { CookieOptions, Request, Response } from 'express'
 import type { SameSite } from '../options.js'
 import { sessionCookieName } from './carriers.js'
+import { warnSameSiteNoneOverHttp } from './insecure-cookie-warning.js'
 
 export interface CookieSettings {
   project: string
   sameSite: SameSite
+  /** Whose warnings these are (warned once per account system). */
+  owner: object
 }
 
 function baseOptions(req: Request, expires: Date): CookieOptions {
@@ -22,6 +25,7 @@ export function setSessionCookies(req: Request, res: Response, s: CookieSettings
   const expires = new Date(expiresAt)
   // SameSite=None is only honoured with Secure; on plain http fall back to Lax.
   const sameSite = s.sameSite === 'none' && !req.secure ? 'lax' : s.sameSite
+  if (s.sameSite === 'none') warnSameSiteNoneOverHttp(s.owner, req)
   res.cookie(name, value, { ...baseOptions(req, expires), sameSite })
   // The legacy twin exists for old browsers that reject `SameSite=None`; it goes without the
   // attribute only then. With Lax or Strict configured it carries the same attribute, or a

@@ -20,6 +20,7 @@ export type KeyPart = 'ip' | 'caller' | 'email' | 'phone' | 'userId' | 'challeng
 /** Which request parameter names the account a target-wide counter protects. */
 export type Target = 'email' | 'phone' | 'userId'
 
+/** One counter of an abuse limit: what it counts, how many per window. */
 export interface Counter {
   /** The parts of the key, e.g. `['ip', 'email']` counts per IP-and-email pair. `ip` is the client's `clientKey`. */
   key: KeyPart[]
@@ -53,6 +54,7 @@ export const PASSWORD_FAILURES_PER_ACCOUNT = 30
 /** How long a client stays known to an account after signing in to it, seconds (30 days). */
 export const KNOWN_CLIENT_FOR = 30 * 24 * HOUR
 
+/** The abuse limits of every credential route (the table in docs/security.md), keyed by route. */
 export const LIMITS = {
   'POST /account': [attempts(['ip'], 10)],
   'POST /account/sessions/email': [

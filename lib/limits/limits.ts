@@ -32,6 +32,7 @@ export interface Attempt {
 /** Error types that mean "wrong credentials": the only outcomes failure counters count. */
 const CREDENTIAL_FAILURES = new Set(['user_invalid_credentials', 'user_invalid_token'])
 
+/** Whether an error is a wrong credential (counts against the failure limits), as opposed to a refusal or a fault. */
 export function isCredentialFailure(err: unknown): boolean {
   return CREDENTIAL_FAILURES.has((err as AccountsError | null)?.type ?? '')
 }

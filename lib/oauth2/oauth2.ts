@@ -94,6 +94,7 @@ export class OAuth2 {
     return { nonce, hash: sha256Hex(nonce) }
   }
 
+  /** Whether the browser that finishes an OAuth2 flow is the one that started it (the binding cookie's nonce). */
   bindingMatches(context: OAuth2Context, nonce: unknown): boolean {
     // A state saved before binding existed has no `binding` field: treated as unbound.
     if (typeof context.binding !== 'string') return true

@@ -20,21 +20,21 @@ export interface OAuth2ProviderOptions {
   clientId: string
   clientSecret: string
   /** Scopes asked for by default; a request's `scopes[]` replaces them. Default: the preset's. */
-  scopes?: string[]
+  scopes?: string[] | undefined
   /**
    * The callback URL registered at the provider. Default: derived from the request,
    * `<origin><mount>/account/sessions/oauth2/callback/<provider>` (set Express' `trust proxy`
    * behind a proxy, or give it here).
    */
-  callbackUrl?: string
+  callbackUrl?: string | undefined
   /** Overrides of the preset's endpoints (self-hosted GitLab, GitHub Enterprise, tests). */
-  authorizationUrl?: string
-  tokenUrl?: string
-  userInfoUrl?: string
+  authorizationUrl?: string | undefined
+  tokenUrl?: string | undefined
+  userInfoUrl?: string | undefined
   /** OpenID Connect issuer: endpoints come from its discovery document (generic provider). */
-  issuer?: string
+  issuer?: string | undefined
   /** Maps the raw user info to a profile (generic provider; presets have their own). */
-  profile?: (userInfo: Record<string, unknown>) => OAuth2Profile
+  profile?: ((userInfo: Record<string, unknown>) => OAuth2Profile) | undefined
 }
 
 export interface ResolvedProvider {

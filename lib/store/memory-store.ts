@@ -154,7 +154,13 @@ export class MemoryStore implements Store {
   }
 
   async getSessionWithAccount(accountId: string, sessionId: string) {
-    return { session: await this.getSession(accountId, sessionId), account: await this.getAccount(accountId) }
+    // Read synchronously (no await between the halves): both come from one instant.
+    const s = this.#liveSessions(accountId, false)?.get(sessionId)
+    const a = this.#accounts.get(accountId)
+    return {
+      session: s ? (JSON.parse(s.json) as SessionRecord) : null,
+      account: a === undefined ? null : (JSON.parse(a) as AccountRecord),
+    }
   }
 
   async listSessions(accountId: string): Promise<SessionRecord[]> {

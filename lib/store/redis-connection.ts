@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createClient } from 'redis'
 import { classifyStoreError, storeUnavailable } from './guarded-store.js'
+import { redactRedisUrl } from './redis-ready.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: node-redis commands differ in arity and argument types; each caller passes its own.
 type Method = (...args: any[]) => Promise<unknown>
@@ -116,7 +117,7 @@ export class RedisConnection {
     } else {
       // Fail fast while Redis is unreachable: a queued command would hold the request open
       // until Redis came back. Requests then answer 503 and the client keeps reconnecting.
-      const own = createClient({ url, disableOfflineQueue: true })
+      const own = ownClient(url)
       // Without a listener an 'error' event would crash the process; node-redis reconnects by
       // itself and failed commands reject, so one warning per outage is enough.
       own.on('error', (err: Error) => {
@@ -134,6 +135,14 @@ export class RedisConnection {
   /** The node-redis client or cluster itself (for what `Commands` doesn't cover: a rebuild's SCAN). */
   get client(): unknown {
     return this.#client
+  }
+
+  /**
+   * The commands when they can be sent right now (a caller's client, or the own one ready),
+   * else null: the hot path's way to skip `cmd()`'s promise.
+   */
+  ready(): Commands | null {
+    return !this.#closed && (!this.#owned || this.#client.isReady) ? this.#commands : null
   }
 
   /** The commands, their failures classified (`redisFault`). */
@@ -178,6 +187,16 @@ export class RedisConnection {
     if (!this.#owned) return
     if (this.#client.isReady) await this.#client.close()
     else if (this.#client.isOpen) this.#client.destroy() // still (re)connecting: nothing to flush
+  }
+}
+
+/** Fail fast while Redis is unreachable (no offline queue); a URL node-redis can't parse is an option error. */
+function ownClient(url: string | undefined): ReturnType<typeof createClient> {
+  try {
+    return createClient({ url, disableOfflineQueue: true })
+  } catch (err) {
+    // node-redis' message names the protocol or says "Invalid URL"; the URL itself may hold a password.
+    throw new TypeError(`RedisStore: options.url ${redactRedisUrl(url ?? '')} is not a Redis URL (${(err as Error).message})`)
   }
 }
 

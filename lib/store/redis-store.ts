@@ -12,24 +12,39 @@ import { RedisAccountIndex } from './redis-account-index.js'
 import type { AccountPage, AccountQuery } from './store.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
 import type { RedisStoreClient } from './redis-connection.js'
+import { READ_SESSION_FOR_CACHE, SessionCache, type ClientSideCacheOptions } from './redis-session-cache.js'
+import { notReady } from './redis-ready.js'
+import { optionError } from '../option-errors.js'
 
 export type { RedisStoreClient } from './redis-connection.js'
+export type { ClientSideCacheOptions } from './redis-session-cache.js'
 
+/** Options of `new RedisStore()`: exactly one of `client` / `url`. */
 export interface RedisStoreOptions {
   /**
    * Your node-redis client or cluster (`createClient()` / `createCluster()`), already
    * connected: the store never connects, closes or listens to it. Use the default type
    * mapping (replies as strings). Exactly one of `client` / `url`.
    */
-  client?: RedisStoreClient
+  client?: RedisStoreClient | undefined
   /**
    * A Redis URL (`redis://[[user]:password@]host[:port][/db]`, `rediss://` for TLS). The store
    * creates its own client, connects it on first use and closes it in `close()`. For any other
    * connection option, create the client yourself and pass `client`. Exactly one of `client` / `url`.
    */
-  url?: string
+  url?: string | undefined
   /** Prepended to every key. Default `'acc:'`. Must not contain `{` or `}` (they'd break Cluster hash tags). */
-  prefix?: string
+  prefix?: string | undefined
+  /**
+   * Opt-in: keep hot sessions in this process so `requireSession()` costs no Redis round trip
+   * on a hit, revocation-correct through Redis' server-assisted client-side caching (RESP3
+   * `CLIENT TRACKING` BCAST, one extra connection per master, Redis ≥ 6). A session this
+   * process deletes (or whose account it changes) is refused at once; one deleted elsewhere as
+   * soon as the invalidation push arrives (typically < 1 ms on a LAN); a lost or silent
+   * connection drops the whole cache within `leaseMs`. `true` = the defaults. See
+   * docs/performance.md for the guarantee. Default: off.
+   */
+  clientSideCache?: boolean | ClientSideCacheOptions | undefined
 }
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
@@ -61,15 +76,18 @@ export class RedisStore implements Store {
   readonly #claims: ClaimDeps
   readonly #identities: RedisIdentities
   readonly #index: RedisAccountIndex
+  readonly #cache: SessionCache | null
+  readonly #url: string | undefined
 
   constructor(options: RedisStoreOptions) {
-    const { client, url, prefix = 'acc:' } = options ?? {}
-    if ((client == null) === (url == null)) throw new TypeError('RedisStore: pass exactly one of `client` or `url`')
-    if (url != null && (typeof url !== 'string' || url === '')) throw new TypeError('RedisStore: `url` must be a non-empty string')
+    const { client, url, prefix = 'acc:', clientSideCache } = options ?? {}
+    if ((client == null) === (url == null)) throw optionError(options, 'RedisStore: pass exactly one of options.client or options.url')
+    if (url != null && (typeof url !== 'string' || url === '')) throw optionError(options, 'RedisStore: options.url must be a non-empty redis:// or rediss:// URL')
     if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
-      throw new TypeError('RedisStore: `prefix` must be a string without `{` or `}`')
+      throw optionError(options, 'RedisStore: options.prefix must be a string without `{` or `}`')
     }
     this.#prefix = prefix
+    this.#url = url ?? undefined
     this.#conn = new RedisConnection(client, url)
     const conn = this.#conn
     this.#claims = {
@@ -94,6 +112,34 @@ export class RedisStore implements Store {
     }
     this.#identities = new RedisIdentities(conn, this.#claims, prefix, (id, suffix) => this.#key(id, suffix))
     this.#index = new RedisAccountIndex(conn, prefix, (id) => this.#key(id, 'account'))
+    if (clientSideCache !== undefined && typeof clientSideCache !== 'boolean' && (typeof clientSideCache !== 'object' || clientSideCache === null)) {
+      throw new TypeError('RedisStore: `clientSideCache` must be a boolean or an object')
+    }
+    this.#cache = clientSideCache ? new SessionCache(client, url, prefix, clientSideCache === true ? {} : clientSideCache) : null
+  }
+
+  /** Sessions the client-side cache holds now (0 without the cache). */
+  get cachedSessions(): number {
+    return this.#cache?.size ?? 0
+  }
+
+  /**
+   * Resolves true once the client-side cache serves hits (its tracking connections are up and
+   * armed), false after `timeoutMs` or without the cache. Optional: until then reads just go to
+   * Redis. For a warm start or a test.
+   */
+  clientSideCacheReady(timeoutMs = 5000): Promise<boolean> {
+    return this.#cache ? this.#cache.ready(timeoutMs) : Promise.resolve(false)
+  }
+
+  /** After a write to the account's keys settles (done or not): this process stops serving its cached sessions. */
+  async #forgetting<T>(accountId: string, write: Promise<T>): Promise<T> {
+    if (!this.#cache) return write
+    try {
+      return await write
+    } finally {
+      this.#cache.forget(esc(accountId))
+    }
   }
 
   // ── accounts ────────────────────────────────────────────────────────────
@@ -101,7 +147,7 @@ export class RedisStore implements Store {
     const c = await this.#conn.cmd()
     // Checked first only so a duplicate id reports 'id' rather than its own email; the insert script decides.
     if (await c.exists(this.#key(account.id, 'account'))) return { ok: false, conflict: 'id' }
-    const r = await insertWithClaims(this.#claims, account)
+    const r = await this.#forgetting(account.id, insertWithClaims(this.#claims, account))
     // The index lives in another slot (docs/queries.md): written right after, never before, the account.
     if (r.ok) await this.#index.put(account)
     return r
@@ -127,8 +173,8 @@ export class RedisStore implements Store {
     if (raw === null || !cur) return { ok: false, conflict: 'missing' }
     if (cur.rev !== expectedRev) return { ok: false, conflict: 'stale' }
     const changed = FIELDS.filter((f) => cur[f] !== next[f])
-    const r = changed.length === 0 ? await this.#compareAndSet(next, raw, '')
-      : await replaceWithClaims(this.#claims, { record: cur, raw }, next, changed)
+    const r = changed.length === 0 ? await this.#forgetting(next.id, this.#compareAndSet(next, raw, ''))
+      : await this.#forgetting(next.id, replaceWithClaims(this.#claims, { record: cur, raw }, next, changed))
     if (r.ok) await this.#index.put(next)
     return r
   }
@@ -136,7 +182,7 @@ export class RedisStore implements Store {
   async deleteAccount(id: string): Promise<boolean> {
     const keys = [this.#key(id, 'account'), this.#key(id, 'sessions'), this.#key(id, 'tokens'), this.#key(id, 'lock'),
       this.#key(id, 'identities'), ...LOG_LANES.map((lane) => this.#logKey(id, lane))]
-    const [acc, ...identities] = (await this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')])) as unknown[]
+    const [acc, ...identities] = (await this.#forgetting(id, this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')]))) as unknown[]
     const old = str(acc) ? parse<AccountRecord>(acc) : null
     if (old) await this.#index.remove(old)
     // Claims live in other slots; a claim that no longer names this account isn't ours to drop.
@@ -190,7 +236,7 @@ export class RedisStore implements Store {
     const a = session.accountId
     const args = [session.id, JSON.stringify(session), ms(opts.ttlMs), String(session.createdAt),
       String(Math.max(0, Math.floor(opts.maxSessions))), this.#key(a, 's:')]
-    return ((await this.#conn.run(lua.CREATE_SESSION, [this.#key(a, 'sessions'), this.#key(a, `s:${session.id}`)], args)) as unknown[])
+    return ((await this.#forgetting(a, this.#conn.run(lua.CREATE_SESSION, [this.#key(a, 'sessions'), this.#key(a, `s:${session.id}`)], args))) as unknown[])
       .map((v) => str(v)!)
   }
 
@@ -200,7 +246,18 @@ export class RedisStore implements Store {
 
   async getSessionWithAccount(accountId: string, sessionId: string) {
     // One round trip: both keys share the account's hash tag, so one MGET serves them on Cluster too.
-    const [s, a] = await (await this.#conn.cmd()).mGet([this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')])
+    const read = async (): Promise<[unknown, unknown]> => {
+      const c = this.#conn.ready() ?? (await this.#conn.cmd())
+      const [s, a] = await c.mGet([this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')])
+      return [s, a]
+    }
+    // With the cache, a hit is JSON kept from an earlier read: parsed anew, so callers get copies.
+    const [s, a] = this.#cache
+      ? await this.#cache.get(esc(accountId), sessionId, read, async () => {
+        const r = (await this.#conn.run(READ_SESSION_FOR_CACHE, [this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')], [])) as unknown[]
+        return [r[0], r[1], Number(r[2])]
+      })
+      : await read()
     return { session: parse<SessionRecord>(s), account: parse<AccountRecord>(a) }
   }
 
@@ -212,16 +269,16 @@ export class RedisStore implements Store {
   async replaceSession(session: SessionRecord, ttlMs: number): Promise<boolean> {
     const a = session.accountId
     const keys = [this.#key(a, 'sessions'), this.#key(a, `s:${session.id}`)]
-    return (await this.#conn.run(lua.REPLACE_SESSION, keys, [JSON.stringify(session), ms(ttlMs), String(session.createdAt), session.id])) === 1
+    return (await this.#forgetting(a, this.#conn.run(lua.REPLACE_SESSION, keys, [JSON.stringify(session), ms(ttlMs), String(session.createdAt), session.id]))) === 1
   }
 
   async deleteSession(accountId: string, sessionId: string): Promise<boolean> {
     const keys = [this.#key(accountId, 'sessions'), this.#key(accountId, `s:${sessionId}`)]
-    return (await this.#conn.run(lua.DELETE_SESSION, keys, [sessionId])) === 1
+    return (await this.#forgetting(accountId, this.#conn.run(lua.DELETE_SESSION, keys, [sessionId]))) === 1
   }
 
   async deleteSessions(accountId: string, exceptId?: string): Promise<string[]> {
-    const ids = await this.#conn.run(lua.DELETE_SESSIONS, [this.#key(accountId, 'sessions')], [this.#key(accountId, 's:'), exceptId ?? ''])
+    const ids = await this.#forgetting(accountId, this.#conn.run(lua.DELETE_SESSIONS, [this.#key(accountId, 'sessions')], [this.#key(accountId, 's:'), exceptId ?? '']))
     return (ids as unknown[]).map((v) => str(v)!)
   }
 
@@ -274,8 +331,26 @@ export class RedisStore implements Store {
     return { count: Number(count), resetMs: Number(resetMs) }
   }
 
+  /**
+   * Checks that Redis answers, for a boot that fails loudly: connects the store's own client
+   * (with `url`; otherwise the first request would) and makes one round trip. Rejects with
+   * `503 store_unavailable` whose message names the URL (password redacted) and the reason:
+   * `RedisStore: cannot reach Redis at redis://:***@db:6379: connect ECONNREFUSED …`. With a
+   * client you passed, it checks that the client is connected and answers. Without this call
+   * the store connects lazily, and a wrong URL shows only as `503`s on requests. On failure the
+   * store's own client keeps retrying in the background: `close()` it if you give up.
+   */
+  async ready(): Promise<void> {
+    try {
+      await (await this.#conn.cmd()).exists(`${this.#prefix}ready`)
+    } catch (err) {
+      throw notReady(err, this.#url)
+    }
+  }
+
   /** Closes the client the store created from `url`; a client you passed in is left to you. */
   async close(): Promise<void> {
+    await this.#cache?.close()
     await this.#conn.close()
   }
 

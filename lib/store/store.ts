@@ -99,6 +99,7 @@ export interface TargetRecord {
   expired: boolean
 }
 
+/** An account's TOTP authenticator (its secret encrypted under a key derived from `options.secret`). */
 export interface TotpRecord {
   /** Sealed base32 shared secret. */
   secret: string
@@ -184,9 +185,12 @@ export interface IdentityRecord {
   providerRefreshToken: string
 }
 
+/** The account fields that belong to at most one account. */
 export type UniqueField = 'email' | 'phone'
 
+/** Answer of `insertAccount()`: stored, or which claim was taken. */
 export type InsertResult = { ok: true } | { ok: false; conflict: 'id' | UniqueField }
+/** Answer of `replaceAccount()`: stored, or why not (a concurrent writer, or gone). */
 export type ReplaceResult =
   | { ok: true }
   | { ok: false; conflict: UniqueField | 'stale' | 'missing' }
@@ -197,6 +201,7 @@ export interface PutTokenOptions {
   keepSameKind?: number
 }
 
+/** What `consumeToken()` looks for, and the core's "now". */
 export interface ConsumeQuery {
   /** Only this token id (MFA challenges); otherwise any live token of `kinds`. */
   id?: string
@@ -207,6 +212,7 @@ export interface ConsumeQuery {
   now: number
 }
 
+/** A fixed-window counter's state: the count in the window and when it resets (epoch ms). */
 export interface HitResult {
   /** Hits in the current window, including this one. */
   count: number

@@ -11,6 +11,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const T0 = 1_700_000_000_000
 export const DAY = 86_400_000
 
+/** A valid account record for store tests; `over` replaces fields. */
 export function makeAccount(over: Partial<AccountRecord> = {}): AccountRecord {
   const id = over.id ?? uid()
   return {
@@ -35,6 +36,7 @@ export function makeAccount(over: Partial<AccountRecord> = {}): AccountRecord {
   }
 }
 
+/** A valid session record of the account for store tests; `over` replaces fields. */
 export function makeSession(accountId: string, over: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: uid(),
@@ -59,6 +61,7 @@ export function makeSession(accountId: string, over: Partial<SessionRecord> = {}
   }
 }
 
+/** A valid token record of the account for store tests; `over` replaces fields. */
 export function makeToken(accountId: string, over: Partial<TokenRecord> = {}): TokenRecord {
   return {
     id: uid(),
@@ -74,6 +77,7 @@ export function makeToken(accountId: string, over: Partial<TokenRecord> = {}): T
   }
 }
 
+/** A valid identity record of the account for store tests; `over` replaces fields. */
 export function makeIdentity(accountId: string, over: Partial<IdentityRecord> = {}): IdentityRecord {
   return {
     id: uid(),
