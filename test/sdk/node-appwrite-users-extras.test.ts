@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import bcrypt from 'bcrypt'
 import { Account, Client, ID, MessagingProviderType, Query, Users } from 'node-appwrite'
+import { makeIdentity } from '../../lib/testing/fixtures.js'
 import {
   API_KEY, MEMORY, PASSWORD, PROJECT, REDIS, expectError, nodeClients, plain, startServer, uniqueEmail, type StoreCase,
   type TestServer,
@@ -138,6 +139,26 @@ for (const sc of [MEMORY, REDIS] as StoreCase[]) {
       // The impersonator's own log does not get the victim's entries.
       const own = (await users.listLogs({ userId: staff.$id })).logs.map((l) => l.event)
       assert.ok(!own.some((e) => e.startsWith('impersonation.')), own.join())
+    })
+
+    it('deleteIdentity → 204 by the identity id alone; the pair is free again; unknown or deleted → 404 user_identity_not_found', async () => {
+      const u = await users.create({ userId: ID.unique(), email: uniqueEmail('linked') })
+      const other = await users.create({ userId: ID.unique(), email: uniqueEmail('linked2') })
+      // Seeded in the store (an OAuth2 sign-in would store the same record).
+      const identity = makeIdentity(u.$id)
+      const kept = makeIdentity(u.$id, { provider: 'google' })
+      for (const i of [identity, kept]) assert.deepEqual(await srv.accounts.store.insertIdentity(i), { ok: true })
+      assert.deepEqual(plain(await users.deleteIdentity({ identityId: identity.id })), { message: '' })
+      assert.equal(await srv.accounts.store.getIdentity(u.$id, identity.id), null)
+      assert.deepEqual(await srv.accounts.store.listIdentities(u.$id), [kept])
+      assert.equal(await srv.accounts.store.findIdentityOwner(identity.provider, identity.providerUid), null)
+      assert.deepEqual(await srv.accounts.store.insertIdentity(makeIdentity(other.$id, { providerUid: identity.providerUid })), { ok: true })
+      await expectError(users.deleteIdentity({ identityId: identity.id }), 404, 'user_identity_not_found')
+      await expectError(users.deleteIdentity({ identityId: 'nothing-here' }), 404, 'user_identity_not_found')
+      await expectError(users.deleteIdentity({ identityId: 'x'.repeat(37) }), 400, 'general_argument_invalid')
+      // Deleting the account takes its identities: their ids are not found any more.
+      await users.delete({ userId: u.$id })
+      await expectError(users.deleteIdentity({ identityId: kept.id }), 404, 'user_identity_not_found')
     })
 
     it('password policy on create and updatePassword (dictionary, personal data), nothing stored; imported hashes are not checked', async () => {
