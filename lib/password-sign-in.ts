@@ -34,6 +34,8 @@ export class PasswordSignIn {
       throw new AccountsError('user_invalid_credentials')
     }
     if (!account.status) throw new AccountsError('user_blocked')
+    // Before the rehash below: a vetoed sign-in writes nothing.
+    await sessions.vet(account, 'email')
     const checkedHash = account.passwordHash
     let rehashed: string | null = null
     let signedIn = account
@@ -46,7 +48,7 @@ export class PasswordSignIn {
         if (a.passwordHash === checkedHash) a.passwordHash = hash
       }, false)
     }
-    const signIn = await sessions.create(signedIn, { provider: 'email', providerUid: email, factors: ['password'] }, client)
+    const signIn = await sessions.create(signedIn, { provider: 'email', providerUid: email, factors: ['password'], vetted: true }, client)
     // The password was checked before the bcrypt wait; if it changed (recovery, password
     // change) or the account was blocked meanwhile, this session must not outlive that. A
     // different hash can also be another sign-in's rehash of the same password: only then is

@@ -87,6 +87,8 @@ export class Passwordless {
     // A code or link sent to an address the account no longer has is void.
     if (proof && account[proof.field] !== proof.value) throw new AccountsError('user_invalid_token')
     if (!account.status) throw new AccountsError('user_blocked')
+    // Before a first proof's takeover: a vetoed sign-in changes nothing (the code is spent).
+    await this.#core.sessions.vet(account, token.kind === 'oauth2' ? oauth2Origin(token.data).provider : sessionShape(token.kind).provider)
     if (!proof || account[VERIFIED[proof.field]]) return this.#createSession(account, token, client)
     const owner = await this.#firstProof(account.id, proof)
     if (!owner.tookOver) return this.#createSession(owner.account, token, client)
@@ -146,10 +148,10 @@ export class Passwordless {
   }
 
   #createSession(signedIn: AccountRecord, token: TokenRecord, client: ClientContext): Promise<SignIn> {
-    if (token.kind === 'oauth2') return this.#core.sessions.create(signedIn, oauth2Origin(token.data), client)
+    if (token.kind === 'oauth2') return this.#core.sessions.create(signedIn, { ...oauth2Origin(token.data), vetted: true }, client)
     const shape = sessionShape(token.kind)
     const providerUid = typeof token.data.email === 'string' ? token.data.email : typeof token.data.phone === 'string' ? token.data.phone : ''
-    return this.#core.sessions.create(signedIn, { provider: shape.provider, providerUid, factors: shape.factors }, client)
+    return this.#core.sessions.create(signedIn, { provider: shape.provider, providerUid, factors: shape.factors, vetted: true }, client)
   }
 
   /**

@@ -2,7 +2,7 @@ import { blankAccount } from '../core/account-records.js'
 import { isHashName } from '../hashes/imported-hash.js'
 import { parseImportedHash } from '../hashes/parse-imported-hash.js'
 import { encodeImportedHash } from '../hashes/stored-imported-hash.js'
-import type { AccountRecord } from '../store/store.js'
+import type { AccountRecord, TargetRecord } from '../store/store.js'
 import { isOwnHash } from '../users/hash-fields.js'
 
 /** The fields of an Appwrite User model (`Models.User`) a migration reads. */
@@ -25,6 +25,22 @@ export interface SourceUser {
   mfa: boolean
   prefs: object
   accessedAt: string
+  /** Appwrite 1.8+ (older sources and Appwrite before 1.8 have none: false). */
+  impersonator?: boolean
+  /** Appwrite 1.5+: the user's messaging targets (`Models.Target`). */
+  targets?: SourceTarget[]
+}
+
+/** The fields of an Appwrite Target model a migration reads. */
+export interface SourceTarget {
+  $id: string
+  $createdAt: string
+  $updatedAt: string
+  name: string
+  providerId?: string | null
+  providerType: string
+  identifier: string
+  expired?: boolean
 }
 
 /** Why a user's password could not be carried over (the user then has to reset it). */
@@ -51,6 +67,10 @@ export function userRecord(u: SourceUser, now: number): { record: AccountRecord;
   record.labels = Array.isArray(u.labels) ? [...u.labels] : []
   record.mfa = u.mfa === true
   record.prefs = u.prefs && typeof u.prefs === 'object' && !Array.isArray(u.prefs) ? { ...(u.prefs as Record<string, unknown>) } : {}
+  record.impersonator = u.impersonator === true
+  // With their ids (a device's push target keeps working). The email / sms targets of the
+  // user's own address are matched to it on insert (contact-targets.ts); one the source lacks is made.
+  record.targets = targetRecords(u.targets, record.createdAt)
   let passwordLoss: PasswordLoss = null
   const password = u.password ?? ''
   if (password !== '') {
@@ -69,6 +89,24 @@ export function userRecord(u: SourceUser, now: number): { record: AccountRecord;
     if (record.passwordHash !== null) record.passwordUpdatedAt = time(u.passwordUpdate, record.createdAt)
   }
   return { record, passwordLoss }
+}
+
+function targetRecords(targets: SourceTarget[] | undefined, fallback: number): TargetRecord[] {
+  if (!Array.isArray(targets)) return []
+  const seen = new Set<string>()
+  const out: TargetRecord[] = []
+  for (const t of targets) {
+    const type = t?.providerType
+    if ((type !== 'email' && type !== 'sms' && type !== 'push') || typeof t.$id !== 'string' || typeof t.identifier !== 'string') continue
+    if (t.$id === '' || t.identifier === '' || seen.has(t.$id)) continue
+    seen.add(t.$id)
+    const createdAt = time(t.$createdAt, fallback)
+    out.push({
+      id: t.$id, createdAt, updatedAt: time(t.$updatedAt, createdAt), providerType: type, identifier: type === 'email' ? t.identifier.toLowerCase() : t.identifier,
+      providerId: typeof t.providerId === 'string' && t.providerId !== '' ? t.providerId : null, name: typeof t.name === 'string' ? t.name : '', expired: t.expired === true,
+    })
+  }
+  return out
 }
 
 function time(value: string | undefined, fallback: number): number {

@@ -39,6 +39,8 @@ export interface SessionOrigin {
   providerAccessToken?: string
   providerAccessTokenExpiry?: number | null
   providerRefreshToken?: string
+  /** The before-hooks already ran for this sign-in (`Sessions.vet`), before an earlier write of its own. */
+  vetted?: boolean
 }
 
 /** An authenticated request's account and session. */
@@ -84,11 +86,7 @@ export class Sessions {
       mfaUpdatedAt: null,
     }
     assertStorable(session)
-    // Vetoes run after validation and before the write, so a refused sign-in stores nothing.
-    // An anonymous session proves nothing about an existing account: no `beforeSignIn`.
-    const { hooks } = this.#ctx.options
-    if (origin.provider !== 'anonymous') await runBeforeHook(hooks, 'beforeSignIn', { account, provider: origin.provider })
-    await runBeforeHook(hooks, 'beforeSessionCreate', { account, provider: origin.provider })
+    if (!origin.vetted) await this.vet(account, origin.provider)
     const evicted = await this.#ctx.store.createSession(session, {
       maxSessions: this.#ctx.options.maxSessions,
       ttlMs: this.#ctx.options.sessionDuration * 1000,
@@ -99,6 +97,19 @@ export class Sessions {
     this.#ctx.events.emit('signIn', { account, session })
     for (const sessionId of evicted) this.#ctx.events.emit('sessionDeleted', { accountId: account.id, sessionId })
     return { account, session, secret, value: encodeSessionValue({ userId: account.id, secret }) }
+  }
+
+  /**
+   * Runs the before-hooks of a sign-in (`beforeSignIn`, then `beforeSessionCreate`): after
+   * validation and before the write, so a refused sign-in stores nothing. A flow that writes
+   * something of its own first (a rehash, a first proof) calls it before that write and passes
+   * `vetted: true` to `create`. An anonymous session proves nothing about an existing account:
+   * no `beforeSignIn`.
+   */
+  async vet(account: AccountRecord, provider: string): Promise<void> {
+    const { hooks } = this.#ctx.options
+    if (provider !== 'anonymous') await runBeforeHook(hooks, 'beforeSignIn', { account, provider })
+    await runBeforeHook(hooks, 'beforeSessionCreate', { account, provider })
   }
 
   /**

@@ -9,6 +9,7 @@ import { needKey } from './need-key.js'
 import { errorHandler } from './render-error.js'
 import { clientContext } from './respond.js'
 import { noStore, warnUntrustedProxy } from './response-policy.js'
+import { usersIdentityRoutes } from './routes/users-identity-routes.js'
 import { usersImportRoutes } from './routes/users-import-routes.js'
 import { usersListRoutes } from './routes/users-list-routes.js'
 import { usersMfaRoutes } from './routes/users-mfa-routes.js'
@@ -41,6 +42,7 @@ export function createUsersRouter(accounts: Accounts): Router {
   })
   // Fixed paths (`/identities`, `/argon2`…) before `/:userId`.
   usersListRoutes(users, accounts)
+  usersIdentityRoutes(users, accounts)
   usersImportRoutes(users, accounts)
   usersSessionRoutes(users, accounts)
   usersMfaRoutes(users, accounts)

@@ -151,6 +151,9 @@ export class GuardedStore implements Store {
   getIdentity(accountId: string, identityId: string): Promise<IdentityRecord | null> {
     return this.#guard(() => this.inner.getIdentity(accountId, identityId))
   }
+  findIdentity(identityId: string): Promise<IdentityRecord | null> {
+    return this.#guard(() => this.inner.findIdentity(identityId))
+  }
   replaceIdentity(identity: IdentityRecord): Promise<boolean> {
     return this.#guard(() => this.inner.replaceIdentity(identity))
   }

@@ -19,6 +19,8 @@ export class MemoryIdentities {
   readonly #byAccount = new Map<string, Map<string, string>>()
   /** `pairKey` → the identity owning the pair */
   readonly #owners = new Map<string, { accountId: string; identityId: string }>()
+  /** identity id → its account (ids are generated, unique in practice; a lookup re-checks) */
+  readonly #accountOf = new Map<string, string>()
 
   insert(identity: IdentityRecord, accountExists: boolean): InsertIdentityResult {
     if (!accountExists) return { ok: false, conflict: 'missing' }
@@ -29,6 +31,7 @@ export class MemoryIdentities {
     if (!mine) this.#byAccount.set(identity.accountId, (mine = new Map()))
     mine.set(identity.id, JSON.stringify(identity))
     this.#owners.set(pair, { accountId: identity.accountId, identityId: identity.id })
+    this.#accountOf.set(identity.id, identity.accountId)
     return { ok: true }
   }
 
@@ -44,6 +47,11 @@ export class MemoryIdentities {
   get(accountId: string, identityId: string): IdentityRecord | null {
     const json = this.#byAccount.get(accountId)?.get(identityId)
     return json === undefined ? null : (JSON.parse(json) as IdentityRecord)
+  }
+
+  find(identityId: string): IdentityRecord | null {
+    const accountId = this.#accountOf.get(identityId)
+    return accountId === undefined ? null : this.get(accountId, identityId)
   }
 
   replace(identity: IdentityRecord): boolean {
@@ -63,6 +71,7 @@ export class MemoryIdentities {
     mine.delete(identityId)
     if (mine.size === 0) this.#byAccount.delete(accountId)
     this.#owners.delete(pairKey(cur.provider, cur.providerUid))
+    if (this.#accountOf.get(identityId) === accountId) this.#accountOf.delete(identityId)
     return true
   }
 

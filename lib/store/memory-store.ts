@@ -259,6 +259,10 @@ export class MemoryStore implements Store {
 
   async findIdentityOwner(provider: string, providerUid: string) { return this.#identities.findOwner(provider, providerUid) }
   async listIdentities(accountId: string) { return this.#identities.list(accountId) }
+  async findIdentity(identityId: string): Promise<IdentityRecord | null> {
+    return this.#identities.find(identityId)
+  }
+
   async getIdentity(accountId: string, identityId: string) { return this.#identities.get(accountId, identityId) }
   async replaceIdentity(identity: IdentityRecord) { this.#wrote(); return this.#identities.replace(identity) }
   async deleteIdentity(accountId: string, identityId: string) { this.#wrote(); return this.#identities.delete(accountId, identityId) }

@@ -57,6 +57,16 @@ export class RedisIdentities {
     this.#key = key
   }
 
+  /**
+   * `Pu:identity-id:<sha256 hex of identityId>` → `{"id":<accountId>,"identity":<identityId>}`:
+   * which account holds an identity id (in its own slot; hashed, so no id alters a hash tag).
+   * Written before the identity and re-checked against it on every lookup, so a pointer left
+   * by a writer that died in between never answers a missing identity.
+   */
+  idKey(identityId: string): string {
+    return `${this.#prefix}u:identity-id:${createHash('sha256').update(identityId).digest('hex')}`
+  }
+
   claimKey(provider: string, providerUid: string): string {
     return `${this.#prefix}u:identity:${provider}:${createHash('sha256').update(providerUid).digest('hex')}`
   }
@@ -75,8 +85,12 @@ export class RedisIdentities {
     })
     if (!claim) return { ok: false, conflict: 'identity' }
     try {
+      // Before the identity (see idKey): an identity is never stored without its pointer.
+      await (await this.#conn.cmd()).set(this.idKey(id), JSON.stringify({ id: a, identity: id }))
       const r = str(await this.#conn.run(lua.INSERT_IDENTITY, keys, [id, JSON.stringify(identity)]))
       if (r === 'ok') return { ok: true }
+      // 'identity' means this account already holds this id: the pointer names it, keep it.
+      if (r === 'missing') await this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(id)], [a, id])
       await releaseClaims(this.#claims, [claim])
       return { ok: false, conflict: r === 'missing' ? 'missing' : 'identity' }
     } catch (err) {
@@ -99,6 +113,14 @@ export class RedisIdentities {
 
   async get(accountId: string, identityId: string): Promise<IdentityRecord | null> {
     return parse<IdentityRecord>(await (await this.#conn.cmd()).hGet(this.#key(accountId, 'identities'), identityId))
+  }
+
+  /** The identity the id's pointer names, while that account still holds it. */
+  async find(identityId: string): Promise<IdentityRecord | null> {
+    const raw = await (await this.#conn.cmd()).get(this.idKey(identityId))
+    const pointer = raw === null ? null : parse<{ id?: unknown; identity?: unknown }>(raw)
+    if (!pointer || typeof pointer.id !== 'string' || pointer.identity !== identityId) return null
+    return this.get(pointer.id, identityId)
   }
 
   async replace(identity: IdentityRecord): Promise<boolean> {
@@ -124,6 +146,8 @@ export class RedisIdentities {
     if (raw !== null && claim?.id === accountId && claim.identity === identityId) {
       await releaseClaims(this.#claims, [{ key, value: raw }])
     }
+    // Compare-and-delete: a pointer that names another account's identity stays.
+    await this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(identityId)], [accountId, identityId])
     return true
   }
 
@@ -132,7 +156,9 @@ export class RedisIdentities {
    * slots, so not in that script). A claim that no longer names them isn't ours to drop.
    */
   async releaseDeleted(accountId: string, deleted: unknown[]): Promise<void> {
-    await Promise.all(deleted.map((v) => parse<IdentityRecord>(v)!).map((i) =>
-      this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.claimKey(i.provider, i.providerUid)], [accountId, i.id])))
+    await Promise.all(deleted.map((v) => parse<IdentityRecord>(v)!).flatMap((i) => [
+      this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.claimKey(i.provider, i.providerUid)], [accountId, i.id]),
+      this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(i.id)], [accountId, i.id]),
+    ]))
   }
 }

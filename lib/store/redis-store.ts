@@ -66,7 +66,8 @@ const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt
  *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`); `:log`, `:log:stranger`
  *   security-log lanes, LISTs of `<time>:<json>`, newest first (PX maxAge, trimmed on append)
  * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`;
- *   `Pu:identity:<provider>:<sha256(providerUid)>` identity claims `{"id","identity","at","n"}`
+ *   `Pu:identity:<provider>:<sha256(providerUid)>` identity claims `{"id","identity","at","n"}`;
+ *   `Pu:identity-id:<sha256(identityId)>` which account holds an identity id `{"id","identity"}`
  * - `Po:<key>` single-use values (`putOnce` / `takeOnce`; GETDEL needs Redis >= 6.2)
  * - `Prl:<key>` fixed-window counters
  */
@@ -304,6 +305,7 @@ export class RedisStore implements Store {
   findIdentityOwner(provider: string, providerUid: string) { return this.#identities.findOwner(provider, providerUid) }
   listIdentities(accountId: string) { return this.#identities.list(accountId) }
   getIdentity(accountId: string, identityId: string) { return this.#identities.get(accountId, identityId) }
+  findIdentity(identityId: string) { return this.#identities.find(identityId) }
   replaceIdentity(identity: IdentityRecord) { return this.#identities.replace(identity) }
   deleteIdentity(accountId: string, identityId: string) { return this.#identities.delete(accountId, identityId) }
 

@@ -343,6 +343,13 @@ export interface IdentityStore {
   /** The identity of this account, or null (also when it belongs to another account). */
   getIdentity(accountId: string, identityId: string): Promise<IdentityRecord | null>
   /**
+   * The identity with this id, whichever account holds it (the Users service's
+   * `DELETE /users/identities/:identityId`), or null. Reflects every `insertIdentity`,
+   * `deleteIdentity` and `deleteAccount` that has resolved; never answers an identity that no
+   * longer exists. Identities inserted by a version without this method may be missing from it.
+   */
+  findIdentity(identityId: string): Promise<IdentityRecord | null>
+  /**
    * Overwrites an existing identity (a token refresh); false when it no longer exists.
    * `provider` and `providerUid` must not change: a call that changes them throws a `TypeError`.
    */

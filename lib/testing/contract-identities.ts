@@ -121,6 +121,31 @@ export function identityTests(h: StoreHandle): void {
     assert.equal(await h.store.findIdentityOwner(kept.provider, kept.providerUid), a)
   })
 
+  it('finds an identity by its id alone, whichever account holds it, until it or its account is deleted', async () => {
+    const [a, b] = [await account(), await account()]
+    const i = makeIdentity(a)
+    const j = makeIdentity(b, { provider: 'google' })
+    await h.store.insertIdentity(i)
+    await h.store.insertIdentity(j)
+    assert.deepEqual(await h.store.findIdentity(i.id), i)
+    assert.deepEqual(await h.store.findIdentity(j.id), j)
+    assert.equal(await h.store.findIdentity(uid()), null)
+    // A refused insert (pair taken, or no account) does not make its id findable.
+    const refused = makeIdentity(b, { providerUid: i.providerUid })
+    assert.deepEqual(await h.store.insertIdentity(refused), { ok: false, conflict: 'identity' })
+    assert.equal(await h.store.findIdentity(refused.id), null)
+    const orphan = makeIdentity(uid())
+    assert.deepEqual(await h.store.insertIdentity(orphan), { ok: false, conflict: 'missing' })
+    assert.equal(await h.store.findIdentity(orphan.id), null)
+    // The same id inserted twice into one account: the first stays findable.
+    assert.deepEqual(await h.store.insertIdentity({ ...i, provider: 'gitlab' }), { ok: false, conflict: 'identity' })
+    assert.deepEqual(await h.store.findIdentity(i.id), i)
+    assert.equal(await h.store.deleteIdentity(a, i.id), true)
+    assert.equal(await h.store.findIdentity(i.id), null)
+    assert.equal(await h.store.deleteAccount(b), true)
+    assert.equal(await h.store.findIdentity(j.id), null)
+  })
+
   it('deletes an account with its identities and frees their pairs', async () => {
     const [a, b] = [await account(), await account()]
     const ids = [makeIdentity(a), makeIdentity(a, { provider: 'google' })]

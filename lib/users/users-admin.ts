@@ -161,6 +161,18 @@ export class UsersAdmin {
     return updated
   }
 
+  /**
+   * `DELETE /users/identities/:identityId`: deletes an OAuth2 identity by its id alone, whoever
+   * holds it; `404 user_identity_not_found` when there is none (or it went meanwhile).
+   */
+  async deleteIdentity(identityId: unknown): Promise<void> {
+    const id = v.text('identityId', identityId, 36)
+    const identity = await this.#core.store.findIdentity(id)
+    if (!identity || !(await this.#core.store.deleteIdentity(identity.accountId, identity.id))) {
+      throw new AccountsError('user_identity_not_found')
+    }
+  }
+
   /** `false` blocks: the account's sessions stay but answer 403 `user_blocked`. */
   async updateStatus(userId: string, status: unknown): Promise<AccountRecord> {
     const value = bool('status', status)

@@ -57,6 +57,12 @@ describe('express-accounts migrate: from a running app into a fresh RedisStore',
       a.prefs = { n: i }
       a.emailVerification = i % 2 === 0
       a.status = i % 97 !== 0
+      a.impersonator = i % 25 === 0
+      // The email target comes from the address on insert; some have a phone (sms target) and a device.
+      if (i % 3 === 0) a.phone = `+1415555${String(i).padStart(4, '0')}`
+      a.targets = i % 20 === 0
+        ? [{ id: `push-${i}`, createdAt: now, updatedAt: now, providerType: 'push', identifier: `fcm-token-${i}`, providerId: null, name: 'Pixel', expired: false }]
+        : []
       a.passwordHash = await source.accounts.passwords.hash(passwordOf(i))
       a.passwordUpdatedAt = now
       await source.accounts.insert(a)
@@ -104,7 +110,7 @@ describe('express-accounts migrate: from a running app into a fresh RedisStore',
     await assert.rejects(readFile(cursor), { code: 'ENOENT' })
   })
 
-  it('moves every user with its password, profile, labels, prefs and flags; resumes after a crash; re-runs change nothing', async () => {
+  it('moves every user with its password, profile, labels, prefs, flags, impersonator and targets; resumes after a crash; re-runs change nothing', async () => {
     const prefix = uniquePrefix('mig')
     prefixes.push(prefix)
     const cursorPath = join(dir, 'cursor.json')
@@ -127,12 +133,16 @@ describe('express-accounts migrate: from a running app into a fresh RedisStore',
     assert.match(resumed.text, new RegExp(`created ${TOTAL}, already there 0, failed 0, without password 0`))
 
     // Every field carried over, user by user.
-    for (let i = 0; i < SEEDED; i += 37) {
+    for (let i = 0; i < SEEDED; i += 5) {
       const id = `user-${String(i).padStart(4, '0')}`
       const [from, to] = [await source.accounts.getAccount(id), await accounts.getAccount(id)]
       assert.ok(from && to, id)
-      const pick = (a: typeof from) => ({ email: a.email, name: a.name, labels: a.labels, prefs: a.prefs, ev: a.emailVerification, status: a.status, hash: a.passwordHash, reg: a.registration })
+      const pick = (a: typeof from) => ({
+        email: a.email, phone: a.phone, name: a.name, labels: a.labels, prefs: a.prefs, ev: a.emailVerification, status: a.status, hash: a.passwordHash,
+        reg: a.registration, impersonator: a.impersonator === true, targets: a.targets,
+      })
       assert.deepEqual(pick(to), pick(from), id)
+      assert.equal(to.targets?.length, 1 + (i % 3 === 0 ? 1 : 0) + (i % 20 === 0 ? 1 : 0), id)
     }
 
     // Sign-ins with the old passwords on an app over the migrated store.

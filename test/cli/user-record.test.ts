@@ -26,6 +26,26 @@ describe('migrate: a source User model becomes an account record', () => {
     assert.equal(record.passwordUpdatedAt, null, 'no password, no password time')
   })
 
+  it('copies impersonator and targets (email / sms / push, with their ids); skips malformed or duplicate targets; none = []', () => {
+    const t = (over: Record<string, unknown>) => ({ $id: 't', $createdAt: base.$createdAt, $updatedAt: base.$updatedAt, name: '', providerId: null, providerType: 'push', identifier: 'tok', expired: false, ...over })
+    const { record } = userRecord({
+      ...base, impersonator: true,
+      targets: [
+        t({ $id: 'e1', providerType: 'email', identifier: 'Ada@Example.com' }), t({ $id: 's1', providerType: 'sms', identifier: '+14155552671' }),
+        t({ $id: 'p1', name: 'Pixel', providerId: 'fcm', expired: true }), t({ $id: 'p1', identifier: 'dup' }), t({ $id: 'x', providerType: 'fax' }), t({ $id: 'y', identifier: '' }),
+      ] as never,
+    }, 1)
+    assert.equal(record.impersonator, true)
+    const at = [Date.parse(base.$createdAt), Date.parse(base.$updatedAt)]
+    assert.deepEqual(record.targets, [
+      { id: 'e1', createdAt: at[0], updatedAt: at[1], providerType: 'email', identifier: 'ada@example.com', providerId: null, name: '', expired: false },
+      { id: 's1', createdAt: at[0], updatedAt: at[1], providerType: 'sms', identifier: '+14155552671', providerId: null, name: '', expired: false },
+      { id: 'p1', createdAt: at[0], updatedAt: at[1], providerType: 'push', identifier: 'tok', providerId: 'fcm', name: 'Pixel', expired: true },
+    ])
+    const { record: older } = userRecord(base, 1)
+    assert.deepEqual([older.impersonator, older.targets], [false, []])
+  })
+
   it('Appwrite\'s argon2 user keeps a verifying imported hash (reference vector)', async () => {
     const { record } = userRecord({
       ...base, hash: 'argon2', hashOptions: { type: 'argon2', memoryCost: 256, timeCost: 2, threads: 2 },

@@ -103,3 +103,19 @@ describeBackends('before-hooks through PasswordStrategy', (on) => {
     assert.deepEqual(await t.accounts.sessions.list(a.id), [])
   })
 })
+
+describe('before-hooks: a vetoed code sign-in changes nothing, first proof included', () => {
+  it('the account keeps its password and unverified email; no session', async () => {
+    const { createAccounts } = await import('../../lib/index.js')
+    const accounts = createAccounts({
+      secret: 'x'.repeat(32), bcryptCost: 4, rateLimits: false, mailer: { send: async () => undefined },
+      hooks: { beforeSignIn: ({ provider }) => { if (provider === 'token') throw new AccountsError('user_unauthorized', 'Codes are off today.') } },
+    })
+    const a = await accounts.createAccount({ email: freshEmail('proof'), password: 'long enough passphrase' })
+    const code = await accounts.passwordless.sendEmailCode({ userId: a.id, email: a.email })
+    await assert.rejects(accounts.passwordless.signInWithToken({ userId: a.id, secret: code.secret }), (e: unknown) => e instanceof AccountsError && e.message === 'Codes are off today.')
+    const after = await accounts.getAccount(a.id)
+    assert.deepEqual([after?.passwordHash, after?.emailVerification, after?.rev], [a.passwordHash, false, a.rev])
+    assert.deepEqual(await accounts.sessions.list(a.id), [])
+  })
+})

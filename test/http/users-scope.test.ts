@@ -20,6 +20,9 @@ const ROUTES: Array<[string, string]> = [
   ['GET', '/users/{u}/sessions'], ['POST', '/users/{u}/sessions'], ['DELETE', '/users/{u}/sessions'],
   ['DELETE', '/users/{u}/sessions/abc'], ['POST', '/users/{u}/tokens'], ['POST', '/users/{u}/jwts'],
   ['GET', '/users/{u}/memberships'],
+  ['PUT', '/users/{u}/labels'], ['PATCH', '/users/{u}/impersonator'], ['GET', '/users/{u}/logs'],
+  ['GET', '/users/{u}/targets'], ['POST', '/users/{u}/targets'], ['GET', '/users/{u}/targets/t1'],
+  ['PATCH', '/users/{u}/targets/t1'], ['DELETE', '/users/{u}/targets/t1'], ['DELETE', '/users/identities/i1'],
   // Not served (yet) still answers 401, never 404, to a caller without a key.
   ['GET', '/users/{u}/no-such-route'],
 ]
@@ -51,13 +54,16 @@ describe('Users service: API keys only (attack on every route)', function () {
   for (const [who, auth] of callers) {
     it(`${who}: 401 general_unauthorized_scope on every route, nothing changes`, async () => {
       for (const [method, path] of ROUTES) {
-        const body = { userId: 'unique()', email: uniqueEmail('x'), password: '$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq', name: 'pwned', status: false, prefs: { a: 1 } }
+        const body = { userId: 'unique()', email: uniqueEmail('x'), password: '$2y$07$BCryptRequires22Chrcte/VlQH0piJtjXl.0t1XkA8pw9dMXTpOq', name: 'pwned', status: false, prefs: { a: 1 }, labels: ['pwned'], impersonator: true, targetId: 't1', providerType: 'push', identifier: 'attacker-device' }
         const res = await raw(srv.endpoint, path.replace('{u}', userId), { method, body, ...auth() })
         const got = await res.json() as { type: string; code: number }
         assert.deepEqual([res.status, got.type, got.code], [401, 'general_unauthorized_scope', 401], `${method} ${path}`)
       }
-      const user = await (await raw(srv.endpoint, `/users/${userId}`, { key: API_KEY })).json() as { name: string; status: boolean; prefs: object }
-      assert.deepEqual([user.name, user.status, user.prefs], ['', true, {}])
+      const user = await (await raw(srv.endpoint, `/users/${userId}`, { key: API_KEY })).json() as {
+        name: string; status: boolean; prefs: object; labels: string[]; impersonator: boolean; targets: Array<{ providerType: string }>
+      }
+      assert.deepEqual([user.name, user.status, user.prefs, user.labels, user.impersonator], ['', true, {}, [], false])
+      assert.deepEqual(user.targets.map((t) => t.providerType), ['email'], 'no target added')
       const sessions = await (await raw(srv.endpoint, `/users/${userId}/sessions`, { key: API_KEY })).json() as { total: number }
       assert.equal(sessions.total, 1)
     })

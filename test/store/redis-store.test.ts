@@ -144,6 +144,7 @@ describeRedis('RedisStore', function () {
       await store.insertIdentity(i)
       const keys = (await keysByPrefix(client, prefix)).filter((k) => !k.startsWith(`${prefix}{ix}:`)).sort()
       assert.deepEqual(keys, [`${prefix}u:identity:github:${createHash('sha256').update(rawUid).digest('hex')}`,
+        `${prefix}u:identity-id:${createHash('sha256').update(i.id).digest('hex')}`,
         `${prefix}{a:${a.id}}:account`, `${prefix}{a:${a.id}}:identities`].sort())
       for (const k of keys) assert.ok(!k.includes(rawUid) && !k.includes('uid-'), k)
       assert.deepEqual(JSON.parse((await client.hGet(`${prefix}{a:${a.id}}:identities`, i.id))!), i)
