@@ -1,5 +1,6 @@
 import { blankAccount } from '../core/account-records.js'
 import { isHashName } from '../hashes/imported-hash.js'
+import { verifiableBcryptCost } from '../hashes/own-bcrypt-cost.js'
 import { parseImportedHash } from '../hashes/parse-imported-hash.js'
 import { encodeImportedHash } from '../hashes/stored-imported-hash.js'
 import type { AccountRecord } from '../store/store.js'
@@ -55,7 +56,10 @@ export function userRecord(u: SourceUser, now: number): { record: AccountRecord;
   const password = u.password ?? ''
   if (password !== '') {
     if (isOwnHash(u.hash, u.hashOptions)) {
-      record.passwordHash = password
+      // Kept verbatim only when it is a bcrypt string of a bounded cost: the source is not
+      // trusted to name the CPU time of every later sign-in attempt (lib/hashes/own-bcrypt-cost.ts).
+      if (verifiableBcryptCost(password) !== null) record.passwordHash = password
+      else passwordLoss = 'invalid-hash'
     } else if (isHashName(u.hash)) {
       try {
         record.passwordHash = encodeImportedHash(parseImportedHash({ hash: u.hash, hashOptions: u.hashOptions ?? {}, password }))
