@@ -99,6 +99,7 @@ export class AccountRecords {
       const next = structuredClone(current)
       change(next)
       if (next.id !== current.id) throw invalidParam('id', 'The account id cannot change.')
+      assertRecordFieldTypes(next)
       syncContactTargets(current, next, this.#ctx.clock.now())
       assertStorable(next, current)
       next.rev = current.rev + 1

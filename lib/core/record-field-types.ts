@@ -13,8 +13,12 @@ export function assertRecordFieldTypes(a: AccountRecord): void {
   for (const field of ['name', 'email', 'phone'] as const) {
     if (typeof a[field] !== 'string') throw invalidParam(field, 'Value must be a valid string')
   }
-  if (!Array.isArray(a.labels) || !a.labels.every((l) => typeof l === 'string')) {
+  // `undefined` is left to the readers as before (an absent field); a present one must have its type.
+  const { labels, prefs } = a as { labels?: unknown; prefs?: unknown }
+  if (labels !== undefined && (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string'))) {
     throw invalidParam('labels', 'Value must be an array of strings')
   }
-  if (!a.prefs || typeof a.prefs !== 'object' || Array.isArray(a.prefs)) throw invalidParam('prefs', 'Value must be a valid JSON object')
+  if (prefs !== undefined && (prefs === null || typeof prefs !== 'object' || Array.isArray(prefs))) {
+    throw invalidParam('prefs', 'Value must be a valid JSON object')
+  }
 }

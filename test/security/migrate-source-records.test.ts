@@ -53,12 +53,19 @@ describe('security: a migration source\'s users are checked like POST /users', f
         await server?.close()
       })
 
-      it('insert refuses a record with a non-string name or label before storing it; listings keep working', async () => {
+      it('insert and update refuse a record with a non-string name or label before storing it; listings keep working', async () => {
         for (const [id, change] of [['bad-name', { name: 123 }], ['bad-label', { labels: [{ a: 1 }] }], ['bad-email', { email: 7 }]] as const) {
           const record = Object.assign(blankAccount(id, server.clock.now()), change)
           await assert.rejects(server.accounts.insert(record), (err) => err instanceof AccountsError && err.code === 400, id)
           assert.equal(await server.accounts.getAccount(id), null, `${id} was not stored`)
         }
+        // The same floor for a host's update().
+        const ok = await server.accounts.insert(blankAccount(`ok-${Date.now()}`, server.clock.now()))
+        await assert.rejects(
+          server.accounts.update(ok.id, (a) => void Object.assign(a, { name: 123 })),
+          (err) => err instanceof AccountsError && err.code === 400,
+        )
+        assert.equal((await server.accounts.getAccount(ok.id))?.name, '')
         const res = await fetch(`${server.endpoint}/users`, { headers: { 'X-Appwrite-Project': PROJECT, 'X-Appwrite-Key': API_KEY } })
         assert.equal(res.status, 200, await res.text())
       })
