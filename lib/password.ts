@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import bcrypt from 'bcrypt'
 import { BcryptGate } from './bcrypt-gate.js'
+import { verifiableBcryptCost } from './hashes/own-bcrypt-cost.js'
 import { decodeImportedHash, isImportedHash } from './hashes/stored-imported-hash.js'
 import { verifyImportedHash } from './hashes/verify-imported-hash.js'
 import type { ResolvedOptions } from './options.js'
@@ -41,6 +42,11 @@ export class Passwords {
    */
   verify(password: string, hash: string, client?: string): Promise<boolean> {
     if (isImportedHash(hash)) return this.gate.run(() => this.#verifyImported(password, hash), client)
+    // A malformed hash, or one whose cost is past the bound (see verifiableBcryptCost), never
+    // verifies; it spends one comparison at the project's cost, as a wrong password does.
+    if (verifiableBcryptCost(hash, this.#cost) === null) {
+      return this.gate.run(() => this.#floorHash().then((h) => bcrypt.compare(prehash(password), h)).then(() => false), client)
+    }
     return this.gate.run(() => bcrypt.compare(prehash(password), hash), client)
   }
 

@@ -50,7 +50,17 @@ export async function migrateUsers(o: MigrateOptions): Promise<MigrationCursor> 
 }
 
 async function migrateOne(o: MigrateOptions, state: MigrationCursor, user: SourceUser): Promise<void> {
-  const { record, passwordLoss } = userRecord(user, Date.now())
+  let converted: ReturnType<typeof userRecord>
+  try {
+    converted = userRecord(user, Date.now())
+  } catch (err) {
+    // A source user no `POST /users` could have made (see userRecord): reported, not written.
+    if (!(err instanceof AccountsError)) throw err
+    state.failed += 1
+    o.onProblem?.(String(user.$id), err.message)
+    return
+  }
+  const { record, passwordLoss } = converted
   if (passwordLoss) {
     state.withoutPassword += 1
     o.onProblem?.(user.$id, `password not carried over (${passwordLoss}); the user must reset it`)

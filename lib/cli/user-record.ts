@@ -1,9 +1,13 @@
 import { blankAccount } from '../core/account-records.js'
 import { isHashName } from '../hashes/imported-hash.js'
+import { verifiableBcryptCost } from '../hashes/own-bcrypt-cost.js'
 import { parseImportedHash } from '../hashes/parse-imported-hash.js'
 import { encodeImportedHash } from '../hashes/stored-imported-hash.js'
+import { labels as validLabels } from '../labels.js'
+import { phone as validPhone } from '../phone.js'
 import type { AccountRecord, TargetRecord } from '../store/store.js'
 import { isOwnHash } from '../users/hash-fields.js'
+import * as v from '../validate.js'
 
 /** The fields of an Appwrite User model (`Models.User`) a migration reads. */
 export interface SourceUser {
@@ -58,15 +62,18 @@ export function userRecord(u: SourceUser, now: number): { record: AccountRecord;
   record.updatedAt = time(u.$updatedAt, now)
   record.registration = time(u.registration, record.createdAt)
   record.accessedAt = time(u.accessedAt, record.createdAt)
-  record.name = u.name ?? ''
-  record.email = (u.email ?? '').toLowerCase()
-  record.phone = u.phone ?? ''
+  // Security: the source is another server, not trusted to have kept Appwrite's rules. Each
+  // field passes what `POST /users` checks (a 400 AccountsError otherwise: the user is reported
+  // as failed and not written), so no record reaches the store that the API could not make.
+  record.name = u.name === undefined || u.name === null ? '' : v.name('name', u.name, true)
+  record.email = u.email === undefined || u.email === null || u.email === '' ? '' : v.email('email', u.email)
+  record.phone = u.phone === undefined || u.phone === null || u.phone === '' ? '' : validPhone('phone', u.phone)
   record.emailVerification = Boolean(record.email) && u.emailVerification === true
   record.phoneVerification = Boolean(record.phone) && u.phoneVerification === true
   record.status = u.status !== false
-  record.labels = Array.isArray(u.labels) ? [...u.labels] : []
+  record.labels = validLabels('labels', u.labels ?? [])
   record.mfa = u.mfa === true
-  record.prefs = u.prefs && typeof u.prefs === 'object' && !Array.isArray(u.prefs) ? { ...(u.prefs as Record<string, unknown>) } : {}
+  record.prefs = u.prefs === undefined || u.prefs === null ? {} : v.prefs('prefs', u.prefs)
   record.impersonator = u.impersonator === true
   // With their ids (a device's push target keeps working). The email / sms targets of the
   // user's own address are matched to it on insert (contact-targets.ts); one the source lacks is made.
@@ -75,7 +82,10 @@ export function userRecord(u: SourceUser, now: number): { record: AccountRecord;
   const password = u.password ?? ''
   if (password !== '') {
     if (isOwnHash(u.hash, u.hashOptions)) {
-      record.passwordHash = password
+      // Kept verbatim only when it is a bcrypt string of a bounded cost: the source is not
+      // trusted to name the CPU time of every later sign-in attempt (lib/hashes/own-bcrypt-cost.ts).
+      if (verifiableBcryptCost(password) !== null) record.passwordHash = password
+      else passwordLoss = 'invalid-hash'
     } else if (isHashName(u.hash)) {
       try {
         record.passwordHash = encodeImportedHash(parseImportedHash({ hash: u.hash, hashOptions: u.hashOptions ?? {}, password }))

@@ -5,6 +5,7 @@ import type { AccountRecord, ReplaceResult } from '../store/store.js'
 import * as v from '../validate.js'
 import { syncContactTargets } from './contact-targets.js'
 import { runBeforeHook } from './before-hooks.js'
+import { assertRecordFieldTypes } from './record-field-types.js'
 import type { CoreContext } from './context.js'
 import { SECURITY_EVENTS } from './security-log.js'
 
@@ -62,6 +63,7 @@ export class AccountRecords {
    */
   async insert(account: AccountRecord, provider = 'server'): Promise<AccountRecord> {
     if (v.userId('id', account.id) === null) throw invalidParam('id', 'Value must be an account id, not unique().')
+    assertRecordFieldTypes(account)
     syncContactTargets(null, account, this.#ctx.clock.now())
     assertStorable(account)
     // After validation, before the write: a veto stores nothing.
@@ -97,6 +99,7 @@ export class AccountRecords {
       const next = structuredClone(current)
       change(next)
       if (next.id !== current.id) throw invalidParam('id', 'The account id cannot change.')
+      assertRecordFieldTypes(next)
       syncContactTargets(current, next, this.#ctx.clock.now())
       assertStorable(next, current)
       next.rev = current.rev + 1

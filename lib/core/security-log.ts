@@ -112,8 +112,13 @@ export class SecurityLog {
       const { options, clock } = this.#ctx
       const now = clock.now()
       const stranger = STRANGER_EVENTS.has(event)
-      const lane: LogLane = stranger ? 'stranger' : 'account'
       const actor = scope?.actor
+      // Security: what an impersonator causes (its requests, its changes) goes to a lane of its
+      // own, so a flood of requests made as the account cannot push out the owner's entries.
+      // The start stays in the account's lane (one per impersonator session and account), so
+      // the owner always sees that someone acted as them.
+      const impersonated = actor !== undefined && event !== SECURITY_EVENTS.impersonationStarted
+      const lane: LogLane = stranger ? 'stranger' : impersonated ? 'impersonation' : 'account'
       const entry: LogRecord = {
         id: newId(),
         accountId: account.id,

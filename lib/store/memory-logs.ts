@@ -18,7 +18,7 @@ export class MemoryLogs {
 
   append(entry: LogRecord, o: AppendLogOptions): void {
     let lanes = this.#byAccount.get(entry.accountId)
-    if (!lanes) this.#byAccount.set(entry.accountId, (lanes = { account: [], stranger: [] }))
+    if (!lanes) this.#byAccount.set(entry.accountId, (lanes = { account: [], stranger: [], impersonation: [] }))
     const lane = lanes[o.lane]
     lane.push({ time: entry.time, json: JSON.stringify(entry) })
     const cutoff = o.now - o.maxAgeMs
@@ -32,7 +32,7 @@ export class MemoryLogs {
     if (!lanes) return []
     const cutoff = o.now - o.maxAgeMs
     const live = (lane: Entry[]) => lane.filter((e) => e.time >= cutoff)
-    return newestFirst([live(lanes.account), live(lanes.stranger)]).map((e) => JSON.parse(e.json) as LogRecord)
+    return newestFirst([live(lanes.account), live(lanes.stranger), live(lanes.impersonation)]).map((e) => JSON.parse(e.json) as LogRecord)
   }
 
   deleteAll(accountId: string): void {

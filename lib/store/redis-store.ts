@@ -48,7 +48,7 @@ export interface RedisStoreOptions {
 }
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
-const LOG_LANES: readonly LogLane[] = ['account', 'stranger']
+const LOG_LANES: readonly LogLane[] = ['account', 'stranger', 'impersonation']
 
 /** Lifetimes in whole positive ms: Redis rejects PX 0 and fractions. */
 const ms = (n: number): string => String(Math.max(1, Math.ceil(n)))
@@ -63,7 +63,7 @@ const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt
  * slots and are kept consistent by `redis-claims.ts`. Keys, under `prefix` P:
  * - `P{a:<id>}:account` account JSON; `:sessions` ZSET of session ids by createdAt;
  *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` lock of a write that claims an email / phone (insert, change);
- *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`); `:log`, `:log:stranger`
+ *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`); `:log`, `:log:stranger`, `:log:impersonation`
  *   security-log lanes, LISTs of `<time>:<json>`, newest first (PX maxAge, trimmed on append)
  * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`;
  *   `Pu:identity:<provider>:<sha256(providerUid)>` identity claims `{"id","identity","at","n"}`;
@@ -358,7 +358,7 @@ export class RedisStore implements Store {
 
   // ── internals ───────────────────────────────────────────────────────────
   #logKey(accountId: string, lane: LogLane): string {
-    return this.#key(accountId, lane === 'account' ? 'log' : 'log:stranger')
+    return this.#key(accountId, lane === 'account' ? 'log' : `log:${lane}`)
   }
 
   #key(accountId: string, suffix: string): string {

@@ -410,8 +410,10 @@ export interface LogRecord {
  * Which bounded lane of an account's log an entry goes to. `'stranger'` holds what anyone can
  * cause without the account's credentials (failed sign-ins, token and recovery requests), so
  * a flood of them only ever pushes out older stranger entries, never the account's own.
+ * `'impersonation'` holds what an impersonator causes while acting as the account, so neither
+ * can an impersonator's requests push out the account's own entries.
  */
-export type LogLane = 'account' | 'stranger'
+export type LogLane = 'account' | 'stranger' | 'impersonation'
 
 export interface AppendLogOptions {
   lane: LogLane

@@ -40,6 +40,18 @@ export function logTests(h: StoreHandle): void {
     assert.deepEqual(events, ['fail.19', 'fail.18', 'own.3', 'own.2', 'own.1'])
   })
 
+  it('each of the three lanes is capped alone: a flooded impersonation lane pushes out neither other', async () => {
+    const a = makeAccount()
+    await h.store.insertAccount(a)
+    await h.store.appendLog(makeLog(a.id, { event: 'own', time: T0 }), own({ maxEntries: 2 }))
+    await h.store.appendLog(makeLog(a.id, { event: 'fail', time: T0 + 1 }), own({ lane: 'stranger', maxEntries: 2 }))
+    for (let i = 0; i < 20; i++) {
+      await h.store.appendLog(makeLog(a.id, { event: `imp.${i}`, time: T0 + 10 + i }), own({ lane: 'impersonation', maxEntries: 2 }))
+    }
+    const events = (await h.store.listLogs(a.id, { now: T0 + 100, maxAgeMs: AGE })).map((e) => e.event)
+    assert.deepEqual(events, ['imp.19', 'imp.18', 'fail', 'own'])
+  })
+
   it('keeps the cap under concurrent appends', async () => {
     const a = makeAccount()
     await h.store.insertAccount(a)
@@ -63,6 +75,7 @@ export function logTests(h: StoreHandle): void {
     await h.store.insertAccount(a)
     await h.store.appendLog(makeLog(a.id), own())
     await h.store.appendLog(makeLog(a.id), own({ lane: 'stranger' }))
+    await h.store.appendLog(makeLog(a.id), own({ lane: 'impersonation' }))
     assert.equal(await h.store.deleteAccount(a.id), true)
     assert.deepEqual(await h.store.listLogs(a.id, { now: T0, maxAgeMs: AGE }), [])
     assert.equal(await h.store.appendLog(makeLog(a.id), own()), false, 'no log for a deleted account')
