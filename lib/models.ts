@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { isoDate, targetIdFor } from './model-memo.js'
 import type { AccountRecord, IdentityRecord, SessionRecord, TokenRecord } from './store/store.js'
 
 /**
@@ -79,7 +79,7 @@ export interface SessionModel {
 /** Appwrite's datetime format: millisecond precision with an explicit `+00:00`. */
 export function formatDate(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return ''
-  return new Date(ms).toISOString().replace('Z', '+00:00')
+  return isoDate(ms)
 }
 
 export function toAccountModel(a: AccountRecord): AccountModel {
@@ -117,7 +117,7 @@ export function toAccountModel(a: AccountRecord): AccountModel {
 function targetsOf(a: AccountRecord): TargetModel[] {
   const targets: TargetModel[] = []
   const make = (providerType: 'email' | 'sms', identifier: string): TargetModel => ({
-    $id: createHash('sha256').update(`${a.id}:${providerType}:${identifier}`).digest('hex').slice(0, 20),
+    $id: targetIdFor(a.id, providerType, identifier),
     $createdAt: formatDate(a.createdAt),
     $updatedAt: formatDate(a.updatedAt),
     name: '',
