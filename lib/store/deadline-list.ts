@@ -79,6 +79,7 @@ export class DeadlineList {
       d.onExpire()
       d = this.#head
     }
-    if (d !== null) this.#arm(d.at - now)
+    // A callback may have added a deadline, and armed the timer for it already.
+    if (d !== null && this.#timer === null) this.#arm(d.at - now)
   }
 }
