@@ -62,6 +62,11 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 }
 
 /** node-redis' errors for a connection that is closed, offline, lost or timed out (matched by class name: your client may come from another copy of node-redis). */
+/** Commands waiting in the own client's queue at most (sent, or to be sent), see the constructor. */
+const OWN_QUEUE_MAX = 100_000
+/** node-redis' message when that bound is reached. */
+const QUEUE_FULL = 'The queue is full'
+
 const CONNECTION_ERRORS = new Set([
   'ClientClosedError', 'ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ConnectionTimeoutError',
   'SocketTimeoutError', 'ReconnectStrategyError', 'DisconnectsClientError', 'RootNodesUnavailableError',
@@ -77,6 +82,7 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READON
 /** node-redis' connection faults and "not now" replies become `503 store_unavailable`; script errors and bugs stay as they are. */
 function redisFault(err: unknown): unknown {
   if (err instanceof Error) {
+    if (err.message === QUEUE_FULL) return storeUnavailable(err) // commandsQueueMaxLength reached
     if (CONNECTION_ERRORS.has(err.constructor.name) || UNAVAILABLE_REPLY.test(err.message)) return storeUnavailable(err)
     if (err.constructor.name === 'MaxCommandRedirectionsError') return storeUnavailable(err) // a Cluster mid-resharding
   }
@@ -116,7 +122,15 @@ export class RedisConnection {
     } else {
       // Fail fast while Redis is unreachable: a queued command would hold the request open
       // until Redis came back. Requests then answer 503 and the client keeps reconnecting.
-      const own = createClient({ url, disableOfflineQueue: true })
+      //
+      // No per-command timeout of node-redis' own (its default is 5 s): the core's GuardedStore
+      // already bounds every store call (`storeTimeout`, 503 store_timeout), and node-redis arms
+      // an `AbortSignal.timeout()` per command for it, which cost about as much CPU as the rest of
+      // a requireSession() request. Its TimeoutError also answered 500 when storeTimeout > 5 s.
+      // What the timeout also did, dropping a command from the queue, is bounded by
+      // `commandsQueueMaxLength` instead: a Redis that stopped answering (paused, partitioned)
+      // can't grow the queue without limit, and past it a call fails at once (503).
+      const own = createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 0 }, commandsQueueMaxLength: OWN_QUEUE_MAX })
       // Without a listener an 'error' event would crash the process; node-redis reconnects by
       // itself and failed commands reject, so one warning per outage is enough.
       own.on('error', (err: Error) => {
