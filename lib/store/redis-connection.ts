@@ -61,12 +61,12 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** node-redis' errors for a connection that is closed, offline, lost or timed out (matched by class name: your client may come from another copy of node-redis). */
 /** Commands waiting in the own client's queue at most (sent, or to be sent), see the constructor. */
 const OWN_QUEUE_MAX = 100_000
 /** node-redis' message when that bound is reached. */
 const QUEUE_FULL = 'The queue is full'
 
+/** node-redis' errors for a connection that is closed, offline, lost or timed out (matched by class name: your client may come from another copy of node-redis). */
 const CONNECTION_ERRORS = new Set([
   'ClientClosedError', 'ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ConnectionTimeoutError',
   'SocketTimeoutError', 'ReconnectStrategyError', 'DisconnectsClientError', 'RootNodesUnavailableError',
@@ -126,10 +126,11 @@ export class RedisConnection {
       // No per-command timeout of node-redis' own (its default is 5 s): the core's GuardedStore
       // already bounds every store call (`storeTimeout`, 503 store_timeout), and node-redis arms
       // an `AbortSignal.timeout()` per command for it, which cost about as much CPU as the rest of
-      // a requireSession() request. Its TimeoutError also answered 500 when storeTimeout > 5 s.
-      // What the timeout also did, dropping a command from the queue, is bounded by
-      // `commandsQueueMaxLength` instead: a Redis that stopped answering (paused, partitioned)
-      // can't grow the queue without limit, and past it a call fails at once (503).
+      // a requireSession() request. (That timeout only covers a command not yet written to the
+      // socket; once written, nothing but a reply or a disconnect ends it.) What it also did,
+      // dropping unwritten commands from the queue, is bounded by `commandsQueueMaxLength`
+      // instead: a Redis that stopped reading (paused, partitioned) can't grow the queue
+      // without limit, and past it a call fails at once (503).
       const own = createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 0 }, commandsQueueMaxLength: OWN_QUEUE_MAX })
       // Without a listener an 'error' event would crash the process; node-redis reconnects by
       // itself and failed commands reject, so one warning per outage is enough.
