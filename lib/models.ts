@@ -1,6 +1,7 @@
 import { targetsOf } from './core/contact-targets.js'
 import type { AccountRecord, IdentityRecord, SessionRecord, TargetRecord, TokenRecord } from './store/store.js'
 import { emailFacts } from './email-facts.js'
+import { isoDate } from './model-memo.js'
 
 /**
  * Appwrite's public models, field for field and in its key order (wire reference §2.5).
@@ -82,7 +83,7 @@ export interface SessionModel {
 /** Appwrite's datetime format: millisecond precision with an explicit `+00:00`. */
 export function formatDate(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return ''
-  return new Date(ms).toISOString().replace('Z', '+00:00')
+  return isoDate(ms)
 }
 
 export interface AccountView {

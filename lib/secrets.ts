@@ -1,4 +1,14 @@
+import * as crypto from 'node:crypto'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+
+/**
+ * SHA-256 as hex. Node's one-shot `crypto.hash()` (20.12+) skips the Hash object and is about
+ * twice as fast for the short inputs of the request path (two hashes per `requireSession()`);
+ * older Node 20 releases fall back to `createHash`. Same digest either way.
+ */
+const sha256 = typeof crypto.hash === 'function'
+  ? (value: string): string => crypto.hash('sha256', value, 'hex')
+  : (value: string): string => createHash('sha256').update(value).digest('hex')
 
 /** A fresh 256-bit secret as 64 hex characters. */
 export function newSecret(): string {
@@ -12,7 +22,7 @@ export function newId(): string {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
+  return sha256(value)
 }
 
 /**
@@ -22,7 +32,7 @@ export function sha256Hex(value: string): string {
  * `$id` reveals nothing usable about the secret (a 256-bit preimage).
  */
 export function sessionIdFor(secret: string): string {
-  return createHash('sha256').update('express-accounts:session-id:').update(secret).digest('hex').slice(0, 20)
+  return sha256(`express-accounts:session-id:${secret}`).slice(0, 20)
 }
 
 /** Constant-time comparison of two strings (hex digests, keys). */

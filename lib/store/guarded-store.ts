@@ -1,5 +1,6 @@
 import { AccountsError } from '../errors.js'
 import type { AccountPage, AccountQuery } from './store.js'
+import { DeadlineList } from './deadline-list.js'
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
@@ -44,24 +45,26 @@ export class GuardedStore implements Store {
   /** A timeout was reported and no call has settled in time since: one warning per slow spell, not one per request. */
   #reported = false
 
+  readonly #deadlines: DeadlineList
+
   constructor(inner: Store, timeoutSeconds: number) {
     this.inner = inner
     this.#timeoutMs = timeoutSeconds * 1000
+    this.#deadlines = new DeadlineList(this.#timeoutMs)
   }
 
   #guard<T>(call: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let late = false
-      const timer = setTimeout(() => {
-        late = true
+      // One shared timer for all pending calls (DeadlineList), not a setTimeout per call: the
+      // guard runs on every request, and creating, unref'ing and clearing a timer each time
+      // showed up in the requireSession() profile.
+      const deadline = this.#deadlines.add(() => {
         if (!this.#reported) {
           this.#reported = true
           process.emitWarning(`express-accounts: a store call did not settle within ${this.#timeoutMs / 1000} s (storeTimeout); answering 503 store_timeout`, { code: 'EXPRESS_ACCOUNTS_STORE_TIMEOUT' })
         }
         reject(new AccountsError('store_timeout'))
-      }, this.#timeoutMs)
-      // A pending store call must not keep a process that is shutting down alive.
-      timer.unref()
+      })
       let pending: Promise<T>
       try {
         pending = call()
@@ -71,12 +74,11 @@ export class GuardedStore implements Store {
       }
       pending.then(
         (value) => {
-          clearTimeout(timer)
-          if (!late) this.#reported = false
+          if (deadline.cancel()) this.#reported = false
           resolve(value)
         },
         (err: unknown) => {
-          clearTimeout(timer)
+          deadline.cancel()
           reject(classifyStoreError(err))
         },
       )

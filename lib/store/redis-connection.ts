@@ -62,6 +62,11 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
+/** Commands waiting in the own client's queue at most (sent, or to be sent), see the constructor. */
+const OWN_QUEUE_MAX = 100_000
+/** node-redis' message when that bound is reached. */
+const QUEUE_FULL = 'The queue is full'
+
 /** node-redis' errors for a connection that is closed, offline, lost or timed out (matched by class name: your client may come from another copy of node-redis). */
 const CONNECTION_ERRORS = new Set([
   'ClientClosedError', 'ClientOfflineError', 'SocketClosedUnexpectedlyError', 'ConnectionTimeoutError',
@@ -78,6 +83,7 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READON
 /** node-redis' connection faults and "not now" replies become `503 store_unavailable`; script errors and bugs stay as they are. */
 function redisFault(err: unknown): unknown {
   if (err instanceof Error) {
+    if (err.message === QUEUE_FULL) return storeUnavailable(err) // commandsQueueMaxLength reached
     if (CONNECTION_ERRORS.has(err.constructor.name) || UNAVAILABLE_REPLY.test(err.message)) return storeUnavailable(err)
     if (err.constructor.name === 'MaxCommandRedirectionsError') return storeUnavailable(err) // a Cluster mid-resharding
   }
@@ -117,6 +123,15 @@ export class RedisConnection {
     } else {
       // Fail fast while Redis is unreachable: a queued command would hold the request open
       // until Redis came back. Requests then answer 503 and the client keeps reconnecting.
+      //
+      // No per-command timeout of node-redis' own (its default is 5 s): the core's GuardedStore
+      // already bounds every store call (`storeTimeout`, 503 store_timeout), and node-redis arms
+      // an `AbortSignal.timeout()` per command for it, which cost about as much CPU as the rest of
+      // a requireSession() request. (That timeout only covers a command not yet written to the
+      // socket; once written, nothing but a reply or a disconnect ends it.) What it also did,
+      // dropping unwritten commands from the queue, is bounded by `commandsQueueMaxLength`
+      // instead: a Redis that stopped reading (paused, partitioned) can't grow the queue
+      // without limit, and past it a call fails at once (503).
       const own = ownClient(url)
       // Without a listener an 'error' event would crash the process; node-redis reconnects by
       // itself and failed commands reject, so one warning per outage is enough.
@@ -193,7 +208,7 @@ export class RedisConnection {
 /** Fail fast while Redis is unreachable (no offline queue); a URL node-redis can't parse is an option error. */
 function ownClient(url: string | undefined): ReturnType<typeof createClient> {
   try {
-    return createClient({ url, disableOfflineQueue: true })
+    return createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 0 }, commandsQueueMaxLength: OWN_QUEUE_MAX })
   } catch (err) {
     // node-redis' message names the protocol or says "Invalid URL"; the URL itself may hold a password.
     throw new TypeError(`RedisStore: options.url ${redactRedisUrl(url ?? '')} is not a Redis URL (${(err as Error).message})`)

@@ -20,7 +20,7 @@ import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.
 import { startRedisServer, type RedisServer } from '../support/redis-server.js'
 import { connectedClient, deleteByPrefix, describeRedis, requireRedisOrSkip, uniquePrefix, type TestRedisClient } from '../support/redis.js'
 
-const PASSWORD = 'cache-test-password-1'
+const PASSWORD = 'quartz-lantern-violet-94'
 /** The issue's bound for another process to refuse a revoked session. */
 const DELIVERY_MS = 50
 /** The app's lease: long enough that a loaded CI machine doesn't lapse it between heartbeats. */
