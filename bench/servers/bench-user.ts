@@ -42,4 +42,4 @@ export const BENCH_USER = {
 export type BenchUser = typeof BENCH_USER
 
 /** The password every bench account signs in with (long enough, not on the common list). */
-export const BENCH_PASSWORD = 'bench-Horse-battery-7f3a'
+export const BENCH_PASSWORD = 'Horse-battery-7f3a-staple'
