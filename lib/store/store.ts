@@ -406,6 +406,7 @@ export interface LogRecord {
  */
 export type LogLane = 'account' | 'stranger'
 
+/** How `Store.appendLog` bounds the lane it appends to. */
 export interface AppendLogOptions {
   lane: LogLane
   /** Entries the lane keeps; the oldest beyond it are dropped in the same atomic step. */
