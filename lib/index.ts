@@ -53,3 +53,8 @@ export { SecurityLog, SECURITY_EVENTS, type LogPage, type SecurityEvent, type Lo
 export { sessionCreatedEvent } from './core/security-log.js'
 export { inRequestScope, type RequestScope } from './core/request-scope.js'
 export { toLogModel, type LogModel } from './log-model.js'
+export { importedHashFromParams, parseImportedHash, verifyImportedHash, HASH_LIMITS, HASH_NAMES, SHA_VERSIONS } from './hashes/index.js'
+export type { ImportedHash, HashName, ShaVersion, Argon2Options, ScryptOptions, ScryptModifiedOptions, ShaOptions } from './hashes/index.js'
+export { checkPassword, checkPasswordRules, resolvePasswordPolicy, PASSWORD_POLICY_DEFAULTS, type PasswordOwner, type PolicyRefusal, type PolicyRefusalType } from './password-policy/index.js'
+export { POLICY_ERRORS } from './password-policy/index.js'
+export type { VerifyHash, PersonalData } from './password-policy/index.js'
