@@ -86,6 +86,7 @@ export function formatDate(ms: number | null | undefined): string {
   return isoDate(ms)
 }
 
+/** How an account is being seen, beyond its record (e.g. by an impersonator). */
 export interface AccountView {
   /** The impersonator's id, on a request in which an impersonator acts as this account. */
   impersonatorUserId?: string | null
@@ -116,6 +117,7 @@ export function toAccountModel(a: AccountRecord, view: AccountView = {}): Accoun
   }
 }
 
+/** The public Target model of a target record of account `accountId`. */
 export function toTargetModel(accountId: string, t: TargetRecord): TargetModel {
   return {
     $id: t.id,

@@ -9,8 +9,10 @@ import * as v from './validate.js'
 /** Appwrite's `Text(Database::LENGTH_KEY)` for a target identifier. */
 export const TARGET_IDENTIFIER_MAX = 255
 
+/** A messaging target's provider type: `email`, `sms` or `push`. */
 export type TargetType = TargetRecord['providerType']
 
+/** Input of `Targets.create` (`POST /account/targets/push` and the Users service's target routes). */
 export interface CreateTargetInput {
   /** A custom id (Appwrite's id rules) or `'unique()'` / omitted for a generated one. */
   targetId?: string
@@ -20,6 +22,7 @@ export interface CreateTargetInput {
   name?: string
 }
 
+/** A change to a target: only the given fields change. */
 export interface UpdateTargetInput {
   identifier?: string
   providerId?: string | null

@@ -20,6 +20,7 @@ export interface BeforeHookEvents {
   beforePasswordChange: { account: AccountRecord; reason: 'update' | 'recovery' | 'first-password' }
 }
 
+/** The name of a before-hook, a key of {@link BeforeHooks}. */
 export type BeforeHookName = keyof BeforeHookEvents
 
 /**

@@ -16,6 +16,7 @@ export interface SecurityLogOptions {
   maxAge?: number
 }
 
+/** The security log options, every one filled in. */
 export interface SecurityLogSettings {
   readonly maxEntries: number
   readonly maxStrangerEntries: number

@@ -41,6 +41,7 @@ export const SECURITY_EVENTS = {
   impersonatedRequest: 'impersonation.request',
 } as const
 
+/** The name of a logged event: a value of {@link SECURITY_EVENTS}. */
 export type SecurityEvent = (typeof SECURITY_EVENTS)[keyof typeof SECURITY_EVENTS] | `session.create.${string}`
 
 /**
@@ -96,6 +97,7 @@ export class SecurityLog {
   readonly #ctx: LogContext
   #warned = false
 
+  /** @internal The core builds the log. */
   constructor(ctx: LogContext) {
     this.#ctx = ctx
   }

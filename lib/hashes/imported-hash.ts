@@ -10,6 +10,7 @@ export const SHA_VERSIONS = [
   'sha1', 'sha224', 'sha256', 'sha384', 'sha512/224', 'sha512/256', 'sha512',
   'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512',
 ] as const
+/** A SHA variant Appwrite can import (`passwordVersion`). */
 export type ShaVersion = (typeof SHA_VERSIONS)[number]
 
 export function isShaVersion(value: unknown): value is ShaVersion {
@@ -18,6 +19,7 @@ export function isShaVersion(value: unknown): value is ShaVersion {
 
 /** Scheme names as Appwrite stores them in the user's `hash` field. */
 export const HASH_NAMES = ['argon2', 'bcrypt', 'md5', 'sha', 'phpass', 'scrypt', 'scryptMod'] as const
+/** One of {@link HASH_NAMES}. */
 export type HashName = (typeof HASH_NAMES)[number]
 
 export function isHashName(value: unknown): value is HashName {
@@ -45,6 +47,7 @@ export interface ScryptModifiedOptions { type: 'scryptMod'; salt: string; saltSe
 /** `Models.AlgoSha` plus the version Appwrite stores with it. */
 export interface ShaOptions { type: 'sha'; version: ShaVersion }
 
+/** A password hash imported from Appwrite or another system: the scheme, the stored hash and its parameters. */
 export type ImportedHash =
   | { hash: 'argon2'; password: string; hashOptions: Argon2Options }
   | { hash: 'bcrypt'; password: string; hashOptions: { type: 'bcrypt' } }

@@ -17,6 +17,7 @@ export const POLICY_ERRORS = {
   },
 } as const satisfies Record<string, { code: number; message: string }>
 
+/** The error type of a refusal: `general_argument_invalid` or a key of {@link POLICY_ERRORS}. */
 export type PolicyRefusalType = 'general_argument_invalid' | keyof typeof POLICY_ERRORS
 
 /** Why a password was refused: what the caller raises as an `AccountsError(type, message)`. */

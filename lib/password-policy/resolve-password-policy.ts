@@ -33,6 +33,7 @@ export interface PasswordPolicy {
   readonly history: number
 }
 
+/** The policy when no option is given. */
 export const PASSWORD_POLICY_DEFAULTS: PasswordPolicy = Object.freeze({
   minLength: 8, // bytes
   maxLength: 256, // bytes, fixed: what lib/validate.ts and Appwrite accept

@@ -9,8 +9,10 @@ export const QUERY_ATTRIBUTES = [
   'name', 'email', 'phone', 'status', 'passwordUpdate', 'registration', 'emailVerification',
   'phoneVerification', 'labels', 'impersonator', 'accessedAt',
 ] as const
+/** One of {@link QUERY_ATTRIBUTES}. */
 export type QueryAttribute = (typeof QUERY_ATTRIBUTES)[number]
 
+/** A value compared in a filter. */
 export type QueryValue = string | number | boolean
 
 /** One filter; an account must match every filter of a query. */
@@ -27,6 +29,7 @@ export type AccountFilter =
   /** Only `passwordUpdate` can be null (an account that never had a password). */
   | { op: 'isNull' | 'isNotNull'; attribute: QueryAttribute }
 
+/** A listing's filters, search, order and page, checked and parsed (what `Store.queryAccounts` gets). */
 export interface AccountQuery {
   filters: AccountFilter[]
   /**

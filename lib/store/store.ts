@@ -415,6 +415,7 @@ export interface LogRecord {
  */
 export type LogLane = 'account' | 'stranger' | 'impersonation'
 
+/** How `Store.appendLog` bounds the lane it appends to. */
 export interface AppendLogOptions {
   lane: LogLane
   /** Entries the lane keeps; the oldest beyond it are dropped in the same atomic step. */

@@ -15,6 +15,7 @@ import { newId } from '../secrets.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import * as v from '../validate.js'
 
+/** Input of `POST /users` ({@link UsersAdmin.create}); values are checked as Appwrite does. */
 export interface CreateUserInput {
   /** A custom id or `'unique()'`. */
   userId: unknown
@@ -89,15 +90,18 @@ export class UsersAdmin {
     return this.#core.accounts.insert(account)
   }
 
+  /** The account; `404 user_not_found` when there is none. */
   async get(userId: string): Promise<AccountRecord> {
     return this.#core.accounts.mustGet(userId)
   }
 
+  /** Deletes the account and everything of it (sessions, tokens, identities); emits `accountDeleted`. */
   async delete(userId: string): Promise<void> {
     if (!(await this.#core.store.deleteAccount(v.wellFormed('userId', userId)))) throw new AccountsError('user_not_found')
     this.#core.events.emit('accountDeleted', { accountId: userId })
   }
 
+  /** Sets the name; an empty name clears it (Appwrite's Users service). */
   async updateName(userId: string, name: unknown): Promise<AccountRecord> {
     // Appwrite's Users service accepts an empty name (it clears it).
     const value = v.name('name', name, true)
@@ -183,6 +187,7 @@ export class UsersAdmin {
     return updated
   }
 
+  /** Marks the email address verified or not. */
   async updateEmailVerification(userId: string, verified: unknown): Promise<AccountRecord> {
     const value = bool('emailVerification', verified)
     return this.#core.accounts.update(userId, (a) => {
@@ -190,6 +195,7 @@ export class UsersAdmin {
     })
   }
 
+  /** Marks the phone number verified or not. */
   async updatePhoneVerification(userId: string, verified: unknown): Promise<AccountRecord> {
     const value = bool('phoneVerification', verified)
     return this.#core.accounts.update(userId, (a) => {
@@ -205,6 +211,7 @@ export class UsersAdmin {
     })
   }
 
+  /** Turns multi-factor authentication on or off for the account. */
   async updateMfa(userId: string, mfa: unknown): Promise<AccountRecord> {
     const value = bool('mfa', mfa)
     return this.#core.accounts.update(userId, (a) => {
@@ -214,6 +221,7 @@ export class UsersAdmin {
 
   // ── sessions, tokens, JWTs ─────────────────────────────────────────────────
 
+  /** The account's sessions; `404 user_not_found` when there is no such account. */
   async listSessions(userId: string): Promise<SessionRecord[]> {
     await this.#core.accounts.mustGet(userId)
     return this.#core.sessions.list(userId)
@@ -225,11 +233,13 @@ export class UsersAdmin {
     return this.#core.sessions.create(account, { provider: 'server', providerUid: '', factors: ['server'] }, client)
   }
 
+  /** Ends one session of the account. */
   async deleteSession(userId: string, sessionId: string): Promise<void> {
     await this.#core.accounts.mustGet(userId)
     await this.#core.sessions.delete(userId, sessionId)
   }
 
+  /** Ends every session of the account. */
   async deleteSessions(userId: string): Promise<void> {
     await this.#core.accounts.mustGet(userId)
     await this.#core.sessions.deleteAll(userId)

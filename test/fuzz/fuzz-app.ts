@@ -60,6 +60,8 @@ export const memoryKind: StoreKind = {
       sessions: await store.listSessions(TARGET.id),
       email: await store.findAccountId('email', TARGET.email),
       identities: await store.listIdentities(TARGET.id),
+      // Every account (a refused `POST /users…` must create none).
+      all: await store.queryAccounts({ filters: [], search: [], order: null, limit: 5000, offset: 0, cursor: null, total: true }),
     })
     return { store, snapshot, drop: async () => {} }
   },

@@ -134,13 +134,28 @@ function goodValue(param: string, t: Target): fc.Arbitrary<string> {
     case 'factor': return fc.constantFrom(json('totp'), json('email'), json('phone'), json('recoverycode'), json('custom'))
     case 'scopes': return fc.constantFrom('["openid"]', '"email"')
     case 'queries': return fc.constantFrom('["{\\"method\\":\\"limit\\",\\"values\\":[1]}"]', '[]')
+    // Users service (API key) parameters.
+    case 'status': case 'emailVerification': case 'phoneVerification': case 'impersonator': return fc.constantFrom('true', 'false', '"false"', '0')
+    case 'number': return fc.constantFrom(json('+14155550101'), json(''), json('+1415555'))
+    case 'labels': return fc.constantFrom('["admin","beta2"]', '[]', '["bad label"]', `[${Array(1001).fill('"a"').join(',')}]`, `["${'a'.repeat(37)}"]`)
+    case 'length': return fc.constantFrom('6', '3', '129', '"6"')
+    case 'expire': return fc.constantFrom('900', '59', '31536001', '"900"')
+    case 'sessionId': return fc.constantFrom(json(t.sessionId), json('unknown'))
+    case 'providerType': return fc.constantFrom(json('email'), json('sms'), json('push'), json('fax'))
+    case 'identifier': return fc.constantFrom(json('other@example.com'), json('+14155550102'), json('device-token'), json(t.email))
+    case 'targetId': return fc.constantFrom(json('unique()'), json('target-1'), json(t.id))
+    case 'providerId': return fc.constantFrom(json('fcm'), 'null', json(''))
+    case 'search': return fc.constantFrom(json('fuzz'), json(''), json('a '.repeat(200)))
+    case 'passwordSalt': case 'passwordSaltSeparator': case 'passwordSignerKey': return fc.constantFrom(json('c2FsdA=='), json(''), json('SodiumChloride'))
+    case 'passwordCpu': case 'passwordMemory': case 'passwordParallel': case 'passwordLength': return fc.constantFrom('16384', '8', '1', '64', '0', '-1', '1e9')
+    case 'passwordVersion': return fc.constantFrom(json('sha256'), json('sha3-512'), json('md4'))
     default: return fc.constant(json('x'))
   }
 }
 
 /** Path segments for `:param`s, percent-encoded by hand (invalid UTF-8 and all). */
 export function pathSegment(param: string, t: Target): fc.Arbitrary<string> {
-  const real = param === 'sessionId' ? [t.sessionId, 'current'] : param === 'type' ? ['totp'] : param === 'provider' ? ['acme', 'github'] : []
+  const real = param === 'userId' ? [t.id, t.id, 'unknown-user'] : param === 'sessionId' ? [t.sessionId, 'current'] : param === 'type' ? ['totp'] : param === 'provider' ? ['acme', 'github'] : []
   return fc.oneof(
     fc.constantFrom(...real, 'x', '%ED%BF%BF', '%E0%A4%A', '%00', '%2F..%2F', '__proto__', 'constructor', 'TOTP', 'a'.repeat(300), '%F0%9F%98%80'),
     hostileString.filter((s) => s.isWellFormed() && s.length < 3000).map((s) => encodeURIComponent(s)),
@@ -215,8 +230,12 @@ function cookieHeader(t: Target): fc.Arbitrary<string> {
 export type Caller = 'session' | 'cookie' | 'jwt' | 'key' | 'key+session' | 'guest'
 
 /** Who calls, and which hostile headers (none, one or two) ride along. */
-export function hostileHeaders(t: Target): fc.Arbitrary<{ caller: Caller; headers: Record<string, string> }> {
-  const caller = fc.constantFrom<Caller>('session', 'session', 'session', 'cookie', 'jwt', 'key', 'key+session', 'guest', 'guest')
+export function hostileHeaders(t: Target, users = false): fc.Arbitrary<{ caller: Caller; headers: Record<string, string> }> {
+  // The Users service answers only API keys (everyone else: 401 before any handler), so its
+  // routes are called mostly with the key: hostile input must reach the handlers.
+  const caller = users
+    ? fc.constantFrom<Caller>('key', 'key', 'key', 'key', 'key', 'key+session', 'session', 'guest')
+    : fc.constantFrom<Caller>('session', 'session', 'session', 'cookie', 'jwt', 'key', 'key+session', 'guest', 'guest')
   const header = fc.oneof(
     cookieHeader(t).map((v) => ['cookie', v] as const),
     carrierValue(t).map((v) => ['x-appwrite-session', v] as const),

@@ -39,9 +39,10 @@ function inputFor(route: FuzzRoute): fc.Arbitrary<Input> {
   const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!)
   const path = fc.record(Object.fromEntries(names.map((n) => [n, pathSegment(n, TARGET)])))
   const queryParams = route.method === 'GET' ? route.params : ['project']
+  const users = route.path.startsWith('/users')
   return fc.record({
-    caller: hostileHeaders(TARGET).map((h) => h.caller),
-    headers: hostileHeaders(TARGET).map((h) => h.headers),
+    caller: hostileHeaders(TARGET, users).map((h) => h.caller),
+    headers: hostileHeaders(TARGET, users).map((h) => h.headers),
     path,
     query: fc.oneof({ weight: route.method === 'GET' ? 4 : 1, arbitrary: hostileQuery(queryParams, TARGET) }, { weight: 1, arbitrary: fc.constant('') }),
     body: hostileBody(route.params, TARGET),
@@ -143,14 +144,22 @@ describe('fuzz: hostile input on every router route', function () {
 
   it('covers every route the router registers', () => {
     const registered = new Set<string>()
+    // A mounted sub-router (`router.use('/users', …)`) is a layer without a route whose handle
+    // has a stack; its mount path is the layer's `rawPath` (router 2.x, Express 5).
+    type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle: unknown; rawPath?: string | string[] }
     const walk = (router: Router, base: string) => {
-      for (const layer of (router as unknown as { stack: Array<{ route?: { path: string | string[]; methods: Record<string, boolean> }; handle: unknown; matchers?: unknown }> }).stack) {
+      for (const layer of (router as unknown as { stack: Layer[] }).stack) {
         if (layer.route) {
           for (const p of [layer.route.path].flat()) for (const m of Object.keys(layer.route.methods)) registered.add(`${m.toUpperCase()} ${base}${p === '/' ? '' : p}`)
-        } else if ((layer.handle as { stack?: unknown }).stack) walk(layer.handle as Router, `${base}/account`)
+        } else if ((layer.handle as { stack?: unknown }).stack) {
+          const mounts = [layer.rawPath ?? '/'].flat()
+          assert.ok(mounts.every((m) => typeof m === 'string'), 'a sub-router mounted at a non-string path')
+          for (const mount of mounts) walk(layer.handle as Router, `${base}${mount === '/' ? '' : mount}`)
+        }
       }
     }
     walk(memoryRouter(), '')
+    if (process.env.PRINT_ROUTES) console.log([...registered].sort().join('\n'))
     assert.deepEqual([...registered].sort(), ROUTES.map((r) => `${r.method} ${r.path}`).sort())
   })
 

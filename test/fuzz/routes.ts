@@ -1,5 +1,6 @@
 /**
- * Every route the router answers, read from lib/http/routes/*.ts (kept in step by the
+ * Every route the router answers (the Account service and the Users service mounted at
+ * `/users`), read from lib/http/routes/*.ts (kept in step by the
  * `covers every route the router registers` test in router.test.ts of this folder), with the
  * parameters each reads from the body or the query string.
  */
@@ -79,4 +80,54 @@ export const ROUTES: FuzzRoute[] = [
   r('POST', '/account/targets/push', 'targetId', 'identifier', 'providerId'),
   r('PUT', '/account/targets/:targetId/push', 'identifier'),
   r('DELETE', '/account/targets/:targetId/push'),
+  // log-routes.ts
+  r('GET', '/account/logs', 'queries', 'total'),
+  // users-router.ts (mounted at /users; API keys only)
+  // users-list-routes.ts
+  r('GET', '/users', 'queries', 'search', 'total'),
+  // users-routes.ts
+  r('POST', '/users', 'userId', 'email', 'phone', 'password', 'name'),
+  r('GET', '/users/:userId'),
+  r('DELETE', '/users/:userId'),
+  r('PATCH', '/users/:userId/name', 'name'),
+  r('PATCH', '/users/:userId/email', 'email'),
+  r('PATCH', '/users/:userId/phone', 'number'),
+  r('PATCH', '/users/:userId/password', 'password'),
+  r('PATCH', '/users/:userId/status', 'status'),
+  r('PATCH', '/users/:userId/verification', 'emailVerification'),
+  r('PATCH', '/users/:userId/verification/phone', 'phoneVerification'),
+  r('PATCH', '/users/:userId/mfa', 'mfa'),
+  r('PATCH', '/users/:userId/impersonator', 'impersonator'),
+  r('PUT', '/users/:userId/labels', 'labels'),
+  r('GET', '/users/:userId/logs', 'queries', 'total'),
+  r('GET', '/users/:userId/prefs'),
+  r('PATCH', '/users/:userId/prefs', 'prefs'),
+  r('GET', '/users/:userId/memberships'),
+  // users-session-routes.ts
+  r('GET', '/users/:userId/sessions'),
+  r('POST', '/users/:userId/sessions'),
+  r('DELETE', '/users/:userId/sessions'),
+  r('DELETE', '/users/:userId/sessions/:sessionId'),
+  r('POST', '/users/:userId/tokens', 'length', 'expire'),
+  r('POST', '/users/:userId/jwts', 'sessionId', 'duration'),
+  // users-mfa-routes.ts
+  r('GET', '/users/:userId/mfa/factors'),
+  r('DELETE', '/users/:userId/mfa/authenticators/:type'),
+  r('GET', '/users/:userId/mfa/recovery-codes'),
+  r('PATCH', '/users/:userId/mfa/recovery-codes'),
+  r('PUT', '/users/:userId/mfa/recovery-codes'),
+  // users-target-routes.ts
+  r('GET', '/users/:userId/targets', 'queries', 'total'),
+  r('POST', '/users/:userId/targets', 'targetId', 'providerType', 'identifier', 'providerId', 'name'),
+  r('GET', '/users/:userId/targets/:targetId'),
+  r('PATCH', '/users/:userId/targets/:targetId', 'identifier', 'providerId', 'name'),
+  r('DELETE', '/users/:userId/targets/:targetId'),
+  // users-import-routes.ts
+  r('POST', '/users/argon2', 'userId', 'email', 'name', 'password'),
+  r('POST', '/users/bcrypt', 'userId', 'email', 'name', 'password'),
+  r('POST', '/users/md5', 'userId', 'email', 'name', 'password'),
+  r('POST', '/users/phpass', 'userId', 'email', 'name', 'password'),
+  r('POST', '/users/sha', 'userId', 'email', 'name', 'password', 'passwordVersion'),
+  r('POST', '/users/scrypt', 'userId', 'email', 'name', 'password', 'passwordSalt', 'passwordCpu', 'passwordMemory', 'passwordParallel', 'passwordLength'),
+  r('POST', '/users/scrypt-modified', 'userId', 'email', 'name', 'password', 'passwordSalt', 'passwordSaltSeparator', 'passwordSignerKey'),
 ]
