@@ -126,6 +126,7 @@ export class SecurityLog {
         accountId: account.id,
         event,
         time: now,
+        seq: nextSeq(),
         userId: actor?.id ?? account.id,
         userEmail: actor?.email ?? account.email,
         userName: actor?.name ?? account.name,
@@ -162,4 +163,11 @@ export class SecurityLog {
     const all = await this.#ctx.store.listLogs(id, { now: this.#ctx.clock.now(), maxAgeMs: this.#ctx.options.securityLog.maxAge * 1000 })
     return { total: options.total === false ? 0 : all.length, logs: pageOf(all, q) }
   }
+}
+
+let lastSeq = 0
+/** A process-wide increasing number: orders this process' entries of one millisecond across lanes. */
+function nextSeq(): number {
+  lastSeq = lastSeq >= Number.MAX_SAFE_INTEGER ? 1 : lastSeq + 1
+  return lastSeq
 }

@@ -1,11 +1,15 @@
 import type { AppendLogOptions, LogLane, LogRecord } from './store.js'
 
-interface Entry { time: number; json: string }
+interface Entry { time: number; seq?: number | undefined; json: string }
 type Lanes = Record<LogLane, Entry[]>
 
-/** Newest first by time; within one lane, equal times keep reverse append order (stable sort). */
-export function newestFirst<T extends { time: number }>(lanes: T[][]): T[] {
-  return lanes.flatMap((lane) => [...lane].reverse()).sort((a, b) => b.time - a.time)
+/**
+ * Newest first by time, then by `seq` (entries of one millisecond in different lanes, e.g.
+ * `impersonation.start` and the request it starts); within one lane, equal times and seqs keep
+ * reverse append order (stable sort).
+ */
+export function newestFirst<T extends { time: number; seq?: number | undefined }>(lanes: T[][]): T[] {
+  return lanes.flatMap((lane) => [...lane].reverse()).sort((a, b) => b.time - a.time || (b.seq ?? 0) - (a.seq ?? 0))
 }
 
 /**
@@ -20,7 +24,7 @@ export class MemoryLogs {
     let lanes = this.#byAccount.get(entry.accountId)
     if (!lanes) this.#byAccount.set(entry.accountId, (lanes = { account: [], stranger: [], impersonation: [] }))
     const lane = lanes[o.lane]
-    lane.push({ time: entry.time, json: JSON.stringify(entry) })
+    lane.push({ time: entry.time, seq: entry.seq, json: JSON.stringify(entry) })
     const cutoff = o.now - o.maxAgeMs
     let drop = Math.max(0, lane.length - Math.max(0, o.maxEntries))
     while (drop < lane.length && lane[drop]!.time < cutoff) drop++

@@ -394,6 +394,12 @@ export interface LogRecord {
   event: string
   /** Core clock, epoch ms. */
   time: number
+  /**
+   * Orders entries of the same millisecond: increasing in the order one process recorded them
+   * (entries of different processes in the same millisecond are concurrent). Absent in entries
+   * written before it existed.
+   */
+  seq?: number
   /** Who acted (the account itself, or an impersonator / admin), as known when it happened. */
   userId: string
   userEmail: string

@@ -85,6 +85,8 @@ export const ROUTES: FuzzRoute[] = [
   // users-router.ts (mounted at /users; API keys only)
   // users-list-routes.ts
   r('GET', '/users', 'queries', 'search', 'total'),
+  // users-identity-routes.ts
+  r('DELETE', '/users/identities/:identityId'),
   // users-routes.ts
   r('POST', '/users', 'userId', 'email', 'phone', 'password', 'name'),
   r('GET', '/users/:userId'),
