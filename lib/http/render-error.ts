@@ -41,6 +41,11 @@ export function toAccountsError(err: unknown): AccountsError {
   return new AccountsError('general_unknown')
 }
 
+/** The last route of a router: any path it doesn't serve answers `404 general_route_not_found`. */
+export function routeNotFound(_req: Request, _res: Response, next: NextFunction): void {
+  next(new AccountsError('general_route_not_found'))
+}
+
 /** Express error middleware for the router: never leaks internals, always Appwrite-shaped. */
 export function errorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) {

@@ -10,7 +10,7 @@ import { parseBody } from './body.js'
 import { cors } from './cors.js'
 import { settleLimits } from './rate-limit.js'
 import { noStore, warnUntrustedProxy } from './response-policy.js'
-import { errorHandler } from './render-error.js'
+import { errorHandler, routeNotFound } from './render-error.js'
 import { accountRoutes } from './routes/account-routes.js'
 import { jwtRoutes } from './routes/jwt-routes.js'
 import { mfaRoutes } from './routes/mfa-routes.js'
@@ -54,9 +54,7 @@ export function createRouter(accounts: Accounts): Router {
   mfaRoutes(account, accounts)
   targetRoutes(account, accounts)
   logRoutes(account, accounts)
-  account.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
-    next(new AccountsError('general_route_not_found'))
-  })
+  account.use(routeNotFound)
   account.use(settleLimits)
   account.use(errorHandler)
 

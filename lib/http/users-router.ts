@@ -1,12 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import type { Accounts } from '../accounts.js'
 import { inRequestScope } from '../core/request-scope.js'
-import { AccountsError } from '../errors.js'
 import { parseBody } from './body.js'
 import { identify } from './caller.js'
 import { cors } from './cors.js'
 import { needKey } from './need-key.js'
-import { errorHandler } from './render-error.js'
+import { errorHandler, routeNotFound } from './render-error.js'
 import { clientContext } from './respond.js'
 import { noStore, warnUntrustedProxy } from './response-policy.js'
 import { usersIdentityRoutes } from './routes/users-identity-routes.js'
@@ -48,9 +47,7 @@ export function createUsersRouter(accounts: Accounts): Router {
   usersMfaRoutes(users, accounts)
   usersTargetRoutes(users, accounts)
   usersRoutes(users, accounts)
-  users.use(function routeNotFound(_req: Request, _res: Response, next: NextFunction) {
-    next(new AccountsError('general_route_not_found'))
-  })
+  users.use(routeNotFound)
   users.use(errorHandler)
   return users
 }
