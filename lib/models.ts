@@ -94,6 +94,38 @@ export interface AccountView {
 
 /** The public Account model of a record: drops the password hash and every other internal field. */
 export function toAccountModel(a: AccountRecord, view: AccountView = {}): AccountModel {
+  // A frozen record is a shared, immutable stored version (store/frozen-record.ts): its model
+  // is built once and each caller gets its own copy, so the hot path skips the date
+  // formatting, email facts and target derivation but can still change what it is handed.
+  if (Object.isFrozen(a)) {
+    let built = builtModels.get(a)
+    if (built === undefined) {
+      built = buildAccountModel(a, {})
+      builtModels.set(a, built)
+    }
+    return {
+      ...built,
+      labels: [...built.labels],
+      prefs: copyJson(built.prefs),
+      targets: built.targets.map((t) => ({ ...t })),
+      impersonatorUserId: view.impersonatorUserId ?? null,
+    }
+  }
+  return buildAccountModel(a, view)
+}
+
+/** Models of frozen account records, kept as long as their record is (see toAccountModel). */
+const builtModels = new WeakMap<AccountRecord, AccountModel>()
+
+/** A deep copy of JSON-shaped data (prefs), cheap for the usual flat object. */
+function copyJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map(copyJson) as T
+  // fromEntries defines own properties, so a `__proto__` key stays a key (as JSON.parse made it).
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyJson(v)])) as T
+}
+
+function buildAccountModel(a: AccountRecord, view: AccountView): AccountModel {
   return {
     $id: a.id,
     $createdAt: formatDate(a.createdAt),

@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
+import { deepFreeze } from '../deep-freeze.js'
 import { AccountsError, invalidParam } from '../errors.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import type { CoreContext } from './context.js'
@@ -18,6 +19,8 @@ export interface JwtClaims {
 export const JWT_DEFAULT_DURATION = 900 // seconds
 export const JWT_MAX_DURATION = 3600 // seconds
 const RESERVED = new Set(['userId', 'sessionId', 'exp', 'iat'])
+/** Verified tokens remembered per `Jwts` (see `#verified`). */
+const MAX_VERIFIED = 4096
 
 /**
  * HS256 JWTs bound to a session: `{userId, sessionId, exp}` plus custom claims. A JWT is only
@@ -52,8 +55,32 @@ export class Jwts {
     return token
   }
 
+  /**
+   * Tokens that verified, with their claims (frozen): a client sends the same JWT on every
+   * request until it expires, and checking its HMAC and parsing it again each time was most of
+   * a JWT request's own cost. A hit is exactly as valid as the first verify: the signature is a
+   * function of the token's text and this instance's key, so only the expiry can change, and
+   * it is checked again on every hit. Only tokens that verified are kept, so an attacker's
+   * tokens cost a full verify each time and cannot fill the memo with anything but their own
+   * valid ones. Bounded: emptied when full.
+   */
+  readonly #verified = new Map<string, Readonly<JwtClaims>>()
+
   /** Checks signature and expiry (by the core clock). Throws `401 user_jwt_invalid`. */
   verify(token: string): JwtClaims {
+    const known = this.#verified.get(token)
+    if (known !== undefined) {
+      // jsonwebtoken's rule: expired once the clock (in whole seconds) reaches `exp`.
+      if (Math.floor(this.#ctx.clock.now() / 1000) < known.exp) return known
+      this.#verified.delete(token)
+    }
+    const claims = this.#verifyFully(token)
+    if (this.#verified.size >= MAX_VERIFIED) this.#verified.clear()
+    this.#verified.set(token, deepFreeze(claims))
+    return claims
+  }
+
+  #verifyFully(token: string): JwtClaims {
     let decoded: unknown
     try {
       decoded = jwt.verify(token, this.#key, {

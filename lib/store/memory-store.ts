@@ -1,3 +1,4 @@
+import { parseFrozen } from './frozen-record.js'
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
   Store, TokenRecord, UniqueField,
@@ -157,9 +158,11 @@ export class MemoryStore implements Store {
     // Read synchronously (no await between the halves): both come from one instant.
     const s = this.#liveSessions(accountId, false)?.get(sessionId)
     const a = this.#accounts.get(accountId)
+    // Shared frozen records (see parseFrozen): the stored text is the memo's key, so a hot
+    // session costs two map lookups and no parse.
     return {
-      session: s ? (JSON.parse(s.json) as SessionRecord) : null,
-      account: a === undefined ? null : (JSON.parse(a) as AccountRecord),
+      session: s ? parseFrozen<SessionRecord>(s.json) : null,
+      account: a === undefined ? null : parseFrozen<AccountRecord>(a),
     }
   }
 

@@ -11,6 +11,7 @@ import { RedisIdentities } from './redis-identities.js'
 import { RedisAccountIndex } from './redis-account-index.js'
 import type { AccountPage, AccountQuery } from './store.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
+import { parseFrozen } from './frozen-record.js'
 import type { RedisStoreClient } from './redis-connection.js'
 import { READ_SESSION_FOR_CACHE, SessionCache, type ClientSideCacheOptions } from './redis-session-cache.js'
 import { notReady } from './redis-ready.js'
@@ -252,14 +253,17 @@ export class RedisStore implements Store {
       const [s, a] = await c.mGet([this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')])
       return [s, a]
     }
-    // With the cache, a hit is JSON kept from an earlier read: parsed anew, so callers get copies.
+    // With the cache, a hit is JSON kept from an earlier read. Either way the records are the
+    // shared frozen parse of their text (parseFrozen): the same text is parsed once.
     const [s, a] = this.#cache
       ? await this.#cache.get(esc(accountId), sessionId, read, async () => {
         const r = (await this.#conn.run(READ_SESSION_FOR_CACHE, [this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')], [])) as unknown[]
         return [r[0], r[1], Number(r[2])]
       })
       : await read()
-    return { session: parse<SessionRecord>(s), account: parse<AccountRecord>(a) }
+    const sText = str(s)
+    const aText = str(a)
+    return { session: sText === null ? null : parseFrozen<SessionRecord>(sText), account: aText === null ? null : parseFrozen<AccountRecord>(aText) }
   }
 
   async listSessions(accountId: string): Promise<SessionRecord[]> {

@@ -285,7 +285,9 @@ export interface SessionStore {
   getSession(accountId: string, sessionId: string): Promise<SessionRecord | null>
   /**
    * The session and its account, read together in one round trip: the `requireSession()` hot
-   * path calls it on every authenticated request. Each half is null when absent.
+   * path calls it on every authenticated request. Each half is null when absent. The records
+   * may be frozen and shared between calls (the built-in stores hand out one parsed copy per
+   * stored version, so a hot read neither parses nor allocates): callers must not change them.
    */
   getSessionWithAccount(
     accountId: string,

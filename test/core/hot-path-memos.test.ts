@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict'
+import request from 'supertest'
+import { toAccountModel } from '../../lib/models.js'
+import type { AccountRecord } from '../../lib/store/store.js'
+import { parseFrozen } from '../../lib/store/frozen-record.js'
+import { makeApp, signUpAndIn, TestClock } from '../support/app.js'
+
+// The requireSession() hot path shares what it parsed and verified between requests (issue 11).
+// Sharing is only safe if nothing shared can be changed and nothing remembered outlives what
+// it was derived from; these tests try both.
+describe('hot-path memos (shared frozen records, built models, verified JWTs)', () => {
+  it('parseFrozen: one deep-frozen value per text, and a changed text is parsed anew', () => {
+    const text = JSON.stringify({ id: 'a', labels: ['x'], prefs: { deep: { n: 1 } } })
+    const a = parseFrozen<{ labels: string[]; prefs: { deep: { n: number } } }>(text)
+    assert.equal(parseFrozen(text), a)
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.labels) && Object.isFrozen(a.prefs.deep))
+    assert.throws(() => { a.labels.push('y') }, TypeError)
+    assert.throws(() => { a.prefs.deep.n = 2 }, TypeError)
+    const changed = parseFrozen<{ prefs: { deep: { n: number } } }>(text.replace('"n":1', '"n":2'))
+    assert.equal(changed.prefs.deep.n, 2)
+    assert.throws(() => parseFrozen('{bad'), SyntaxError)
+    assert.throws(() => parseFrozen('{bad'), SyntaxError)
+  })
+
+  it('parseFrozen stays correct past its bound (it empties itself, never answers another text)', () => {
+    for (let i = 0; i < 5000; i++) assert.equal(parseFrozen<{ i: number }>(`{"i":${i}}`).i, i)
+  })
+
+  it('toAccountModel of a frozen record: each caller gets its own copy to change, the next caller never sees it', async () => {
+    const { app, accounts } = makeApp()
+    const user = await signUpAndIn(app)
+    await accounts.updatePrefs(user.id, { theme: 'dark', nested: { a: [1, 2] }, ['__proto__']: { polluted: true } })
+    const { account } = (await accounts.sessions.resolveById(user.id, user.sessionId))!
+    assert.ok(Object.isFrozen(account), 'the store hands out the shared frozen record')
+    const first = toAccountModel(account as AccountRecord)
+    first.labels.push('admin')
+    ;(first.prefs.nested as { a: number[] }).a.push(3)
+    first.prefs.theme = 'light'
+    first.targets[0].identifier = 'evil@example.com'
+    first.name = 'changed'
+    const second = toAccountModel(account as AccountRecord, { impersonatorUserId: 'imp' })
+    assert.deepEqual(second.labels, [])
+    assert.deepEqual(second.prefs.nested, { a: [1, 2] })
+    assert.equal(second.prefs.theme, 'dark')
+    assert.equal(second.targets[0].identifier, user.email)
+    assert.equal(second.name, 'Test User')
+    assert.equal(second.impersonatorUserId, 'imp')
+    assert.equal(toAccountModel(account as AccountRecord).impersonatorUserId, null)
+    // A `__proto__` pref stays a pref, and no prototype is touched.
+    assert.ok(Object.hasOwn(second.prefs, '__proto__'))
+    assert.equal(Object.getPrototypeOf(second.prefs), Object.prototype)
+    assert.equal(({} as { polluted?: boolean }).polluted, undefined)
+    // The model of the next stored version reflects the change at once.
+    await accounts.updateName(user.id, 'Renamed')
+    const next = (await accounts.sessions.resolveById(user.id, user.sessionId))!.account
+    assert.equal(toAccountModel(next).name, 'Renamed')
+    const res = await request(app).get('/api/me').set('X-Appwrite-Session', user.value).expect(200)
+    assert.equal(res.body.account.name, 'Renamed')
+    assert.deepEqual(res.body.account.labels, [])
+  })
+
+  it('a remembered JWT still expires by the clock, to the second, and a tampered copy of it is refused', async () => {
+    const clock = new TestClock(Date.UTC(2026, 0, 1, 0, 0, 0, 500))
+    const { app, accounts } = makeApp({ clock })
+    const user = await signUpAndIn(app)
+    const token = (await request(app).post('/v1/account/jwts').set('X-Appwrite-Session', user.value).send({ duration: 5 }).expect(201)).body.jwt as string
+    const claims = accounts.jwts.verify(token)
+    assert.equal(accounts.jwts.verify(token), claims, 'the second verify is the remembered one')
+    assert.ok(Object.isFrozen(claims))
+    // Flip one character of the signature: never the remembered answer.
+    const last = token.at(-2) === 'A' ? 'B' : 'A'
+    const tampered = `${token.slice(0, -2)}${last}${token.at(-1)}`
+    assert.throws(() => accounts.jwts.verify(tampered), { type: 'user_jwt_invalid' })
+    await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(200)
+    clock.advance(4_499) // 1 ms before exp's second begins
+    await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(200)
+    clock.advance(1)
+    const expired = await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(401)
+    assert.equal(expired.body.message, 'Failed to verify JWT. Invalid token: Expired')
+    assert.throws(() => accounts.jwts.verify(token), { type: 'user_jwt_invalid' })
+  })
+
+  it('a remembered JWT dies with its session at once', async () => {
+    const { app } = makeApp()
+    const user = await signUpAndIn(app)
+    const token = (await request(app).post('/v1/account/jwts').set('X-Appwrite-Session', user.value).send({}).expect(201)).body.jwt as string
+    await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(200)
+    await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(200)
+    await request(app).delete('/v1/account/sessions/current').set('X-Appwrite-Session', user.value).expect(204)
+    await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(401)
+  })
+})
