@@ -97,18 +97,21 @@ export class RedisIdentities {
       // Before the identity (see idKey): an identity is never stored without its pointer.
       await (await this.#conn.cmd()).set(this.idKey(id), JSON.stringify({ id: a, identity: id }))
       const r = str(await this.#conn.run(lua.INSERT_IDENTITY, keys, [id, JSON.stringify(identity)]))
-      if (r === 'ok') {
-        await this.#index.put(identity, 0)
-        return { ok: true }
+      if (r !== 'ok') {
+        // 'identity' means this account already holds this id: the pointer names it, keep it.
+        if (r === 'missing') await this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(id)], [a, id])
+        await releaseClaims(this.#claims, [claim])
+        return { ok: false, conflict: r === 'missing' ? 'missing' : 'identity' }
       }
-      // 'identity' means this account already holds this id: the pointer names it, keep it.
-      if (r === 'missing') await this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(id)], [a, id])
-      await releaseClaims(this.#claims, [claim])
-      return { ok: false, conflict: r === 'missing' ? 'missing' : 'identity' }
     } catch (err) {
       await releaseQuietly(this.#claims, [claim])
       throw err
     }
+    // Outside the try: the identity is stored, so a failed index write must not release its
+    // claim (another account could then take the pair). The index catches up on the
+    // identity's next write or `reindexAccounts()`.
+    await this.#index.put(identity, 0)
+    return { ok: true }
   }
 
   /** The claim's account, only while that account still holds the identity the claim names. */

@@ -101,4 +101,21 @@ describeRedis('RedisStore identity index', function () {
     await client.hDel(`${prefix}{a:${made[1]!.accountId}}:identities`, made[1]!.id)
     assert.deepEqual(await ids(store), [made[0]!.id, made[2]!.id])
   })
+
+  it('keeps the (provider, uid) claim of a stored identity when its index write fails', async () => {
+    const store = new RedisStore({ client, prefix })
+    const [a, b] = [makeAccount(), makeAccount()]
+    for (const x of [a, b]) await store.insertAccount(x)
+    // The index write fails (its doc hash is the wrong type) after the identity is stored.
+    await client.set(`${prefix}{ix}:idn:doc`, 'not a hash')
+    const i = makeIdentity(a.id)
+    await assert.rejects(store.insertIdentity(i), /WRONGTYPE/)
+    assert.deepEqual(await store.getIdentity(a.id, i.id), i)
+    assert.equal(await store.findIdentityOwner(i.provider, i.providerUid), a.id)
+    assert.deepEqual(await store.insertIdentity(makeIdentity(b.id, { providerUid: i.providerUid })), { ok: false, conflict: 'identity' })
+    // Once the index can be written again, a rebuild lists it.
+    await client.del(`${prefix}{ix}:idn:doc`)
+    await store.reindexAccounts()
+    assert.deepEqual(await ids(store), [i.id])
+  })
 })
