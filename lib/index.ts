@@ -43,8 +43,12 @@ export { Targets, TARGET_IDENTIFIER_MAX, type CreateTargetInput, type UpdateTarg
 export { toTargetModel, type AccountView } from './models.js'
 export { Impersonation, type ImpersonationTarget, type ImpersonationContext, type Impersonated } from './impersonation.js'
 export { MAX_LABELS, LABEL_MAX_CHARS } from './labels.js'
-export { TOTAL_CAP, QUERY_ATTRIBUTES, type AccountFilter, type QueryAttribute, type QueryValue } from './store/account-query.js'
+export {
+  TOTAL_CAP, QUERY_ATTRIBUTES, type AccountFilter, type ListFilter, type ListQuery, type QueryAttribute, type QueryValue,
+} from './store/account-query.js'
+export { IDENTITY_QUERY_ATTRIBUTES, type IdentityAttribute } from './store/identity-query.js'
 export type { ListAccountsOptions } from './core/account-listing.js'
+export type { ListIdentitiesOptions } from './core/identity-listing.js'
 export { UsersAdmin, type CreateUserInput, type ImportUserInput } from './users/users-admin.js'
 export type { BeforeHooks, BeforeHookEvents, BeforeHookName } from './core/before-hooks.js'
 export type { PasswordPolicyOptions, PasswordPolicy } from './password-policy/resolve-password-policy.js'

@@ -5,7 +5,7 @@
  */
 export const STORE_NEEDS = {
   Accounts: ['insertAccount', 'getAccount', 'findAccountId', 'replaceAccount', 'deleteAccount', 'listIdentities', 'deleteIdentity',
-    'queryAccounts', 'findIdentity'],
+    'queryAccounts', 'findIdentity', 'queryIdentities'],
   Sessions: ['createSession', 'getSession', 'getSessionWithAccount', 'listSessions', 'replaceSession', 'deleteSession', 'deleteSessions'],
   Tokens: ['putToken', 'consumeToken', 'deleteTokens'],
   Mfa: ['hit', 'peekHits', 'resetHits', 'replaceSession'],

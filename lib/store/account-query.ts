@@ -15,19 +15,45 @@ export type QueryAttribute = (typeof QUERY_ATTRIBUTES)[number]
 /** A value compared in a filter. */
 export type QueryValue = string | number | boolean
 
-/** One filter; an account must match every filter of a query. */
-export type AccountFilter =
+/**
+ * One filter of a listing over attributes `A` (accounts: {@link QueryAttribute}; identities:
+ * `IdentityAttribute`); a record must match every filter of a query.
+ */
+export type ListFilter<A extends string> =
   /** The attribute equals one of `values` (`notEqual`: none of them). */
-  | { op: 'equal' | 'notEqual'; attribute: QueryAttribute; values: QueryValue[] }
-  | { op: 'lessThan' | 'lessThanEqual' | 'greaterThan' | 'greaterThanEqual'; attribute: QueryAttribute; value: QueryValue }
+  | { op: 'equal' | 'notEqual'; attribute: A; values: QueryValue[] }
+  | { op: 'lessThan' | 'lessThanEqual' | 'greaterThan' | 'greaterThanEqual'; attribute: A; value: QueryValue }
   /** Inclusive on both ends. */
-  | { op: 'between'; attribute: QueryAttribute; low: QueryValue; high: QueryValue }
+  | { op: 'between'; attribute: A; low: QueryValue; high: QueryValue }
   /** Case-sensitive prefix of a string attribute. */
-  | { op: 'startsWith'; attribute: QueryAttribute; value: string }
-  /** `labels` holds one of `values`. */
-  | { op: 'contains'; attribute: 'labels'; values: string[] }
-  /** Only `passwordUpdate` can be null (an account that never had a password). */
-  | { op: 'isNull' | 'isNotNull'; attribute: QueryAttribute }
+  | { op: 'startsWith'; attribute: A; value: string }
+  /** The (array) attribute holds one of `values`: accounts' `labels`. */
+  | { op: 'contains'; attribute: A; values: string[] }
+  /** Only a nullable attribute (accounts' `email`, `phone`, `passwordUpdate`) can be null. */
+  | { op: 'isNull' | 'isNotNull'; attribute: A }
+
+/** One account filter. */
+export type AccountFilter = ListFilter<QueryAttribute>
+
+/**
+ * A listing's filters, search, order and page over attributes `A`, checked and parsed. `O`:
+ * the attributes it may be ordered by.
+ */
+export interface ListQuery<A extends string, O extends A = A> {
+  filters: ListFilter<A>[]
+  /** Lowercased words (`searchWords()`); a record matches when every word is a prefix of one of its search terms. `[]` = no search. */
+  search: string[]
+  /** Order of the results, ties broken by the listing's default order (see the store method). `null`: the default order. */
+  order: { attribute: O; desc: boolean } | null
+  /** Page size, 0..5000. */
+  limit: number
+  /** Matches skipped before the page, 0..5000. */
+  offset: number
+  /** The page starts right after (or ends right before) this record, in the query's order. */
+  cursor: { id: string; before: boolean } | null
+  /** Count the matches (up to {@link TOTAL_CAP}); false answers `total: 0` without counting. */
+  total: boolean
+}
 
 /** A listing's filters, search, order and page, checked and parsed (what `Store.queryAccounts` gets). */
 export interface AccountQuery {

@@ -1,5 +1,5 @@
 import { AccountsError } from '../errors.js'
-import type { AccountPage, AccountQuery } from './store.js'
+import type { AccountPage, AccountQuery, IdentityPage, IdentityQuery } from './store.js'
 import { DeadlineList } from './deadline-list.js'
 import type {
   AccountRecord, ConsumeQuery, HitResult, IdentityRecord, InsertResult, ReplaceResult, SessionRecord,
@@ -140,6 +140,9 @@ export class GuardedStore implements Store {
   }
   deleteTokens(accountId: string, kinds?: string[]): Promise<number> {
     return this.#guard(() => this.inner.deleteTokens(accountId, kinds))
+  }
+  queryIdentities(query: IdentityQuery): Promise<IdentityPage | null> {
+    return this.#guard(() => this.inner.queryIdentities(query))
   }
   insertIdentity(identity: IdentityRecord): Promise<{ ok: true } | { ok: false; conflict: 'identity' | 'missing' }> {
     return this.#guard(() => this.inner.insertIdentity(identity))

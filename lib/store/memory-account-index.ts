@@ -26,24 +26,39 @@ export class MemoryAccountIndex {
     const filters = encodeFilters(q.filters)
     const words = q.search.map(hex)
     const order = listingOrder(q)
-    const matched: { key: string; id: string }[] = []
-    for (const d of this.#docs.values()) {
-      if (!filters.every((f) => matchesFilter(d, f)) || !matchesSearch(d, words)) continue
-      matched.push({ key: sortKey(d, order)!, id: d.id })
-    }
-    matched.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    if (order.desc) matched.reverse()
-    let list = matched
-    if (q.cursor) {
-      const doc = this.#docs.get(q.cursor.id)
-      const key = doc ? sortKey(doc, order) : null
-      if (key === null) return null
-      const before = (k: string) => (order.desc ? k > key : k < key)
-      const after = (k: string) => (order.desc ? k < key : k > key)
-      list = q.cursor.before ? matched.filter((m) => before(m.key)).reverse() : matched.filter((m) => after(m.key))
-    }
-    let page = list.slice(q.offset, q.offset + q.limit)
-    if (q.cursor?.before) page = page.reverse()
-    return { total: q.total ? Math.min(matched.length, TOTAL_CAP) : 0, ids: page.map((m) => m.id) }
+    return pageOfDocs(this.#docs, q, order.desc, (d) => filters.every((f) => matchesFilter(d, f)) && matchesSearch(d, words),
+      (d) => sortKey(d, order))
   }
+}
+
+/**
+ * The page a listing selects from `docs` (sorted on every query: the memory store is for
+ * development and tests), the same for accounts and identities: `matches` filters, `key` is a
+ * doc's position in the listing (null: not listed). Null when the cursor names no listed doc.
+ */
+export function pageOfDocs<D extends { id: string }>(
+  docs: ReadonlyMap<string, D>,
+  q: Pick<AccountQuery, 'cursor' | 'offset' | 'limit' | 'total'>,
+  desc: boolean,
+  matches: (d: D) => boolean,
+  key: (d: D) => string | null,
+): { total: number; ids: string[] } | null {
+  const matched: { key: string; id: string }[] = []
+  for (const d of docs.values()) {
+    if (matches(d)) matched.push({ key: key(d)!, id: d.id })
+  }
+  matched.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  if (desc) matched.reverse()
+  let list = matched
+  if (q.cursor) {
+    const doc = docs.get(q.cursor.id)
+    const at = doc ? key(doc) : null
+    if (at === null) return null
+    const before = (k: string) => (desc ? k > at : k < at)
+    const after = (k: string) => (desc ? k < at : k > at)
+    list = q.cursor.before ? matched.filter((m) => before(m.key)).reverse() : matched.filter((m) => after(m.key))
+  }
+  let page = list.slice(q.offset, q.offset + q.limit)
+  if (q.cursor?.before) page = page.reverse()
+  return { total: q.total ? Math.min(matched.length, TOTAL_CAP) : 0, ids: page.map((m) => m.id) }
 }

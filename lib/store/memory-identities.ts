@@ -1,4 +1,11 @@
-import type { IdentityRecord } from './store.js'
+import { hex } from './account-index.js'
+import {
+  encodeIdentityFilters, identityDoc, identityListingOrder, identitySortKey, matchesIdentityFilter, matchesIdentitySearch,
+  type IdentityDoc,
+} from './identity-index.js'
+import type { IdentityQuery } from './identity-query.js'
+import { pageOfDocs } from './memory-account-index.js'
+import type { IdentityPage, IdentityRecord } from './store.js'
 
 type InsertIdentityResult = { ok: true } | { ok: false; conflict: 'identity' | 'missing' }
 
@@ -21,6 +28,8 @@ export class MemoryIdentities {
   readonly #owners = new Map<string, { accountId: string; identityId: string }>()
   /** identity id → its account (ids are generated, unique in practice; a lookup re-checks) */
   readonly #accountOf = new Map<string, string>()
+  /** identity id → its encoded fields for listings (`identity-index.ts`), kept in the same step as the identity */
+  readonly #docs = new Map<string, IdentityDoc>()
 
   insert(identity: IdentityRecord, accountExists: boolean): InsertIdentityResult {
     if (!accountExists) return { ok: false, conflict: 'missing' }
@@ -32,6 +41,7 @@ export class MemoryIdentities {
     mine.set(identity.id, JSON.stringify(identity))
     this.#owners.set(pair, { accountId: identity.accountId, identityId: identity.id })
     this.#accountOf.set(identity.id, identity.accountId)
+    this.#docs.set(identity.id, identityDoc(identity, 0))
     return { ok: true }
   }
 
@@ -61,6 +71,7 @@ export class MemoryIdentities {
       throw new TypeError('replaceIdentity: provider and providerUid must not change')
     }
     this.#byAccount.get(identity.accountId)!.set(identity.id, JSON.stringify(identity))
+    this.#docs.set(identity.id, identityDoc(identity, 0))
     return true
   }
 
@@ -71,8 +82,22 @@ export class MemoryIdentities {
     mine.delete(identityId)
     if (mine.size === 0) this.#byAccount.delete(accountId)
     this.#owners.delete(pairKey(cur.provider, cur.providerUid))
-    if (this.#accountOf.get(identityId) === accountId) this.#accountOf.delete(identityId)
+    if (this.#accountOf.get(identityId) === accountId) {
+      this.#accountOf.delete(identityId)
+      this.#docs.delete(identityId)
+    }
     return true
+  }
+
+  /** The page of every account's identities the query selects; null when the cursor names no listed identity. */
+  query(q: IdentityQuery): IdentityPage | null {
+    const filters = encodeIdentityFilters(q.filters)
+    const words = q.search.map(hex)
+    const order = identityListingOrder(q)
+    const found = pageOfDocs(this.#docs, q, order.desc,
+      (d) => filters.every((f) => matchesIdentityFilter(d, f)) && matchesIdentitySearch(d, words), (d) => identitySortKey(d, order))
+    if (!found) return null
+    return { total: found.total, identities: found.ids.map((id) => this.find(id)!) }
   }
 
   /** All of the account's identities and their claims (account deletion). */

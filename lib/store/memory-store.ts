@@ -6,7 +6,7 @@ import type {
 } from './store.js'
 import { MemoryIdentities } from './memory-identities.js'
 import { MemoryAccountIndex } from './memory-account-index.js'
-import type { AccountPage, AccountQuery } from './store.js'
+import type { AccountPage, AccountQuery, IdentityPage, IdentityQuery } from './store.js'
 import { MemoryLogs } from './memory-logs.js'
 
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
@@ -266,6 +266,7 @@ export class MemoryStore implements Store {
     return this.#identities.find(identityId)
   }
 
+  async queryIdentities(query: IdentityQuery): Promise<IdentityPage | null> { return this.#identities.query(query) }
   async getIdentity(accountId: string, identityId: string) { return this.#identities.get(accountId, identityId) }
   async replaceIdentity(identity: IdentityRecord) { this.#wrote(); return this.#identities.replace(identity) }
   async deleteIdentity(accountId: string, identityId: string) { this.#wrote(); return this.#identities.delete(accountId, identityId) }

@@ -1,9 +1,32 @@
 /**
- * Lua for `RedisAccountIndex`. Every key of these scripts carries the `{ix}` hash tag, so each
- * runs on one Cluster slot. A doc (`HASH <P>{ix}:doc`, id → fields joined by `\1`, see
- * `account-index.ts`) and the sorted-set entries made from it change together in one script,
- * so the index is always consistent with itself; `gen` orders the writes of one account.
+ * Lua for `RedisAccountIndex` and `RedisIdentityIndex`. Every key of these scripts carries the
+ * `{ix}` hash tag, so each runs on one Cluster slot. A doc (`HASH <P>{ix}:doc`, id → fields
+ * joined by `\1`, see `account-index.ts`, `identity-index.ts`) and the sorted-set entries made
+ * from it change together in one script, so the index is always consistent with itself; `gen`
+ * orders the writes of one record.
+ *
+ * Both indexes share the scripts, generated from their doc layout ({@link IndexLayout}): doc
+ * field 1 is the generation, field 2 the value that breaks ties (registration, createdAt).
  */
+
+/** Where a listing's doc keeps what the scripts need; doc fields are numbered from 1, as Lua reads them. */
+export interface IndexLayout {
+  /** Doc fields 2..scalars+1 each have an index (a sorted set), in that order after the 3 fixed keys. */
+  scalars: number
+  /** Doc fields holding comma-separated lists, each with its own index, after the scalar ones. */
+  lists: readonly number[]
+  /** The list field `contains` filters check (0 = none). */
+  labels: number
+  /** The list field of search terms. */
+  terms: number
+  /** Fields where `''` means null (it matches no comparison). */
+  nullable: readonly number[]
+  /** A doc field returned with each id of a page (0 = ids only). */
+  carry: number
+}
+
+/** `account-index.ts`'s DOC_FIELDS: 10 scalars (registration … passwordUpdate), labels (12), terms (13). */
+export const ACCOUNT_LAYOUT: IndexLayout = { scalars: 10, lists: [12, 13], labels: 12, terms: 13, nullable: [4, 5, 11], carry: 0 }
 
 const HELPERS = `
 local function split(s, sep)
@@ -19,14 +42,14 @@ local function list(s) if s == '' then return {} end return split(s, ',') end
 `
 
 /**
- * KEYS: doc hash, tombstones hash (id → generation), tombstone times zset, then the 12 indexes
- * in INDEXED order (registration … terms; index i holds doc field i + 1). ARGV: id, gen, doc
+ * KEYS: doc hash, tombstones hash (id → generation), tombstone times zset, then the indexes
+ * in INDEXED order (index i holds doc field i + 1, the list fields' after). ARGV: id, gen, doc
  * ('' = the account was deleted), now (ms), tombstone lifetime (ms).
  * Applies only a newer generation than the one indexed (or deleted), so writes that reach the
  * index out of order, and a rebuild racing live writes, leave the newest state. A tombstone
  * only has to outlive a write in flight, so tombstones older than their lifetime are dropped.
  */
-export const APPLY = `${HELPERS}
+export const applyScript = (l: IndexLayout): string => `${HELPERS}
 local id, gen, doc = ARGV[1], ARGV[2], ARGV[3]
 local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[4]) - tonumber(ARGV[5]), 'LIMIT', 0, 100)
 for _, g in ipairs(old) do redis.call('HDEL', KEYS[2], g); redis.call('ZREM', KEYS[3], g) end
@@ -34,9 +57,8 @@ local gone = redis.call('HGET', KEYS[2], id)
 if gone and gone >= gen then return 0 end
 local function entries(f, fn)
   local tail = '\\0' .. f[2] .. '\\0' .. id
-  for i = 1, 10 do fn(KEYS[i + 3], f[i + 1] .. tail) end
-  for _, v in ipairs(list(f[12])) do fn(KEYS[14], v .. tail) end
-  for _, v in ipairs(list(f[13])) do fn(KEYS[15], v .. tail) end
+  for i = 1, ${l.scalars} do fn(KEYS[i + 3], f[i + 1] .. tail) end
+${l.lists.map((field, j) => `  for _, v in ipairs(list(f[${field}])) do fn(KEYS[${l.scalars + 4 + j}], v .. tail) end`).join('\n')}
 end
 local cur = redis.call('HGET', KEYS[1], id)
 if cur then
@@ -61,9 +83,10 @@ return 1`
  * (1/0), 8 mode ('field': order by the driver's value; 'exact': one value, order by
  * registration; 'terms': search), 9 driver's doc field, 10 total cap, 11 word count, words…,
  * filter count, then per filter: op, doc field, value count, values….
- * Returns {total, ids…} or {'cursor'} when the cursor account is unknown (or outside a search).
+ * Returns {total, ids…} ({total, id, carried field, …} with `carry`) or {'cursor'} when the
+ * cursor record is unknown (or outside a search).
  */
-export const QUERY = `${HELPERS}
+export const queryScript = (l: IndexLayout): string => `${HELPERS}
 local prefix, desc = ARGV[1], ARGV[2] == '1'
 local cursorId, before = ARGV[3], ARGV[4] == '1'
 local offset, limit, wantTotal = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == '1'
@@ -85,17 +108,17 @@ end
 -- cursor, only its doc can tell.
 local checkDoc = #filters > 0 or #words > (mode == 'terms' and 1 or 0)
 local needDoc = checkDoc or (mode == 'terms' and cursorId ~= '')
-local nullable = { [4] = true, [5] = true, [11] = true }
+local nullable = { ${l.nullable.map((f) => `[${f}] = true`).join(', ')} }
 
 local function starts(s, pre) return string.sub(s, 1, #pre) == pre end
 local function has(t, v) for _, x in ipairs(t) do if x == v then return true end end return false end
 local function minTerm(f)
-  for _, t in ipairs(list(f[13])) do if starts(t, prefix) then return t end end
+  for _, t in ipairs(list(f[${l.terms}])) do if starts(t, prefix) then return t end end
   return nil
 end
 local function matchOne(fl, f)
-  if f.field == 12 then
-    local labels = list(fl[12])
+  if f.field == ${l.labels} then
+    local labels = list(fl[${l.labels}])
     for _, v in ipairs(f.vals) do if has(labels, v) then return true end end
     return false
   end
@@ -138,7 +161,7 @@ local function accept(m, seen, full)
   for _, f in ipairs(filters) do if not matchOne(fl, f) then return nil end end
   for _, w in ipairs(words) do
     local hit = false
-    for _, t in ipairs(list(fl[13])) do if starts(t, w) then hit = true break end end
+    for _, t in ipairs(list(fl[${l.terms}])) do if starts(t, w) then hit = true break end end
     if not hit then return nil end
   end
   return id
@@ -202,5 +225,16 @@ if wantTotal then
   if mode ~= 'terms' and not needDoc then total = math.min(redis.call('ZLEXCOUNT', KEYS[2], lo, hi), cap)
   else walk(lo, hi, false, {}, checkDoc, function() total = total + 1 return total >= cap end) end
 end
-table.insert(out, 1, total)
+${l.carry > 0 ? `-- Each id with its carried doc field ('' when the doc went meanwhile).
+local r = {}
+for _, id in ipairs(out) do
+  local doc = redis.call('HGET', KEYS[1], id)
+  r[#r + 1] = id
+  r[#r + 1] = doc and split(doc, '\\1')[${l.carry}] or ''
+end
+out = r
+` : ''}table.insert(out, 1, total)
 return out`
+
+export const APPLY = applyScript(ACCOUNT_LAYOUT)
+export const QUERY = queryScript(ACCOUNT_LAYOUT)

@@ -14,6 +14,12 @@ interface Walkable {
   nodeClient?: (node: unknown) => Promise<{ scanIterator: (opts: { MATCH: string; COUNT: number }) => AsyncIterable<string[]> }>
 }
 
+/** What else a rebuild indexes: each account it sees, then once when the walk is done (RedisStore: the account's identities). */
+export interface RebuildHook {
+  account(account: AccountRecord): Promise<void>
+  done(): Promise<void>
+}
+
 /** How long a deleted account's generation is kept, so an index write still in flight can't bring it back. */
 const TOMBSTONE_MS = 3_600_000
 
@@ -36,13 +42,15 @@ export class RedisAccountIndex {
   readonly #conn: RedisConnection
   readonly #prefix: string
   readonly #accountKey: (id: string) => string
+  readonly #also: RebuildHook | null
   #ready: Promise<void> | null = null
 
-  /** `accountKey`: the key of an account's record, to check what a rebuild's SCAN matched. */
-  constructor(conn: RedisConnection, prefix: string, accountKey: (id: string) => string) {
+  /** `accountKey`: the key of an account's record, to check what a rebuild's SCAN matched; `also`: what else a rebuild indexes. */
+  constructor(conn: RedisConnection, prefix: string, accountKey: (id: string) => string, also: RebuildHook | null = null) {
     this.#conn = conn
     this.#prefix = prefix
     this.#accountKey = accountKey
+    this.#also = also
   }
 
   #key(suffix: string): string {
@@ -88,8 +96,9 @@ export class RedisAccountIndex {
 
   /**
    * Indexes every stored account (accounts written before the index existed, or one whose
-   * index write was lost with its process). Walks the keyspace once, on every Cluster master;
-   * safe to run while the store is in use. Returns how many accounts it saw.
+   * index write was lost with its process), and with the `also` hook whatever hangs off each
+   * account. Walks the keyspace once, on every Cluster master; safe to run while the store is
+   * in use. Returns how many accounts it saw.
    */
   async rebuild(): Promise<number> {
     const pattern = `${globEscape(this.#prefix)}{a:*}:account`
@@ -111,12 +120,13 @@ export class RedisAccountIndex {
         await Promise.all(records.map((raw, i) => {
           const a = parse<AccountRecord>(raw)
           // Keys are matched by pattern; only a record that is really this id's account counts.
-          return a && this.#accountKey(a.id) === names[i] ? this.put(a) : undefined
+          return a && this.#accountKey(a.id) === names[i] ? Promise.all([this.put(a), this.#also?.account(a)]) : undefined
         }))
         seen += records.length
       }
     }
     await (await this.#conn.cmd()).set(this.#key('ready'), '1')
+    await this.#also?.done()
     return seen
   }
 

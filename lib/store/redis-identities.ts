@@ -5,6 +5,7 @@ import { nonce, releaseClaims, releaseQuietly, STALE_CLAIM_MS, takeClaimKey } fr
 import type { ClaimDeps } from './redis-claims.js'
 import { parse, str } from './redis-connection.js'
 import type { RedisConnection } from './redis-connection.js'
+import type { RedisIdentityIndex } from './redis-identity-index.js'
 
 type InsertIdentityResult = { ok: true } | { ok: false; conflict: 'identity' | 'missing' }
 
@@ -33,6 +34,8 @@ const byCreation = (a: IdentityRecord, b: IdentityRecord): number =>
 /**
  * OAuth2 identities for {@link RedisStore}. Keys, under the store's prefix P:
  * - `P{a:<accountId>}:identities` HASH identity id → identity JSON, in the account's slot
+ * - `P{a:<accountId>}:identity-revs` HASH identity id → how many times `replace` rewrote it
+ *   (absent = 0): the generation the listing index (`redis-identity-index.ts`) orders writes by
  * - `Pu:identity:<provider>:<sha256 hex of providerUid>` the (provider, uid) claim
  *   `{"id":<accountId>,"identity":<identityId>,"at","n"}`; the uid is hashed so that whatever a
  *   provider sends (any length, braces, colons) makes a fixed-size key that can't alter a hash
@@ -43,18 +46,24 @@ const byCreation = (a: IdentityRecord, b: IdentityRecord): number =>
  * failed write releases the claim by compare-and-delete on its exact value. A claim whose
  * identity is gone (a writer crashed between the two steps) is taken over once older than
  * {@link STALE_CLAIM_MS}.
+ *
+ * Every identity write is followed (never preceded) by its write to the listing index, which
+ * lives in the `{ix}` slot (see `RedisIdentityIndex`).
  */
 export class RedisIdentities {
   readonly #conn: RedisConnection
   readonly #claims: ClaimDeps
   readonly #prefix: string
   readonly #key: (accountId: string, suffix: string) => string
+  readonly #index: RedisIdentityIndex
 
-  constructor(conn: RedisConnection, claims: ClaimDeps, prefix: string, key: (accountId: string, suffix: string) => string) {
+  constructor(conn: RedisConnection, claims: ClaimDeps, prefix: string, key: (accountId: string, suffix: string) => string,
+    index: RedisIdentityIndex) {
     this.#conn = conn
     this.#claims = claims
     this.#prefix = prefix
     this.#key = key
+    this.#index = index
   }
 
   /**
@@ -73,7 +82,7 @@ export class RedisIdentities {
 
   async insert(identity: IdentityRecord): Promise<InsertIdentityResult> {
     const { id, accountId: a, provider, providerUid } = identity
-    const keys = [this.#key(a, 'account'), this.#key(a, 'identities')]
+    const keys = [this.#key(a, 'account'), this.#key(a, 'identities'), this.#key(a, 'identity-revs')]
     // Checked first so a missing account answers 'missing' without touching the claim; the script decides.
     if (!(await (await this.#conn.cmd()).exists(keys[0]!))) return { ok: false, conflict: 'missing' }
     const fresh = () => JSON.stringify({ id: a, identity: id, at: Date.now(), n: nonce() })
@@ -88,15 +97,21 @@ export class RedisIdentities {
       // Before the identity (see idKey): an identity is never stored without its pointer.
       await (await this.#conn.cmd()).set(this.idKey(id), JSON.stringify({ id: a, identity: id }))
       const r = str(await this.#conn.run(lua.INSERT_IDENTITY, keys, [id, JSON.stringify(identity)]))
-      if (r === 'ok') return { ok: true }
-      // 'identity' means this account already holds this id: the pointer names it, keep it.
-      if (r === 'missing') await this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(id)], [a, id])
-      await releaseClaims(this.#claims, [claim])
-      return { ok: false, conflict: r === 'missing' ? 'missing' : 'identity' }
+      if (r !== 'ok') {
+        // 'identity' means this account already holds this id: the pointer names it, keep it.
+        if (r === 'missing') await this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(id)], [a, id])
+        await releaseClaims(this.#claims, [claim])
+        return { ok: false, conflict: r === 'missing' ? 'missing' : 'identity' }
+      }
     } catch (err) {
       await releaseQuietly(this.#claims, [claim])
       throw err
     }
+    // Outside the try: the identity is stored, so a failed index write must not release its
+    // claim (another account could then take the pair). The index catches up on the
+    // identity's next write or `reindexAccounts()`.
+    await this.#index.put(identity, 0)
+    return { ok: true }
   }
 
   /** The claim's account, only while that account still holds the identity the claim names. */
@@ -129,8 +144,11 @@ export class RedisIdentities {
     if (!samePair(cur, identity.provider, identity.providerUid)) {
       throw new TypeError('replaceIdentity: provider and providerUid must not change')
     }
-    const keys = [this.#key(identity.accountId, 'identities')]
-    return (await this.#conn.run(lua.REPLACE_IDENTITY, keys, [identity.id, JSON.stringify(identity)])) === 1
+    const keys = [this.#key(identity.accountId, 'identities'), this.#key(identity.accountId, 'identity-revs')]
+    const rev = Number(await this.#conn.run(lua.REPLACE_IDENTITY, keys, [identity.id, JSON.stringify(identity)]))
+    if (rev === 0) return false
+    await this.#index.put(identity, rev)
+    return true
   }
 
   async delete(accountId: string, identityId: string): Promise<boolean> {
@@ -140,14 +158,15 @@ export class RedisIdentities {
     // The exact claim value, read while the identity still exists (so nobody may take it over
     // yet): the release below can't drop a claim somebody writes after our HDEL.
     const raw = await this.#claims.get(key)
-    const c = await this.#conn.cmd()
-    if (Number(await c.hDel(this.#key(accountId, 'identities'), identityId)) !== 1) return false
+    const keys = [this.#key(accountId, 'identities'), this.#key(accountId, 'identity-revs')]
+    if (Number(await this.#conn.run(lua.DELETE_IDENTITY, keys, [identityId])) !== 1) return false
     const claim = parseIdentityClaim(raw)
     if (raw !== null && claim?.id === accountId && claim.identity === identityId) {
       await releaseClaims(this.#claims, [{ key, value: raw }])
     }
     // Compare-and-delete: a pointer that names another account's identity stays.
     await this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(identityId)], [accountId, identityId])
+    await this.#index.remove(cur)
     return true
   }
 
@@ -157,8 +176,30 @@ export class RedisIdentities {
    */
   async releaseDeleted(accountId: string, deleted: unknown[]): Promise<void> {
     await Promise.all(deleted.map((v) => parse<IdentityRecord>(v)!).flatMap((i) => [
+      this.#index.remove(i),
       this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.claimKey(i.provider, i.providerUid)], [accountId, i.id]),
       this.#conn.run(lua.RELEASE_OWNED_CLAIM, [this.idKey(i.id)], [accountId, i.id]),
     ]))
+  }
+
+  /**
+   * For `reindexAccounts()`: indexes the account's identities for listings at their current
+   * write counts, and writes the id pointer (`idKey`) of an identity stored before pointers
+   * existed, so `findIdentity` (the Users service's `DELETE /users/identities/:id`) finds it. A
+   * pointer that exists is left as it is; one written for an identity deleted meanwhile is
+   * harmless (`find` re-checks the identity).
+   */
+  async reindex(accountId: string): Promise<void> {
+    const keys = [this.#key(accountId, 'identities'), this.#key(accountId, 'identity-revs')]
+    const r = (await this.#conn.run(lua.READ_IDENTITIES, keys, [])) as unknown[]
+    const c = await this.#conn.cmd()
+    const work: Promise<unknown>[] = []
+    for (let i = 0; i + 1 < r.length; i += 2) {
+      const identity = parse<IdentityRecord>(r[i])
+      if (!identity || identity.accountId !== accountId) continue
+      work.push(c.set(this.idKey(identity.id), JSON.stringify({ id: accountId, identity: identity.id }), { condition: 'NX' }))
+      work.push(this.#index.put(identity, Number(r[i + 1])))
+    }
+    await Promise.all(work)
   }
 }

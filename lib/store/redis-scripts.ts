@@ -69,7 +69,8 @@ end
 return deleted`
 
 /**
- * KEYS: account, sessions zset, tokens, claim lock, identities, log lanes. ARGV: session key prefix.
+ * KEYS: account, sessions zset, tokens, claim lock, identities, then keys deleted whole (log
+ * lanes, identity write counts). ARGV: session key prefix.
  * Returns {old account JSON ('' = none), identity JSONs...}: the identities read in the same
  * step as the delete, so the caller releases exactly the claims of what it deleted.
  */
@@ -137,19 +138,43 @@ if ARGV[2] and c.identity ~= ARGV[2] then return 0 end
 return redis.call('DEL', KEYS[1])`
 
 /**
- * KEYS: account, identities. ARGV: identity id, json. Runs after the (provider, uid) claim is
- * taken; writes only while the account exists and never over another identity with this id.
+ * KEYS: account, identities, identity write counts. ARGV: identity id, json. Runs after the
+ * (provider, uid) claim is taken; writes only while the account exists and never over another
+ * identity with this id. A new identity's write count is 0 (the listing index's generation).
  */
 export const INSERT_IDENTITY = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
 if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 'identity' end
+redis.call('HDEL', KEYS[3], ARGV[1])
 return 'ok'`
 
-/** KEYS: identities. ARGV: identity id, json. Overwrites an existing identity only. */
+/**
+ * KEYS: identities, identity write counts. ARGV: identity id, json. Overwrites an existing
+ * identity only, and counts the write in the same step: returns the count (0 = no such
+ * identity), so index writes that arrive out of order can't roll the listing index back.
+ */
 export const REPLACE_IDENTITY = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1`
+return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)`
+
+/** KEYS: identities, identity write counts. ARGV: identity id. 1 when it existed. */
+export const DELETE_IDENTITY = `
+redis.call('HDEL', KEYS[2], ARGV[1])
+return redis.call('HDEL', KEYS[1], ARGV[1])`
+
+/**
+ * KEYS: identities, identity write counts. Returns {json, write count, …}: each identity with
+ * its count read in one step (a listing-index rebuild indexes it at that generation).
+ */
+export const READ_IDENTITIES = `
+local out = {}
+local h = redis.call('HGETALL', KEYS[1])
+for i = 1, #h, 2 do
+  out[#out + 1] = h[i + 1]
+  out[#out + 1] = redis.call('HGET', KEYS[2], h[i]) or '0'
+end
+return out`
 
 /**
  * Tokens hash fields: `t:<id>` → token JSON (never rewritten, so cjson can't mangle it),

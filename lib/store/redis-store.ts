@@ -9,7 +9,8 @@ import { insertWithClaims, parseClaim, replaceWithClaims } from './redis-claims.
 import type { ClaimDeps } from './redis-claims.js'
 import { RedisIdentities } from './redis-identities.js'
 import { RedisAccountIndex } from './redis-account-index.js'
-import type { AccountPage, AccountQuery } from './store.js'
+import { RedisIdentityIndex } from './redis-identity-index.js'
+import type { AccountPage, AccountQuery, IdentityPage, IdentityQuery } from './store.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
 import { parseFrozen } from './frozen-record.js'
 import type { RedisStoreClient } from './redis-connection.js'
@@ -64,13 +65,15 @@ const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt
  * slots and are kept consistent by `redis-claims.ts`. Keys, under `prefix` P:
  * - `P{a:<id>}:account` account JSON; `:sessions` ZSET of session ids by createdAt;
  *   `:s:<sessionId>` session JSON (PX ttl); `:tokens` HASH of tokens; `:lock` lock of a write that claims an email / phone (insert, change);
- *   `:identities` HASH of OAuth2 identities (see `redis-identities.ts`); `:log`, `:log:stranger`, `:log:impersonation`
+ *   `:identities` HASH of OAuth2 identities, `:identity-revs` their write counts (see `redis-identities.ts`); `:log`, `:log:stranger`, `:log:impersonation`
  *   security-log lanes, LISTs of `<time>:<json>`, newest first (PX maxAge, trimmed on append)
  * - `Pu:email:<email>`, `Pu:phone:<phone>` uniqueness claims `{"id","at","n"}`;
  *   `Pu:identity:<provider>:<sha256(providerUid)>` identity claims `{"id","identity","at","n"}`;
  *   `Pu:identity-id:<sha256(identityId)>` which account holds an identity id `{"id","identity"}`
  * - `Po:<key>` single-use values (`putOnce` / `takeOnce`; GETDEL needs Redis >= 6.2)
  * - `Prl:<key>` fixed-window counters
+ * - `P{ix}:…` the listing indexes of accounts and of identities (`redis-account-index.ts`,
+ *   `redis-identity-index.ts`), in one slot, each written right after the record it indexes
  */
 export class RedisStore implements Store {
   readonly #conn: RedisConnection
@@ -78,6 +81,7 @@ export class RedisStore implements Store {
   readonly #claims: ClaimDeps
   readonly #identities: RedisIdentities
   readonly #index: RedisAccountIndex
+  readonly #identityIndex: RedisIdentityIndex
   readonly #cache: SessionCache | null
   readonly #url: string | undefined
 
@@ -112,8 +116,13 @@ export class RedisStore implements Store {
         return r === 'ok' || r === 'id' ? r : 'expired'
       },
     }
-    this.#identities = new RedisIdentities(conn, this.#claims, prefix, (id, suffix) => this.#key(id, suffix))
-    this.#index = new RedisAccountIndex(conn, prefix, (id) => this.#key(id, 'account'))
+    this.#identityIndex = new RedisIdentityIndex(conn, prefix, () => this.reindexAccounts())
+    this.#identities = new RedisIdentities(conn, this.#claims, prefix, (id, suffix) => this.#key(id, suffix), this.#identityIndex)
+    // A rebuild of the account index walks every account: it indexes their identities on the way.
+    this.#index = new RedisAccountIndex(conn, prefix, (id) => this.#key(id, 'account'), {
+      account: (a) => this.#identities.reindex(a.id),
+      done: () => this.#identityIndex.built(),
+    })
     if (clientSideCache !== undefined && typeof clientSideCache !== 'boolean' && (typeof clientSideCache !== 'object' || clientSideCache === null)) {
       throw new TypeError('RedisStore: `clientSideCache` must be a boolean or an object')
     }
@@ -183,7 +192,7 @@ export class RedisStore implements Store {
 
   async deleteAccount(id: string): Promise<boolean> {
     const keys = [this.#key(id, 'account'), this.#key(id, 'sessions'), this.#key(id, 'tokens'), this.#key(id, 'lock'),
-      this.#key(id, 'identities'), ...LOG_LANES.map((lane) => this.#logKey(id, lane))]
+      this.#key(id, 'identities'), ...LOG_LANES.map((lane) => this.#logKey(id, lane)), this.#key(id, 'identity-revs')]
     const [acc, ...identities] = (await this.#forgetting(id, this.#conn.run(lua.DELETE_ACCOUNT, keys, [this.#key(id, 's:')]))) as unknown[]
     const old = str(acc) ? parse<AccountRecord>(acc) : null
     if (old) await this.#index.remove(old)
@@ -207,10 +216,12 @@ export class RedisStore implements Store {
   }
 
   /**
-   * Indexes every stored account for listings: accounts written before listings existed (done
-   * by itself before the first listing of a store that never had an index), or one whose
-   * index write was lost with a process that died right after writing it (docs/queries.md).
-   * Walks the keyspace once (every master of a Cluster); safe while the store is in use.
+   * Indexes every stored account and its identities for listings: records written before
+   * listings existed (done by itself before the first listing of a store that never had the
+   * index), or one whose index write was lost with a process that died right after writing it
+   * (docs/queries.md). It also gives identities stored before `findIdentity` existed the id
+   * pointer it reads (`DELETE /users/identities/:id`). Walks the keyspace once (every master of
+   * a Cluster); safe while the store is in use. Returns how many accounts it saw.
    */
   reindexAccounts(): Promise<number> {
     return this.#index.rebuild()
@@ -310,6 +321,15 @@ export class RedisStore implements Store {
   listIdentities(accountId: string) { return this.#identities.list(accountId) }
   getIdentity(accountId: string, identityId: string) { return this.#identities.get(accountId, identityId) }
   findIdentity(identityId: string) { return this.#identities.find(identityId) }
+
+  async queryIdentities(query: IdentityQuery): Promise<IdentityPage | null> {
+    const found = await this.#identityIndex.query(query)
+    if (!found) return null
+    // One HGET per identity, in its account's slot; node-redis pipelines them.
+    const records = await Promise.all(found.hits.map((h) => this.#identities.get(h.accountId, h.id)))
+    // An identity deleted since the index was read is left out of the page.
+    return { total: found.total, identities: records.filter((i): i is IdentityRecord => i !== null) }
+  }
   replaceIdentity(identity: IdentityRecord) { return this.#identities.replace(identity) }
   deleteIdentity(accountId: string, identityId: string) { return this.#identities.delete(accountId, identityId) }
 

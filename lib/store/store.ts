@@ -26,6 +26,7 @@
  * - `takeOnce`: a value goes to exactly one caller.
  * - `hit`: a fixed-window counter shared by every process using the store.
  * - `queryAccounts`: reflects every account write that has resolved (see its TSDoc).
+ * - `queryIdentities`: reflects every identity write (and account deletion) that has resolved.
  * - `appendLog`: the append and the trim of its lane to the count and age caps happen together.
  *
  * Faults: a store that cannot reach its data throws `storeUnavailable(cause)` (or rejects with
@@ -35,8 +36,10 @@
  * docs/store.md explains all of this for store authors.
  */
 import type { AccountQuery } from './account-query.js'
+import type { IdentityQuery } from './identity-query.js'
 
 export type { AccountQuery } from './account-query.js'
+export type { IdentityQuery } from './identity-query.js'
 
 /** An account as stored. Secrets are only ever stored hashed. */
 export interface AccountRecord {
@@ -360,6 +363,28 @@ export interface IdentityStore {
   deleteIdentity(accountId: string, identityId: string): Promise<boolean>
 }
 
+/** A page of the listing of every account's identities. */
+export interface IdentityPage {
+  /** Identities matching the query's filters and search, counted up to `TOTAL_CAP` (0 when the query asked for no total). */
+  total: number
+  /** The page, in the query's order. */
+  identities: IdentityRecord[]
+}
+
+/** Listing and searching the identities of every account (the Users service's `listIdentities`). docs/queries.md. */
+export interface IdentityListStore {
+  /**
+   * The page of identities, of every account, the query selects, in its order (`IdentityQuery`;
+   * semantics and order as `lib/store/identity-index.ts` defines them, the same for every
+   * store), and the total. Null when the cursor names no identity (or, in a search listing, one
+   * the search does not find). Reflects every `insertIdentity`, `replaceIdentity`,
+   * `deleteIdentity` and `deleteAccount` that has resolved, and the identities stored before
+   * the store had this listing. Its cost must not grow with the number of identities for a
+   * page of a plain listing, one `equal` value, a `startsWith` prefix or a cursor.
+   */
+  queryIdentities(query: IdentityQuery): Promise<IdentityPage | null>
+}
+
 /** Single-use values not tied to an account (OAuth2 state between redirect and callback). */
 export interface OnceStore {
   /** Stores `value` under `key` for `ttlMs`; an existing value is replaced, and so is its lifetime. */
@@ -452,7 +477,7 @@ export interface LogStore {
 }
 
 /** Everything the core stores. See the file's header and docs/store.md. */
-export interface Store extends AccountStore, AccountListStore, SessionStore, TokenStore, IdentityStore, OnceStore, CounterStore, LogStore {
+export interface Store extends AccountStore, AccountListStore, SessionStore, TokenStore, IdentityStore, IdentityListStore, OnceStore, CounterStore, LogStore {
   /**
    * Releases what the store opened itself (connections, timers); it must not close a client
    * the application passed in. The application calls it (`accounts.store.close()`) at

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import type { IdentityQuery } from '../store/identity-query.js'
+import type { IdentityRecord } from '../store/store.js'
 import { makeAccount, makeIdentity, T0, uid } from './fixtures.js'
 import type { StoreHandle } from './fixtures.js'
 import { bdd } from './bdd.js'
@@ -176,5 +178,103 @@ export function identityTests(h: StoreHandle): void {
     assert.equal(listed!.providerAccessToken, 'gho_access')
     assert.notEqual(listed, got)
     assert.equal(listed!.providerAccessTokenExpiry, T0 + 3_600_000)
+  })
+}
+
+const query = (over: Partial<IdentityQuery> = {}): IdentityQuery => ({
+  filters: [], search: [], order: null, limit: 25, offset: 0, cursor: null, total: true, ...over,
+})
+
+/** `queryIdentities`: every account's identities, after each kind of write, in the listing's order. */
+export function identityListingTests(h: StoreHandle): void {
+  const { it } = bdd()
+  const ids = async (q: IdentityQuery) => (await h.store.queryIdentities(q))?.identities.map((i) => i.id)
+  /**
+   * `n` identities spread over two accounts, under a provider name no other test uses (so a store
+   * shared between tests still lists only these), created `T0 + i`.
+   */
+  const seed = async (n: number, over: (i: number) => Partial<IdentityRecord> = () => ({})) => {
+    const provider = `p${uid()}`
+    const accounts: string[] = []
+    for (const _ of [0, 1]) {
+      const a = makeAccount()
+      assert.deepEqual(await h.store.insertAccount(a), { ok: true })
+      accounts.push(a.id)
+    }
+    const made: IdentityRecord[] = []
+    for (let i = 0; i < n; i++) {
+      const identity = makeIdentity(accounts[i % 2]!, { provider, createdAt: T0 + i, updatedAt: T0 + i, ...over(i) })
+      assert.deepEqual(await h.store.insertIdentity(identity), { ok: true })
+      made.push(identity)
+    }
+    const filter: IdentityQuery['filters'][number] = { op: 'equal', attribute: 'provider', values: [provider] }
+    return { made, accounts, name: provider, provider: filter }
+  }
+
+  it('lists the identities of every account oldest first (ties by id), with the total', async () => {
+    const { made, name, provider } = await seed(4, (i) => ({ createdAt: T0 + (i === 3 ? 0 : i) }))
+    const expected = [...made].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+    assert.deepEqual(await h.store.queryIdentities(query({ filters: [provider] })), { total: 4, identities: expected })
+    assert.deepEqual(await h.store.queryIdentities(query({ filters: [{ op: 'startsWith', attribute: 'provider', value: name }] })),
+      { total: 4, identities: expected })
+  })
+
+  it('filters on each attribute Appwrite allows, with SQL null semantics for the expiry', async () => {
+    const { made, accounts, provider } = await seed(4, (i) => ({
+      providerEmail: i === 0 ? '' : `u${i}@idp.example.com`,
+      providerAccessTokenExpiry: i === 1 ? null : T0 + 1000 * i,
+    }))
+    const only = async (...filters: IdentityQuery['filters']) => ids(query({ filters: [provider, ...filters] }))
+    assert.deepEqual(await only({ op: 'equal', attribute: 'userId', values: [accounts[1]!] }), [made[1]!.id, made[3]!.id])
+    assert.deepEqual(await only({ op: 'notEqual', attribute: 'userId', values: [accounts[1]!] }), [made[0]!.id, made[2]!.id])
+    assert.deepEqual(await only({ op: 'equal', attribute: 'providerUid', values: [made[2]!.providerUid] }), [made[2]!.id])
+    assert.deepEqual(await only({ op: 'equal', attribute: 'providerEmail', values: ['u3@idp.example.com', 'u1@idp.example.com'] }),
+      [made[1]!.id, made[3]!.id])
+    assert.deepEqual(await only({ op: 'equal', attribute: 'providerEmail', values: [''] }), [made[0]!.id])
+    assert.deepEqual(await only({ op: 'startsWith', attribute: 'providerEmail', value: 'u' }), [made[1]!.id, made[2]!.id, made[3]!.id])
+    assert.deepEqual(await only({ op: 'isNull', attribute: 'providerAccessTokenExpiry' }), [made[1]!.id])
+    assert.deepEqual(await only({ op: 'isNotNull', attribute: 'providerAccessTokenExpiry' }), [made[0]!.id, made[2]!.id, made[3]!.id])
+    assert.deepEqual(await only({ op: 'greaterThan', attribute: 'providerAccessTokenExpiry', value: T0 }), [made[2]!.id, made[3]!.id])
+    assert.deepEqual(await only({ op: 'lessThanEqual', attribute: 'providerAccessTokenExpiry', value: T0 + 2000 }), [made[0]!.id, made[2]!.id])
+    assert.deepEqual(await only({ op: 'between', attribute: 'providerAccessTokenExpiry', low: T0 + 1, high: T0 + 2000 }), [made[2]!.id])
+  })
+
+  it('follows replaces, deletes and account deletions at once', async () => {
+    const { made, accounts, provider } = await seed(3)
+    const [a, b, c] = made as [IdentityRecord, IdentityRecord, IdentityRecord]
+    assert.equal(await h.store.replaceIdentity({ ...a, updatedAt: T0 + 9, providerAccessTokenExpiry: null, providerEmail: 'new@idp.example.com' }), true)
+    assert.deepEqual(await ids(query({ filters: [provider, { op: 'isNull', attribute: 'providerAccessTokenExpiry' }] })), [a.id])
+    assert.deepEqual(await ids(query({ filters: [provider, { op: 'equal', attribute: 'providerEmail', values: ['new@idp.example.com'] }] })), [a.id])
+    assert.equal((await h.store.queryIdentities(query({ filters: [provider] })))?.identities[0]?.updatedAt, T0 + 9)
+    assert.equal(await h.store.deleteIdentity(b.accountId, b.id), true)
+    assert.deepEqual(await ids(query({ filters: [provider] })), [a.id, c.id])
+    assert.equal(await h.store.deleteAccount(accounts[0]!), true) // holds a and c
+    assert.deepEqual(await h.store.queryIdentities(query({ filters: [provider] })), { total: 0, identities: [] })
+    assert.equal(await h.store.queryIdentities(query({ filters: [provider], cursor: { id: a.id, before: false } })), null)
+  })
+
+  it('pages with offset, limit and cursors both ways, ordered desc too', async () => {
+    const { made, provider } = await seed(5, (i) => ({ providerUid: `uid-${i}` }))
+    const all = made.map((i) => i.id)
+    const f = [provider]
+    assert.deepEqual(await ids(query({ filters: f, limit: 2, offset: 1 })), all.slice(1, 3))
+    assert.deepEqual(await ids(query({ filters: f, limit: 2, cursor: { id: all[1]!, before: false } })), all.slice(2, 4))
+    assert.deepEqual(await ids(query({ filters: f, limit: 2, cursor: { id: all[3]!, before: true } })), all.slice(1, 3))
+    const desc = query({ filters: f, order: { attribute: 'providerUid', desc: true }, limit: 2, cursor: { id: all[3]!, before: false } })
+    assert.deepEqual(await ids(desc), [all[2], all[1]])
+    assert.deepEqual(await ids(query({ filters: f, order: { attribute: 'providerUid', desc: true } })), [...all].reverse())
+    assert.equal(await h.store.queryIdentities(query({ cursor: { id: uid(), before: false } })), null)
+    assert.deepEqual(await h.store.queryIdentities(query({ filters: f, total: false, limit: 1 })), { total: 0, identities: [made[0]] })
+  })
+
+  it('searches word prefixes of the id, account id, provider, provider uid and provider email', async () => {
+    const { made, accounts, name: word } = await seed(3, (i) => ({ providerEmail: i === 1 ? 'qwerty.zxcv@idp.example.com' : '' }))
+    assert.deepEqual(await ids(query({ search: [word] })), made.map((i) => i.id))
+    assert.deepEqual(await ids(query({ search: [word, 'qwer'] })), [made[1]!.id])
+    assert.deepEqual(await ids(query({ search: ['zxcv', word.slice(0, 6)] })), [made[1]!.id])
+    assert.deepEqual(await ids(query({ search: [made[2]!.id] })), [made[2]!.id])
+    assert.deepEqual(await ids(query({ search: [made[0]!.providerUid] })), [made[0]!.id])
+    assert.deepEqual(await ids(query({ search: [word, accounts[1]!] })), [made[1]!.id])
+    assert.deepEqual(await ids(query({ search: [word, 'nomatch'] })), [])
   })
 }

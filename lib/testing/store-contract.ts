@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js'
 import { bdd } from './bdd.js'
 import { accountTests } from './contract-accounts.js'
 import { counterTests, peekTests } from './contract-counters.js'
-import { identityTests } from './contract-identities.js'
+import { identityListingTests, identityTests } from './contract-identities.js'
 import { listingTests } from './contract-listings.js'
 import { logTests } from './contract-logs.js'
 import { onceTests } from './contract-once.js'
@@ -61,6 +61,7 @@ export function storeContract(
     describe('sessions', () => sessionTests(h))
     describe('tokens', () => tokenTests(h))
     describe('identities', () => identityTests(h))
+    describe('identity listings', () => identityListingTests(h))
     describe('single-use values', () => onceTests(h))
     describe('security log', () => logTests(h))
     describe('counters', () => {

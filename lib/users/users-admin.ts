@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { blankAccount } from '../core/account-records.js'
 import type { Core } from '../core/core.js'
+import { IdentityListing, type ListIdentitiesOptions } from '../core/identity-listing.js'
 import { assertNewPassword, setPasswordHash } from '../core/new-password.js'
 import { SECURITY_EVENTS } from '../core/security-log.js'
 import type { ClientContext, SignIn } from '../core/sessions.js'
@@ -12,7 +13,7 @@ import type { HashName } from '../hashes/imported-hash.js'
 import { encodeImportedHash } from '../hashes/stored-imported-hash.js'
 import { phone as validPhone } from '../phone.js'
 import { newId } from '../secrets.js'
-import type { AccountRecord, SessionRecord } from '../store/store.js'
+import type { AccountRecord, IdentityPage, SessionRecord } from '../store/store.js'
 import * as v from '../validate.js'
 
 /** Input of `POST /users` ({@link UsersAdmin.create}); values are checked as Appwrite does. */
@@ -44,9 +45,11 @@ const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123
  */
 export class UsersAdmin {
   readonly #core: Core
+  readonly #identities: IdentityListing
 
   constructor(core: Core) {
     this.#core = core
+    this.#identities = new IdentityListing(core)
   }
 
   /** `POST /users`: email, phone and password are all optional (Appwrite). */
@@ -163,6 +166,16 @@ export class UsersAdmin {
     if (this.#core.options.invalidateSessionsOnPasswordChange) await this.#core.sessions.deleteAll(userId)
     await this.#core.securityLog.record(updated, SECURITY_EVENTS.passwordChanged)
     return updated
+  }
+
+  /**
+   * `GET /users/identities` (node-appwrite `Users.listIdentities`): the OAuth2 identities of
+   * every account, filtered, searched, ordered and paged with Appwrite's queries on `userId`,
+   * `provider`, `providerUid`, `providerEmail` and `providerAccessTokenExpiry` (docs/queries.md).
+   * A query it can't answer is a 400, never a wider listing.
+   */
+  listIdentities(queries: readonly string[] | unknown = [], options: ListIdentitiesOptions = {}): Promise<IdentityPage> {
+    return this.#identities.list(queries, options)
   }
 
   /**

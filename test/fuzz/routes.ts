@@ -86,6 +86,7 @@ export const ROUTES: FuzzRoute[] = [
   // users-list-routes.ts
   r('GET', '/users', 'queries', 'search', 'total'),
   // users-identity-routes.ts
+  r('GET', '/users/identities', 'queries', 'search', 'total'),
   r('DELETE', '/users/identities/:identityId'),
   // users-routes.ts
   r('POST', '/users', 'userId', 'email', 'phone', 'password', 'name'),

@@ -4,6 +4,7 @@
  * 401 `general_unauthorized_scope` and change nothing. Keys are never rate limited.
  */
 import assert from 'node:assert/strict'
+import { makeIdentity } from '../../lib/testing/fixtures.js'
 import { API_KEY, MEMORY, PASSWORD, raw, startServer, uniqueEmail, type TestServer } from '../sdk/helpers.js'
 
 /** Every route the Users service serves (method, path with `{u}` for the user id). */
@@ -22,7 +23,7 @@ const ROUTES: Array<[string, string]> = [
   ['GET', '/users/{u}/memberships'],
   ['PUT', '/users/{u}/labels'], ['PATCH', '/users/{u}/impersonator'], ['GET', '/users/{u}/logs'],
   ['GET', '/users/{u}/targets'], ['POST', '/users/{u}/targets'], ['GET', '/users/{u}/targets/t1'],
-  ['PATCH', '/users/{u}/targets/t1'], ['DELETE', '/users/{u}/targets/t1'], ['DELETE', '/users/identities/i1'],
+  ['PATCH', '/users/{u}/targets/t1'], ['DELETE', '/users/{u}/targets/t1'], ['GET', '/users/identities'], ['DELETE', '/users/identities/i1'],
   // Not served (yet) still answers 401, never 404, to a caller without a key.
   ['GET', '/users/{u}/no-such-route'],
 ]
@@ -68,6 +69,27 @@ describe('Users service: API keys only (attack on every route)', function () {
       assert.equal(sessions.total, 1)
     })
   }
+
+  it('the listing of every account\'s identities gives nothing of them to any caller but a key', async () => {
+    const identity = makeIdentity(userId, { providerAccessToken: `tok-${userId}`, providerRefreshToken: `ref-${userId}` })
+    assert.deepEqual(await srv.accounts.store.insertIdentity(identity), { ok: true })
+    const paths = ['/users/identities', `/users/identities?queries[0]=${encodeURIComponent(JSON.stringify({ method: 'equal', attribute: 'userId', values: [userId] }))}`,
+      `/users/identities?search=${userId}`]
+    for (const [who, auth] of callers) {
+      for (const path of paths) {
+        const res = await raw(srv.endpoint, path, auth())
+        const text = await res.text()
+        assert.equal(res.status, 401, `${who} ${path}`)
+        assert.equal((JSON.parse(text) as { type: string }).type, 'general_unauthorized_scope', `${who} ${path}`)
+        for (const secret of [identity.id, identity.providerUid, identity.providerAccessToken, identity.providerRefreshToken]) {
+          assert.ok(!text.includes(secret), `${who} ${path} leaked ${secret}`)
+        }
+      }
+    }
+    // The key sees it, so the checks above look at a listing that has the identity.
+    const listed = await (await raw(srv.endpoint, paths[1]!, { key: API_KEY })).json() as { total: number; identities: Array<{ providerAccessToken: string }> }
+    assert.deepEqual([listed.total, listed.identities[0]?.providerAccessToken], [1, identity.providerAccessToken])
+  })
 
   it('keys are not rate limited: 40 tokens and 40 password changes in a row, no X-RateLimit headers', async () => {
     for (let i = 0; i < 40; i++) {

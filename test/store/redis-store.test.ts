@@ -151,8 +151,9 @@ describeRedis('RedisStore', function () {
       const claimed = JSON.parse((await client.get(identityClaimKey('github', rawUid)))!) as Record<string, unknown>
       assert.deepEqual([claimed.id, claimed.identity], [a.id, i.id])
       await store.deleteAccount(a.id)
-      // Left: the listing index's tombstone of the deleted account (pruned after an hour).
-      assert.deepEqual((await keysByPrefix(client, prefix)).sort(), [`${prefix}{ix}:gone`, `${prefix}{ix}:gone-at`])
+      // Left: the listing indexes' tombstones of the deleted account and identity (pruned after an hour).
+      assert.deepEqual((await keysByPrefix(client, prefix)).sort(),
+        [`${prefix}{ix}:gone`, `${prefix}{ix}:gone-at`, `${prefix}{ix}:idn:gone`, `${prefix}{ix}:idn:gone-at`])
     })
 
     it('takes over an identity claim older than 60 s whose identity does not exist', async () => {

@@ -5,7 +5,7 @@ import { sendJson } from '../respond.js'
 import { toUserList } from '../user-model.js'
 
 /** The Users API's `total` param: `false` skips counting. */
-const wantsTotal = (v: unknown): boolean => !(v === false || v === 'false' || v === '0')
+export const wantsTotal = (v: unknown): boolean => !(v === false || v === 'false' || v === '0')
 
 /** `GET /users`: the Users service's `list` (the users router lets only API keys in; no rate limit, as for every key). */
 export function usersListRoutes(r: Router, accounts: Accounts): void {
