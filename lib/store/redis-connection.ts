@@ -108,6 +108,11 @@ export const parse = <T>(v: unknown): T | null => {
 export class RedisConnection {
   readonly #client: OwnedClient
   readonly #commands: Commands
+  /**
+   * A caller's client seen through `withCommandOptions({ timeout: 0 })`, for the hot read only
+   * (`ready()`), or null when the client has no such method.
+   */
+  readonly #untimed: Commands | null
   readonly #owned: boolean
   #connecting: Promise<void> | undefined
   /** The connection error seen since the owned client was last ready (null: none). */
@@ -145,6 +150,15 @@ export class RedisConnection {
       this.#client = own as unknown as OwnedClient
     }
     this.#commands = classified(this.#client)
+    // Your client keeps its own options for everything, except the requireSession() read while
+    // it reports itself ready: node-redis' per-command timeout (default 5 s) arms an
+    // `AbortSignal.timeout()` per command, which on a Cluster cost more CPU than the rest of
+    // the request. That timeout only ever ends a command not yet written to the socket; a ready
+    // client writes at once, and the core's GuardedStore still bounds the call (storeTimeout,
+    // 503). While your client is not ready, the read goes through your options as before (so
+    // with your offline queue, your timeout still drops what waits there).
+    const withOptions = (client as { withCommandOptions?: (o: { timeout: number }) => unknown } | undefined)?.withCommandOptions
+    this.#untimed = !this.#owned && typeof withOptions === 'function' ? classified(withOptions.call(client, { timeout: 0 }) as Commands) : null
   }
 
   /** The node-redis client or cluster itself (for what `Commands` doesn't cover: a rebuild's SCAN). */
@@ -157,7 +171,9 @@ export class RedisConnection {
    * else null: the hot path's way to skip `cmd()`'s promise.
    */
   ready(): Commands | null {
-    return !this.#closed && (!this.#owned || this.#client.isReady) ? this.#commands : null
+    if (this.#closed) return null
+    if (this.#owned) return this.#client.isReady ? this.#commands : null
+    return this.#untimed !== null && this.#client.isReady === true ? this.#untimed : this.#commands
   }
 
   /** The commands, their failures classified (`redisFault`). */
