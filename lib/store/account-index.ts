@@ -77,7 +77,10 @@ export function indexDoc(a: AccountRecord): IndexDoc {
   // `impersonator` is added by the Users service; older records lack it (= false).
   const impersonator = (a as AccountRecord & { impersonator?: unknown }).impersonator === true
   const labelList = [...new Set(a.labels.map(hex))].sort()
-  const termList = searchTerms(a).map(hex)
+  // Sorted as hex, i.e. by UTF-8 bytes as Redis compares them (JS's UTF-16 order differs past
+  // U+FFFF): a search lists an account at its first matching term in this order, and the
+  // overlaps index (redis-account-index-scripts.ts) needs an account's matching terms adjacent.
+  const termList = searchTerms(a).map(hex).sort()
   return {
     id: a.id,
     gen: generation(a),

@@ -16,18 +16,38 @@ local function split(s, sep)
   end
 end
 local function list(s) if s == '' then return {} end return split(s, ',') end
+-- The overlaps of an account's terms (sorted bytewise): for each two adjacent terms sharing a
+-- prefix of whole bytes (hex: an even number of digits), '<shared prefix>\\0<later term>'. An
+-- account whose k terms start with a search word has those k terms adjacent, and exactly k - 1
+-- of its overlaps start with the word (the pairs inside the run; the pairs at its edges share no
+-- prefix that long). So entries minus overlaps under a word = the accounts it matches.
+local function overlaps(terms)
+  local out = {}
+  for i = 2, #terms do
+    local a, b = terms[i - 1], terms[i]
+    local n, m = 0, math.min(#a, #b)
+    while n < m and string.byte(a, n + 1) == string.byte(b, n + 1) do n = n + 1 end
+    n = n - n % 2
+    if n > 0 then out[#out + 1] = string.sub(a, 1, n) .. '\\0' .. b end
+  end
+  return out
+end
 `
 
 /**
  * KEYS: doc hash, tombstones hash (id → generation), tombstone times zset, then the 12 indexes
- * in INDEXED order (registration … terms; index i holds doc field i + 1). ARGV: id, gen, doc
- * ('' = the account was deleted), now (ms), tombstone lifetime (ms).
+ * in INDEXED order (registration … terms; index i holds doc field i + 1), then the term
+ * overlaps zset. ARGV: id, gen, doc ('' = the account was deleted), now (ms), tombstone lifetime
+ * (ms), rewrite (1/0).
  * Applies only a newer generation than the one indexed (or deleted), so writes that reach the
- * index out of order, and a rebuild racing live writes, leave the newest state. A tombstone
- * only has to outlive a write in flight, so tombstones older than their lifetime are dropped.
+ * index out of order, and a rebuild racing live writes, leave the newest state; `rewrite` (a
+ * rebuild) applies the same generation again too, so an index of an older format is rewritten
+ * in the current one (the same generation is the same record, so this never goes back). A
+ * tombstone only has to outlive a write in flight, so tombstones older than their lifetime are
+ * dropped.
  */
 export const APPLY = `${HELPERS}
-local id, gen, doc = ARGV[1], ARGV[2], ARGV[3]
+local id, gen, doc, rewrite = ARGV[1], ARGV[2], ARGV[3], ARGV[6] == '1'
 local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[4]) - tonumber(ARGV[5]), 'LIMIT', 0, 100)
 for _, g in ipairs(old) do redis.call('HDEL', KEYS[2], g); redis.call('ZREM', KEYS[3], g) end
 local gone = redis.call('HGET', KEYS[2], id)
@@ -36,12 +56,14 @@ local function entries(f, fn)
   local tail = '\\0' .. f[2] .. '\\0' .. id
   for i = 1, 10 do fn(KEYS[i + 3], f[i + 1] .. tail) end
   for _, v in ipairs(list(f[12])) do fn(KEYS[14], v .. tail) end
-  for _, v in ipairs(list(f[13])) do fn(KEYS[15], v .. tail) end
+  local terms = list(f[13])
+  for _, v in ipairs(terms) do fn(KEYS[15], v .. tail) end
+  for _, v in ipairs(overlaps(terms)) do fn(KEYS[16], v .. tail) end
 end
 local cur = redis.call('HGET', KEYS[1], id)
 if cur then
   local f = split(cur, '\\1')
-  if f[1] >= gen then return 0 end
+  if f[1] > gen or (f[1] == gen and not rewrite) then return 0 end
   entries(f, function(k, m) redis.call('ZREM', k, m) end)
 end
 if doc == '' then
@@ -56,7 +78,7 @@ end
 return 1`
 
 /**
- * KEYS: doc hash, the driving index. ARGV: 1 prefix of the driving values ('' = all), 2 desc
+ * KEYS: doc hash, the driving index, the terms index, the term overlaps. ARGV: 1 prefix of the driving values ('' = all), 2 desc
  * (1/0), 3 cursor id ('' = none), 4 cursor before (1/0), 5 offset, 6 limit, 7 count the total
  * (1/0), 8 mode ('field': order by the driver's value; 'exact': one value, order by
  * registration; 'terms': search), 9 driver's doc field, 10 total cap, 11 word count, words…,
@@ -69,8 +91,8 @@ local cursorId, before = ARGV[3], ARGV[4] == '1'
 local offset, limit, wantTotal = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == '1'
 local mode, dfield, cap = ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
 local p = 11
-local words = {}
-for i = 1, tonumber(ARGV[p]) do words[i] = ARGV[p + i] end
+local words, commaWords = {}, {}
+for i = 1, tonumber(ARGV[p]) do words[i] = ARGV[p + i]; commaWords[i] = ',' .. ARGV[p + i] end
 p = p + #words + 1
 local filters = {}
 for i = 1, tonumber(ARGV[p]) do
@@ -119,11 +141,11 @@ local function idOf(m)
   local b = string.find(m, '\\0', a + 1, true)
   return string.sub(m, b + 1)
 end
--- A driving entry counts when its account matches; a search lists each account once, at its
--- smallest matching term.
-local function accept(m, seen, full)
+-- A walked entry counts when its account matches; in the terms index (several entries per
+-- account) each account counts once, at its smallest matching term.
+local function accept(m, terms, seen, full)
   local id = idOf(m)
-  if mode == 'terms' and seen then
+  if terms and seen then
     if seen[id] then return nil end
     seen[id] = true
   end
@@ -131,29 +153,30 @@ local function accept(m, seen, full)
   local doc = redis.call('HGET', KEYS[1], id)
   if not doc then return nil end
   local fl = split(doc, '\\1')
-  if mode == 'terms' and not seen then
+  if terms and not seen then
     local t = minTerm(fl)
     if not t or t .. '\\0' .. fl[2] .. '\\0' .. id ~= m then return nil end
   end
   for _, f in ipairs(filters) do if not matchOne(fl, f) then return nil end end
-  for _, w in ipairs(words) do
-    local hit = false
-    for _, t in ipairs(list(fl[13])) do if starts(t, w) then hit = true break end end
-    if not hit then return nil end
+  -- Some term starts with the word: ',<word>' occurs in ',<term>,<term>…' (hex holds no ',').
+  local terms = ',' .. fl[13]
+  for _, w in ipairs(commaWords) do
+    if not string.find(terms, w, 1, true) then return nil end
   end
   return id
 end
 
 local lo, hi = '-', '+'
 if prefix ~= '' then lo, hi = '[' .. prefix, '(' .. prefix .. '\\255' end
--- Walks [min, max] forward (or backward), calling fn on each accepted id until it returns true.
-local function walk(min, max, backward, seen, full, fn)
+-- Walks [min, max] of index key forward (or backward), calling fn on each accepted id until it returns true.
+local function walk(key, min, max, backward, seen, full, fn)
+  local terms = key == KEYS[3]
   while true do
     local batch
-    if backward then batch = redis.call('ZREVRANGEBYLEX', KEYS[2], max, min, 'LIMIT', 0, 256)
-    else batch = redis.call('ZRANGEBYLEX', KEYS[2], min, max, 'LIMIT', 0, 256) end
+    if backward then batch = redis.call('ZREVRANGEBYLEX', key, max, min, 'LIMIT', 0, 256)
+    else batch = redis.call('ZRANGEBYLEX', key, min, max, 'LIMIT', 0, 256) end
     for _, m in ipairs(batch) do
-      local id = accept(m, seen, full)
+      local id = accept(m, terms, seen, full)
       if id and fn(id) then return end
     end
     if #batch < 256 then return end
@@ -186,7 +209,7 @@ end
 
 local out, skipped = {}, 0
 if limit > 0 then
-  walk(min, max, backward, cursorId == '' and {} or nil, needDoc, function(id)
+  walk(KEYS[2], min, max, backward, cursorId == '' and {} or nil, needDoc, function(id)
     if skipped < offset then skipped = skipped + 1 return false end
     out[#out + 1] = id
     return #out >= limit
@@ -197,10 +220,31 @@ if cursorId ~= '' and before then
   for i = #out, 1, -1 do r[#r + 1] = out[i] end
   out = r
 end
+-- The total, counted to the cap. Counting needs no order, so a search counts over any of its
+-- words' term ranges: every match has an entry in each (a search is 'terms' mode unless it has
+-- an order, and then no filter is implied by the driving range).
 local total = 0
-if wantTotal then
-  if mode ~= 'terms' and not needDoc then total = math.min(redis.call('ZLEXCOUNT', KEYS[2], lo, hi), cap)
-  else walk(lo, hi, false, {}, checkDoc, function() total = total + 1 return total >= cap end) end
+local function termRange(w) return '[' .. w, '(' .. w .. '\\255' end
+if not wantTotal then
+elseif #filters == 0 and #words == 0 then
+  total = redis.call('ZLEXCOUNT', KEYS[2], lo, hi)
+elseif #filters == 0 and #words == 1 then
+  -- Exact in O(log n), whatever the number of matches: see overlaps().
+  local a, b = termRange(words[1])
+  total = redis.call('ZLEXCOUNT', KEYS[3], a, b) - redis.call('ZLEXCOUNT', KEYS[4], a, b)
+else
+  -- Walks the fewest entries that hold every match (the rarest word's, when searching), each
+  -- account once (a seen-set), checked against its doc, until the cap.
+  local key, clo, chi, size = KEYS[2], lo, hi, nil
+  for _, w in ipairs(words) do
+    local a, b = termRange(w)
+    local n = redis.call('ZLEXCOUNT', KEYS[3], a, b)
+    if size == nil or n < size then key, clo, chi, size = KEYS[3], a, b, n end
+  end
+  if size ~= 0 then
+    walk(key, clo, chi, false, {}, true, function() total = total + 1 return total >= cap end)
+  end
 end
+total = math.min(total, cap)
 table.insert(out, 1, total)
 return out`

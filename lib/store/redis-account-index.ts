@@ -17,6 +17,13 @@ interface Walkable {
 /** How long a deleted account's generation is kept, so an index write still in flight can't bring it back. */
 const TOMBSTONE_MS = 3_600_000
 
+/**
+ * The index's format, kept in `P{ix}:ready`. 2: terms sorted bytewise, plus the term overlaps
+ * that count a search exactly. A store finding another value (`1`: written before the
+ * overlaps) rebuilds the index in this format before its first listing.
+ */
+export const INDEX_FORMAT = '2'
+
 const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
 
 /**
@@ -29,8 +36,9 @@ const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}
  * (`createdAt`, `rev`), so late or repeated writes never roll the index back. A process that
  * dies between the two leaves that one account's entry behind until its next write or a
  * `rebuild()`. Keys under `prefix` P: `P{ix}:doc`, `P{ix}:gone` / `P{ix}:gone-at` (generations of
- * accounts deleted in the last hour, and when), `P{ix}:i:<attribute>`, `P{ix}:ready` (set once the accounts stored before the
- * index existed have been indexed).
+ * accounts deleted in the last hour, and when), `P{ix}:i:<attribute>`, `P{ix}:term-overlaps`
+ * (what makes a one-word search's total a `ZLEXCOUNT`, see `overlaps()` in the scripts),
+ * `P{ix}:ready` (the index format, set once the stored accounts have been indexed in it).
  */
 export class RedisAccountIndex {
   readonly #conn: RedisConnection
@@ -50,17 +58,26 @@ export class RedisAccountIndex {
   }
 
   #applyKeys(): string[] {
-    return [this.#key('doc'), this.#key('gone'), this.#key('gone-at'), ...INDEXED.map((i) => this.#key(`i:${i}`))]
+    return [
+      this.#key('doc'), this.#key('gone'), this.#key('gone-at'), ...INDEXED.map((i) => this.#key(`i:${i}`)),
+      this.#key('term-overlaps'),
+    ]
   }
 
   /** Indexes the account as written (no-op when the index already holds a newer write of it). */
   async put(account: AccountRecord): Promise<void> {
-    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, generation(account), docString(indexDoc(account)), ...this.#now()])
+    await this.#apply(account, false)
+  }
+
+  /** `rewrite`: apply the generation already indexed too (a rebuild: rewrites an older format). */
+  async #apply(account: AccountRecord, rewrite: boolean): Promise<void> {
+    const args = [account.id, generation(account), docString(indexDoc(account)), ...this.#now(), rewrite ? '1' : '0']
+    await this.#conn.run(APPLY, this.#applyKeys(), args)
   }
 
   /** Drops the deleted account (as it was when deleted) from the index. */
   async remove(account: AccountRecord): Promise<void> {
-    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, deletedGeneration(account), '', ...this.#now()])
+    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, deletedGeneration(account), '', ...this.#now(), '0'])
   }
 
   /** APPLY's clock arguments: tombstones are pruned by real time (they only need to outlive a write in flight). */
@@ -81,15 +98,17 @@ export class RedisAccountIndex {
       String(filters.length),
       ...filters.flatMap((f) => [f.op, String(DOC_FIELDS.indexOf(f.field) + 1), String(f.values.length), ...f.values]),
     ]
-    const r = (await this.#conn.run(QUERY, [this.#key('doc'), this.#key(`i:${order.index satisfies IndexName}`)], args)) as unknown[]
+    const keys = [this.#key('doc'), this.#key(`i:${order.index satisfies IndexName}`), this.#key('i:terms'), this.#key('term-overlaps')]
+    const r = (await this.#conn.run(QUERY, keys, args)) as unknown[]
     if (str(r[0]) === 'cursor') return null
     return { total: Number(r[0]), ids: r.slice(1).map((v) => str(v)!) }
   }
 
   /**
    * Indexes every stored account (accounts written before the index existed, or one whose
-   * index write was lost with its process). Walks the keyspace once, on every Cluster master;
-   * safe to run while the store is in use. Returns how many accounts it saw.
+   * index write was lost with its process), rewriting each in the current format. Walks the
+   * keyspace once, on every Cluster master; safe to run while the store is in use. Returns how
+   * many accounts it saw.
    */
   async rebuild(): Promise<number> {
     const pattern = `${globEscape(this.#prefix)}{a:*}:account`
@@ -111,19 +130,22 @@ export class RedisAccountIndex {
         await Promise.all(records.map((raw, i) => {
           const a = parse<AccountRecord>(raw)
           // Keys are matched by pattern; only a record that is really this id's account counts.
-          return a && this.#accountKey(a.id) === names[i] ? this.put(a) : undefined
+          return a && this.#accountKey(a.id) === names[i] ? this.#apply(a, true) : undefined
         }))
         seen += records.length
       }
     }
-    await (await this.#conn.cmd()).set(this.#key('ready'), '1')
+    await (await this.#conn.cmd()).set(this.#key('ready'), INDEX_FORMAT)
     return seen
   }
 
-  /** Once per process: a store whose index was never built gets it built before the first listing. */
+  /**
+   * Once per process: a store whose index was never built, or was built in an older format,
+   * gets it (re)built before the first listing (an older format would count searches wrong).
+   */
   #ensureBuilt(): Promise<void> {
     this.#ready ??= (async () => {
-      if (str(await (await this.#conn.cmd()).get(this.#key('ready'))) !== null) return
+      if (str(await (await this.#conn.cmd()).get(this.#key('ready'))) === INDEX_FORMAT) return
       await this.rebuild()
     })().catch((err: unknown) => {
       this.#ready = null

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { parseAccountQueries } from '../../lib/queries/parse-account-queries.js'
+import { INDEX_FORMAT } from '../../lib/store/redis-account-index.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { makeAccount, uid } from '../../lib/testing/fixtures.js'
 import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, uniquePrefix, type TestRedisClient } from '../support/redis.js'
@@ -32,7 +33,7 @@ describeRedis('RedisStore account index', function () {
     const page = await reader.queryAccounts(all)
     assert.deepEqual(page?.accounts.map((a) => a.id), made.map((a) => a.id))
     assert.equal(page?.total, 3)
-    assert.equal(await client.get(`${prefix}{ix}:ready`), '1')
+    assert.equal(await client.get(`${prefix}{ix}:ready`), INDEX_FORMAT)
   })
 
   it('repairs an account whose index write was lost (the writer died in between) with reindexAccounts()', async () => {
