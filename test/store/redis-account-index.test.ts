@@ -1,7 +1,7 @@
 /**
- * RedisStore's listing index beyond the contract: accounts stored before the index existed are
- * indexed before the first listing, a lost index write is repaired by `reindexAccounts()`, and
- * an index write arriving late never rolls the index back.
+ * RedisStore's listing index beyond the contract: accounts stored before the index existed, or
+ * indexed in an older format, are indexed before the first listing, a lost index write is
+ * repaired by `reindexAccounts()`, and an index write arriving late never rolls the index back.
  */
 import assert from 'node:assert/strict'
 import { parseAccountQueries } from '../../lib/queries/parse-account-queries.js'
@@ -34,6 +34,26 @@ describeRedis('RedisStore account index', function () {
     assert.deepEqual(page?.accounts.map((a) => a.id), made.map((a) => a.id))
     assert.equal(page?.total, 3)
     assert.equal(await client.get(`${prefix}{ix}:ready`), INDEX_FORMAT)
+  })
+
+  it('rebuilds an index of an older format before its first listing, so a search counts each account once', async () => {
+    const writer = new RedisStore({ client, prefix })
+    const a = makeAccount({ name: 'Grace Gracie Gr' })
+    const b = makeAccount({ name: 'Grant' })
+    for (const x of [a, b]) await writer.insertAccount(x)
+    const search = parseAccountQueries([], 'gra')
+    assert.equal((await writer.queryAccounts(search))?.total, 2)
+    // As format 1 left it: no term overlaps (and a store of that format finds `ready` set).
+    await client.del(`${prefix}{ix}:term-overlaps`)
+    await client.set(`${prefix}{ix}:ready`, '1')
+    const reader = new RedisStore({ client, prefix })
+    const page = await reader.queryAccounts(search)
+    assert.equal(page?.total, 2)
+    assert.deepEqual(page?.accounts.map((x) => x.id), [a.id, b.id])
+    assert.equal(await client.get(`${prefix}{ix}:ready`), INDEX_FORMAT)
+    // The same generations were rewritten, not skipped as already indexed.
+    const gr = Buffer.from('gr').toString('hex') // overlaps gr/grace and grace/gracie
+    assert.equal(await client.zLexCount(`${prefix}{ix}:term-overlaps`, `[${gr}`, `(${gr}\u00ff`), 2)
   })
 
   it('repairs an account whose index write was lost (the writer died in between) with reindexAccounts()', async () => {
