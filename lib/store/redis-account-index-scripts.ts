@@ -52,19 +52,23 @@ local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[4]) - ton
 for _, g in ipairs(old) do redis.call('HDEL', KEYS[2], g); redis.call('ZREM', KEYS[3], g) end
 local gone = redis.call('HGET', KEYS[2], id)
 if gone and gone >= gen then return 0 end
-local function entries(f, fn)
+local function entries(f, fn, legacy)
   local tail = '\\0' .. f[2] .. '\\0' .. id
   for i = 1, 10 do fn(KEYS[i + 3], f[i + 1] .. tail) end
   for _, v in ipairs(list(f[12])) do fn(KEYS[14], v .. tail) end
   local terms = list(f[13])
-  for _, v in ipairs(terms) do fn(KEYS[15], v .. tail) end
+  for _, v in ipairs(terms) do
+    fn(KEYS[15], v .. tail .. '\\0' .. f[13])
+    -- Format 1's term entry, without the terms: removed with the doc it was made from.
+    if legacy then fn(KEYS[15], v .. tail) end
+  end
   for _, v in ipairs(overlaps(terms)) do fn(KEYS[16], v .. tail) end
 end
 local cur = redis.call('HGET', KEYS[1], id)
 if cur then
   local f = split(cur, '\\1')
   if f[1] > gen or (f[1] == gen and not rewrite) then return 0 end
-  entries(f, function(k, m) redis.call('ZREM', k, m) end)
+  entries(f, function(k, m) redis.call('ZREM', k, m) end, true)
 end
 if doc == '' then
   redis.call('HDEL', KEYS[1], id)
@@ -78,11 +82,11 @@ end
 return 1`
 
 /**
- * KEYS: doc hash, the driving index, the terms index, the term overlaps. ARGV: 1 prefix of the driving values ('' = all), 2 desc
- * (1/0), 3 cursor id ('' = none), 4 cursor before (1/0), 5 offset, 6 limit, 7 count the total
- * (1/0), 8 mode ('field': order by the driver's value; 'exact': one value, order by
- * registration; 'terms': search), 9 driver's doc field, 10 total cap, 11 word count, words…,
- * filter count, then per filter: op, doc field, value count, values….
+ * KEYS: doc hash, the driving index, the terms index, the term overlaps. ARGV: 1 prefix of the
+ * driving values ('' = all), 2 desc (1/0), 3 cursor id ('' = none), 4 cursor before (1/0),
+ * 5 offset, 6 limit, 7 count the total (1/0), 8 mode ('field': order by the driver's value;
+ * 'exact': one value, order by registration; 'terms': search), 9 driver's doc field, 10 total
+ * cap, 11 word count, words…, filter count, then per filter: op, doc field, value count, values….
  * Returns {total, ids…} or {'cursor'} when the cursor account is unknown (or outside a search).
  */
 export const QUERY = `${HELPERS}
@@ -102,18 +106,20 @@ for i = 1, tonumber(ARGV[p]) do
   filters[i] = f
   p = p + 3 + n
 end
--- The driving word is implied by the range. A search lists each account once, at its smallest
--- matching term: walking from the range's start, that is its first entry (a seen-set); from a
--- cursor, only its doc can tell.
-local checkDoc = #filters > 0 or #words > (mode == 'terms' and 1 or 0)
-local needDoc = checkDoc or (mode == 'terms' and cursorId ~= '')
 local nullable = { [4] = true, [5] = true, [11] = true }
 
 local function starts(s, pre) return string.sub(s, 1, #pre) == pre end
 local function has(t, v) for _, x in ipairs(t) do if x == v then return true end end return false end
-local function minTerm(f)
-  for _, t in ipairs(list(f[13])) do if starts(t, prefix) then return t end end
+-- An account's first term under the search prefix (terms are sorted bytewise), or nil.
+local function firstTerm(terms)
+  for _, t in ipairs(list(terms)) do if starts(t, prefix) then return t end end
   return nil
+end
+-- Some term starts with every word: ',<word>' occurs in ',<term>,<term>…' (hex holds no ',').
+local function hasWords(terms)
+  local s = ',' .. terms
+  for _, w in ipairs(commaWords) do if not string.find(s, w, 1, true) then return false end end
+  return true
 end
 local function matchOne(fl, f)
   if f.field == 12 then
@@ -136,47 +142,50 @@ local function matchOne(fl, f)
   if f.op == 'startsWith' then return starts(v, a) end
   return false
 end
-local function idOf(m)
+-- A member: '<value>\\0<registration>\\0<id>', in the terms index then '\\0<the account's terms>'
+-- (none in an entry of format 1, which a rebuild replaces).
+local function parts(m)
   local a = string.find(m, '\\0', 1, true)
   local b = string.find(m, '\\0', a + 1, true)
-  return string.sub(m, b + 1)
+  local c = string.find(m, '\\0', b + 1, true)
+  if not c then return string.sub(m, 1, a - 1), string.sub(m, b + 1), nil end
+  return string.sub(m, 1, a - 1), string.sub(m, b + 1, c - 1), string.sub(m, c + 1)
 end
--- A walked entry counts when its account matches; in the terms index (several entries per
--- account) each account counts once, at its smallest matching term.
-local function accept(m, terms, seen, full)
-  local id = idOf(m)
-  if terms and seen then
-    if seen[id] then return nil end
-    seen[id] = true
-  end
-  if not full then return id end
+-- A walked entry counts when its account matches. In the terms index (several entries per
+-- account) each account counts once, at its first matching term: walking up from the range's
+-- start that is its first entry (a seen-set); from a cursor, its terms tell. The driving word is
+-- implied by the range, the others are checked against the terms the entry carries, so only
+-- filters (or, outside the terms index, search words) need the account's doc.
+local function accept(m, terms, seen)
+  local value, id, termList = parts(m)
+  if terms then
+    if not termList then return nil end
+    if seen then
+      if seen[id] then return nil end
+      seen[id] = true
+    elseif firstTerm(termList) ~= value then return nil end
+    if not hasWords(termList) then return nil end
+    if #filters == 0 then return id end
+  elseif #filters == 0 and #words == 0 then return id end
   local doc = redis.call('HGET', KEYS[1], id)
   if not doc then return nil end
   local fl = split(doc, '\\1')
-  if terms and not seen then
-    local t = minTerm(fl)
-    if not t or t .. '\\0' .. fl[2] .. '\\0' .. id ~= m then return nil end
-  end
   for _, f in ipairs(filters) do if not matchOne(fl, f) then return nil end end
-  -- Some term starts with the word: ',<word>' occurs in ',<term>,<term>…' (hex holds no ',').
-  local terms = ',' .. fl[13]
-  for _, w in ipairs(commaWords) do
-    if not string.find(terms, w, 1, true) then return nil end
-  end
+  if not terms and not hasWords(fl[13]) then return nil end
   return id
 end
 
 local lo, hi = '-', '+'
 if prefix ~= '' then lo, hi = '[' .. prefix, '(' .. prefix .. '\\255' end
 -- Walks [min, max] of index key forward (or backward), calling fn on each accepted id until it returns true.
-local function walk(key, min, max, backward, seen, full, fn)
+local function walk(key, min, max, backward, seen, fn)
   local terms = key == KEYS[3]
   while true do
     local batch
     if backward then batch = redis.call('ZREVRANGEBYLEX', key, max, min, 'LIMIT', 0, 256)
     else batch = redis.call('ZRANGEBYLEX', key, min, max, 'LIMIT', 0, 256) end
     for _, m in ipairs(batch) do
-      local id = accept(m, terms, seen, full)
+      local id = accept(m, terms, seen)
       if id and fn(id) then return end
     end
     if #batch < 256 then return end
@@ -192,9 +201,9 @@ if cursorId ~= '' then
   local fl = split(doc, '\\1')
   local key
   if mode == 'terms' then
-    local t = minTerm(fl)
+    local t = firstTerm(fl[13])
     if not t then return {'cursor'} end
-    key = t .. '\\0' .. fl[2] .. '\\0' .. cursorId
+    key = t .. '\\0' .. fl[2] .. '\\0' .. cursorId .. '\\0' .. fl[13]
   elseif mode == 'exact' then key = prefix .. fl[2] .. '\\0' .. cursorId
   else key = fl[dfield] .. '\\0' .. fl[2] .. '\\0' .. cursorId end
   -- Strictly after the cursor in list order, or strictly before it walking back to the start.
@@ -209,7 +218,7 @@ end
 
 local out, skipped = {}, 0
 if limit > 0 then
-  walk(KEYS[2], min, max, backward, cursorId == '' and {} or nil, needDoc, function(id)
+  walk(KEYS[2], min, max, backward, cursorId == '' and {} or nil, function(id)
     if skipped < offset then skipped = skipped + 1 return false end
     out[#out + 1] = id
     return #out >= limit
@@ -234,7 +243,7 @@ elseif #filters == 0 and #words == 1 then
   total = redis.call('ZLEXCOUNT', KEYS[3], a, b) - redis.call('ZLEXCOUNT', KEYS[4], a, b)
 else
   -- Walks the fewest entries that hold every match (the rarest word's, when searching), each
-  -- account once (a seen-set), checked against its doc, until the cap.
+  -- account once (a seen-set), until the cap.
   local key, clo, chi, size = KEYS[2], lo, hi, nil
   for _, w in ipairs(words) do
     local a, b = termRange(w)
@@ -242,7 +251,7 @@ else
     if size == nil or n < size then key, clo, chi, size = KEYS[3], a, b, n end
   end
   if size ~= 0 then
-    walk(key, clo, chi, false, {}, true, function() total = total + 1 return total >= cap end)
+    walk(key, clo, chi, false, {}, function() total = total + 1 return total >= cap end)
   end
 end
 total = math.min(total, cap)

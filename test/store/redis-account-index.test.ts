@@ -43,8 +43,12 @@ describeRedis('RedisStore account index', function () {
     for (const x of [a, b]) await writer.insertAccount(x)
     const search = parseAccountQueries([], 'gra')
     assert.equal((await writer.queryAccounts(search))?.total, 2)
-    // As format 1 left it: no term overlaps (and a store of that format finds `ready` set).
-    await client.del(`${prefix}{ix}:term-overlaps`)
+    // As format 1 left it: term entries without the account's terms, no term overlaps, `ready` = 1.
+    const terms = `${prefix}{ix}:i:terms`
+    const legacy = (m: string) => m.split('\0').slice(0, 3).join('\0')
+    const current = await client.zRange(terms, 0, -1)
+    await client.del([terms, `${prefix}{ix}:term-overlaps`])
+    await client.zAdd(terms, current.map((m) => ({ score: 0, value: legacy(m) })))
     await client.set(`${prefix}{ix}:ready`, '1')
     const reader = new RedisStore({ client, prefix })
     const page = await reader.queryAccounts(search)
@@ -54,6 +58,9 @@ describeRedis('RedisStore account index', function () {
     // The same generations were rewritten, not skipped as already indexed.
     const gr = Buffer.from('gr').toString('hex') // overlaps gr/grace and grace/gracie
     assert.equal(await client.zLexCount(`${prefix}{ix}:term-overlaps`, `[${gr}`, `(${gr}\u00ff`), 2)
+    const rebuilt = await client.zRange(terms, 0, -1)
+    assert.equal(rebuilt.length, current.length)
+    assert.ok(rebuilt.every((m) => m.split('\0').length === 4), 'no term entry of format 1 is left')
   })
 
   it('repairs an account whose index write was lost (the writer died in between) with reindexAccounts()', async () => {
