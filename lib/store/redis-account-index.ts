@@ -18,9 +18,9 @@ interface Walkable {
 const TOMBSTONE_MS = 3_600_000
 
 /**
- * The index's format, kept in `P{ix}:ready`. 2: terms sorted bytewise, plus the term overlaps
- * that count a search exactly. A store finding another value (`1`: written before the
- * overlaps) rebuilds the index in this format before its first listing.
+ * The index's format, kept in `P{ix}:ready`. 2: an account's terms sorted bytewise, each term
+ * entry carrying them, and the term overlaps that count a search exactly. A store finding
+ * another value (`1`: none of these) rebuilds the index in this format before its first listing.
  */
 export const INDEX_FORMAT = '2'
 
