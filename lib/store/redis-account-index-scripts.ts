@@ -257,3 +257,38 @@ end
 total = math.min(total, cap)
 table.insert(out, 1, total)
 return out`
+
+/**
+ * KEYS: doc hash, the terms index, the term overlaps. ARGV: 1 'terms' or 'overlaps' (which set
+ * to sweep), 2 start after this member ('' = from the start), 3 batch size.
+ * Removes the entries of that set that the account's doc would not make: a process of index
+ * format 1 replaced a doc without removing its format-2 entries (or overlaps), and no later
+ * write of the account would (it removes what its doc made). Every write of the current format
+ * keeps an account's entries exactly what its doc makes, so this removes nothing else, at any
+ * time. Returns {the last member seen ('' = done), entries removed}.
+ */
+export const SWEEP = `${HELPERS}
+local terms = ARGV[1] == 'terms'
+local key = terms and KEYS[2] or KEYS[3]
+local size = tonumber(ARGV[3])
+local batch = redis.call('ZRANGEBYLEX', key, ARGV[2] == '' and '-' or '(' .. ARGV[2], '+', 'LIMIT', 0, size)
+local made, removed = {}, 0
+for _, m in ipairs(batch) do
+  -- A term entry is '<term>\\0<registration>\\0<id>\\0<terms>', an overlap '<prefix>\\0<term>\\0<registration>\\0<id>'.
+  local f = split(m, '\\0')
+  local id = f[terms and 3 or 4]
+  local want = id and made[id]
+  if id and not want then
+    want = {}
+    local doc = redis.call('HGET', KEYS[1], id)
+    if doc then
+      local fl = split(doc, '\\1')
+      local tail = '\\0' .. fl[2] .. '\\0' .. id
+      if terms then for _, v in ipairs(list(fl[13])) do want[v .. tail .. '\\0' .. fl[13]] = true end
+      else for _, v in ipairs(overlaps(list(fl[13]))) do want[v .. tail] = true end end
+    end
+    made[id] = want
+  end
+  if not (want and want[m]) then redis.call('ZREM', key, m); removed = removed + 1 end
+end
+return {#batch < size and '' or batch[#batch], removed}`

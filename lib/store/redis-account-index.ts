@@ -4,7 +4,7 @@ import {
 } from './account-index.js'
 import { TOTAL_CAP, type AccountQuery } from './account-query.js'
 import { parse, str, type RedisConnection } from './redis-connection.js'
-import { APPLY, QUERY } from './redis-account-index-scripts.js'
+import { APPLY, QUERY, SWEEP } from './redis-account-index-scripts.js'
 import type { AccountRecord } from './store.js'
 
 /** A node-redis client or cluster, seen only for the keyspace walk of a rebuild. */
@@ -23,6 +23,9 @@ const TOMBSTONE_MS = 3_600_000
  * another value (`1`: none of these) rebuilds the index in this format before its first listing.
  */
 export const INDEX_FORMAT = '2'
+
+/** Search entries checked per SWEEP call: short enough not to hold Redis up (~a millisecond). */
+const SWEEP_BATCH = 500
 
 const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
 
@@ -106,9 +109,10 @@ export class RedisAccountIndex {
 
   /**
    * Indexes every stored account (accounts written before the index existed, or one whose
-   * index write was lost with its process), rewriting each in the current format. Walks the
-   * keyspace once, on every Cluster master; safe to run while the store is in use. Returns how
-   * many accounts it saw.
+   * index write was lost with its process), rewriting each in the current format, then drops
+   * the search entries no account's doc makes (left by a process of an older format). Walks the
+   * keyspace once, on every Cluster master, and the search entries once; safe to run while the
+   * store is in use. Returns how many accounts it saw.
    */
   async rebuild(): Promise<number> {
     const pattern = `${globEscape(this.#prefix)}{a:*}:account`
@@ -134,6 +138,15 @@ export class RedisAccountIndex {
         }))
         seen += records.length
       }
+    }
+    // After every account was rewritten, so an entry its doc does not make is a leftover.
+    const sweepKeys = [this.#key('doc'), this.#key('i:terms'), this.#key('term-overlaps')]
+    for (const set of ['terms', 'overlaps']) {
+      let after = ''
+      do {
+        const r = (await this.#conn.run(SWEEP, sweepKeys, [set, after, String(SWEEP_BATCH)])) as unknown[]
+        after = str(r[0]) ?? ''
+      } while (after !== '')
     }
     await (await this.#conn.cmd()).set(this.#key('ready'), INDEX_FORMAT)
     return seen

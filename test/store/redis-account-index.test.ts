@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { parseAccountQueries } from '../../lib/queries/parse-account-queries.js'
+import { docString, indexDoc } from '../../lib/store/account-index.js'
 import { INDEX_FORMAT } from '../../lib/store/redis-account-index.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { makeAccount, uid } from '../../lib/testing/fixtures.js'
@@ -61,6 +62,30 @@ describeRedis('RedisStore account index', function () {
     const rebuilt = await client.zRange(terms, 0, -1)
     assert.equal(rebuilt.length, current.length)
     assert.ok(rebuilt.every((m) => m.split('\0').length === 4), 'no term entry of format 1 is left')
+  })
+
+  it('reindexAccounts() drops the search entries a process of the older format left behind', async () => {
+    const store = new RedisStore({ client, prefix })
+    const a = makeAccount({ name: 'Adaline Adam Zed' })
+    await store.insertAccount(a)
+    // A format-1 process renames the account: it replaces the doc, removes the term entries in
+    // its own layout (there are none) and adds its own, so the format-2 ones of "Adaline Adam"
+    // stay, and so does their overlap ("ada"), which format 1 knew nothing of.
+    const renamed = { ...a, rev: 2, name: 'Bob' }
+    await client.set(`${prefix}{a:${a.id}}:account`, JSON.stringify(renamed))
+    const doc = docString(indexDoc(renamed))
+    await client.hSet(`${prefix}{ix}:doc`, a.id, doc)
+    const tail = `\0${indexDoc(renamed).registration}\0${a.id}`
+    await client.zAdd(`${prefix}{ix}:i:terms`, indexDoc(renamed).termList.map((t) => ({ score: 0, value: `${t}${tail}` })))
+    await store.reindexAccounts()
+    const search = (text: string) => store.queryAccounts(parseAccountQueries([], text))
+    assert.deepEqual(await search('adaline'), { total: 0, accounts: [] })
+    assert.deepEqual(await search('ada'), { total: 0, accounts: [] })
+    assert.deepEqual((await search('bob'))?.accounts.map((x) => x.id), [a.id])
+    assert.equal((await search('bob'))?.total, 1)
+    const members = await client.zRange(`${prefix}{ix}:i:terms`, 0, -1)
+    assert.deepEqual(members.map((m) => m.split('\0')[0]).sort(), indexDoc(renamed).termList)
+    assert.ok(members.every((m) => m.split('\0').length === 4))
   })
 
   it('repairs an account whose index write was lost (the writer died in between) with reindexAccounts()', async () => {
