@@ -37,17 +37,16 @@ end
 /**
  * KEYS: doc hash, tombstones hash (id → generation), tombstone times zset, then the 12 indexes
  * in INDEXED order (registration … terms; index i holds doc field i + 1), then the term
- * overlaps zset. ARGV: id, gen, doc ('' = the account was deleted), now (ms), tombstone lifetime
- * (ms), rewrite (1/0).
+ * overlaps zset. ARGV: id, gen, doc ('' = the account was deleted; else its last field is the
+ * format), now (ms), tombstone lifetime (ms), the index format.
  * Applies only a newer generation than the one indexed (or deleted), so writes that reach the
- * index out of order, and a rebuild racing live writes, leave the newest state; `rewrite` (a
- * rebuild) applies the same generation again too, so an index of an older format is rewritten
- * in the current one (the same generation is the same record, so this never goes back). A
- * tombstone only has to outlive a write in flight, so tombstones older than their lifetime are
- * dropped.
+ * index out of order, and a rebuild racing live writes, leave the newest state; the same
+ * generation is applied again when its doc is of another format (same generation, same record:
+ * this never goes back), so a rebuild rewrites an older index. A tombstone only has to outlive
+ * a write in flight, so tombstones older than their lifetime are dropped.
  */
 export const APPLY = `${HELPERS}
-local id, gen, doc, rewrite = ARGV[1], ARGV[2], ARGV[3], ARGV[6] == '1'
+local id, gen, doc, format = ARGV[1], ARGV[2], ARGV[3], ARGV[6]
 local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[4]) - tonumber(ARGV[5]), 'LIMIT', 0, 100)
 for _, g in ipairs(old) do redis.call('HDEL', KEYS[2], g); redis.call('ZREM', KEYS[3], g) end
 local gone = redis.call('HGET', KEYS[2], id)
@@ -67,7 +66,7 @@ end
 local cur = redis.call('HGET', KEYS[1], id)
 if cur then
   local f = split(cur, '\\1')
-  if f[1] > gen or (f[1] == gen and not rewrite) then return 0 end
+  if f[1] > gen or (f[1] == gen and f[14] == format) then return 0 end
   entries(f, function(k, m) redis.call('ZREM', k, m) end, true)
 end
 if doc == '' then
@@ -272,23 +271,26 @@ local terms = ARGV[1] == 'terms'
 local key = terms and KEYS[2] or KEYS[3]
 local size = tonumber(ARGV[3])
 local batch = redis.call('ZRANGEBYLEX', key, ARGV[2] == '' and '-' or '(' .. ARGV[2], '+', 'LIMIT', 0, size)
-local made, removed = {}, 0
-for _, m in ipairs(batch) do
-  -- A term entry is '<term>\\0<registration>\\0<id>\\0<terms>', an overlap '<prefix>\\0<term>\\0<registration>\\0<id>'.
+local removed = 0
+-- A term entry '<term>\\0<registration>\\0<id>\\0<terms>' is made by a doc with that
+-- registration and terms that hold the term; an overlap '<prefix>\\0<term>\\0<registration>\\0<id>'
+-- by one with that registration whose terms' overlaps hold it.
+local function made(m)
   local f = split(m, '\\0')
-  local id = f[terms and 3 or 4]
-  local want = id and made[id]
-  if id and not want then
-    want = {}
-    local doc = redis.call('HGET', KEYS[1], id)
-    if doc then
-      local fl = split(doc, '\\1')
-      local tail = '\\0' .. fl[2] .. '\\0' .. id
-      if terms then for _, v in ipairs(list(fl[13])) do want[v .. tail .. '\\0' .. fl[13]] = true end
-      else for _, v in ipairs(overlaps(list(fl[13]))) do want[v .. tail] = true end end
-    end
-    made[id] = want
+  if #f ~= 4 then return false end
+  local id, reg = f[terms and 3 or 4], f[terms and 2 or 3]
+  local doc = redis.call('HGET', KEYS[1], id)
+  if not doc then return false end
+  local fl = split(doc, '\\1')
+  if fl[2] ~= reg then return false end
+  if terms then
+    return fl[13] == f[4] and string.find(',' .. f[4] .. ',', ',' .. f[1] .. ',', 1, true) ~= nil
   end
-  if not (want and want[m]) then redis.call('ZREM', key, m); removed = removed + 1 end
+  local want = f[1] .. '\\0' .. f[2]
+  for _, o in ipairs(overlaps(list(fl[13]))) do if o == want then return true end end
+  return false
+end
+for _, m in ipairs(batch) do
+  if not made(m) then redis.call('ZREM', key, m); removed = removed + 1 end
 end
 return {#batch < size and '' or batch[#batch], removed}`

@@ -18,9 +18,11 @@ interface Walkable {
 const TOMBSTONE_MS = 3_600_000
 
 /**
- * The index's format, kept in `P{ix}:ready`. 2: an account's terms sorted bytewise, each term
- * entry carrying them, and the term overlaps that count a search exactly. A store finding
- * another value (`1`: none of these) rebuilds the index in this format before its first listing.
+ * The index's format, kept in `P{ix}:ready` and as the last field of each doc. 2: an account's
+ * terms sorted bytewise, each term entry carrying them, and the term overlaps that count a
+ * search exactly. A store finding another value in `ready` (`1`: none of these, and docs without
+ * the field) rebuilds the index before its first listing, which rewrites each doc of another
+ * format even at the same generation.
  */
 export const INDEX_FORMAT = '2'
 
@@ -67,20 +69,15 @@ export class RedisAccountIndex {
     ]
   }
 
-  /** Indexes the account as written (no-op when the index already holds a newer write of it). */
+  /** Indexes the account as written (no-op when the index already holds this write of it, in this format, or a newer one). */
   async put(account: AccountRecord): Promise<void> {
-    await this.#apply(account, false)
-  }
-
-  /** `rewrite`: apply the generation already indexed too (a rebuild: rewrites an older format). */
-  async #apply(account: AccountRecord, rewrite: boolean): Promise<void> {
-    const args = [account.id, generation(account), docString(indexDoc(account)), ...this.#now(), rewrite ? '1' : '0']
-    await this.#conn.run(APPLY, this.#applyKeys(), args)
+    const doc = `${docString(indexDoc(account))}\u0001${INDEX_FORMAT}`
+    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, generation(account), doc, ...this.#now(), INDEX_FORMAT])
   }
 
   /** Drops the deleted account (as it was when deleted) from the index. */
   async remove(account: AccountRecord): Promise<void> {
-    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, deletedGeneration(account), '', ...this.#now(), '0'])
+    await this.#conn.run(APPLY, this.#applyKeys(), [account.id, deletedGeneration(account), '', ...this.#now(), INDEX_FORMAT])
   }
 
   /** APPLY's clock arguments: tombstones are pruned by real time (they only need to outlive a write in flight). */
@@ -108,8 +105,8 @@ export class RedisAccountIndex {
   }
 
   /**
-   * Indexes every stored account (accounts written before the index existed, or one whose
-   * index write was lost with its process), rewriting each in the current format, then drops
+   * Indexes every stored account (accounts written before the index existed, one whose index
+   * write was lost with its process, or one indexed in an older format), then drops
    * the search entries no account's doc makes (left by a process of an older format). Walks the
    * keyspace once, on every Cluster master, and the search entries once; safe to run while the
    * store is in use. Returns how many accounts it saw.
@@ -134,7 +131,7 @@ export class RedisAccountIndex {
         await Promise.all(records.map((raw, i) => {
           const a = parse<AccountRecord>(raw)
           // Keys are matched by pattern; only a record that is really this id's account counts.
-          return a && this.#accountKey(a.id) === names[i] ? this.#apply(a, true) : undefined
+          return a && this.#accountKey(a.id) === names[i] ? this.put(a) : undefined
         }))
         seen += records.length
       }

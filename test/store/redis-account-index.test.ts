@@ -44,12 +44,16 @@ describeRedis('RedisStore account index', function () {
     for (const x of [a, b]) await writer.insertAccount(x)
     const search = parseAccountQueries([], 'gra')
     assert.equal((await writer.queryAccounts(search))?.total, 2)
-    // As format 1 left it: term entries without the account's terms, no term overlaps, `ready` = 1.
+    // As format 1 left it: docs without the format field, term entries without the account's
+    // terms, no term overlaps, `ready` = 1.
     const terms = `${prefix}{ix}:i:terms`
     const legacy = (m: string) => m.split('\0').slice(0, 3).join('\0')
     const current = await client.zRange(terms, 0, -1)
     await client.del([terms, `${prefix}{ix}:term-overlaps`])
     await client.zAdd(terms, current.map((m) => ({ score: 0, value: legacy(m) })))
+    for (const [id, doc] of Object.entries(await client.hGetAll(`${prefix}{ix}:doc`))) {
+      await client.hSet(`${prefix}{ix}:doc`, id, doc.split('\u0001').slice(0, -1).join('\u0001'))
+    }
     await client.set(`${prefix}{ix}:ready`, '1')
     const reader = new RedisStore({ client, prefix })
     const page = await reader.queryAccounts(search)
