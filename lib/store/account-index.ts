@@ -11,7 +11,9 @@ import type { AccountRecord } from './store.js'
  * prefix relation, and can never contain the `\0` / `\1` / `,` separators), booleans as `0`/`1`,
  * times as 16-digit zero-padded epoch ms. `''` is null: an account without email or phone, or
  * one that never set a password (`passwordUpdate`). An index entry ("member") of attribute A
- * is `<A>\0<registration>\0<id>`: within one value, accounts come in registration order.
+ * is `<A>\0<registration>\0<id>`: within one value, accounts come in registration order. A
+ * search term's entry carries the account's terms after that (`\0<terms>`), so a search checks
+ * its other words on the entry itself; it sorts as `<term>\0<registration>\0<id>` would.
  */
 
 /** Doc fields, in order; the doc is these fields joined by `\1`. */
@@ -77,7 +79,10 @@ export function indexDoc(a: AccountRecord): IndexDoc {
   // `impersonator` is added by the Users service; older records lack it (= false).
   const impersonator = (a as AccountRecord & { impersonator?: unknown }).impersonator === true
   const labelList = [...new Set(a.labels.map(hex))].sort()
-  const termList = searchTerms(a).map(hex)
+  // Sorted as hex, i.e. by UTF-8 bytes as Redis compares them (JS's UTF-16 order differs past
+  // U+FFFF): a search lists an account at its first matching term in this order, and the
+  // overlaps index (redis-account-index-scripts.ts) needs an account's matching terms adjacent.
+  const termList = searchTerms(a).map(hex).sort()
   return {
     id: a.id,
     gen: generation(a),
@@ -106,7 +111,7 @@ export function members(d: IndexDoc): [IndexName, string][] {
   const out: [IndexName, string][] = []
   for (const name of INDEXED) {
     if (name === 'labels') for (const l of d.labelList) out.push([name, m(l)])
-    else if (name === 'terms') for (const t of d.termList) out.push([name, m(t)])
+    else if (name === 'terms') for (const t of d.termList) out.push([name, `${m(t)}\u0000${d.terms}`])
     else out.push([name, m(d[name])])
   }
   return out

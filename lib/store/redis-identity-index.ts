@@ -5,7 +5,7 @@ import {
   IDENTITY_DOC_FIELDS, IDENTITY_INDEXED, type IdentityIndexName,
 } from './identity-index.js'
 import type { IdentityQuery } from './identity-query.js'
-import { applyScript, queryScript, type IndexLayout } from './redis-account-index-scripts.js'
+import { applyScript, queryScript, type IndexLayout } from './redis-identity-index-scripts.js'
 import { str, type RedisConnection } from './redis-connection.js'
 import type { IdentityRecord } from './store.js'
 

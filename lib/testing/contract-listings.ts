@@ -69,4 +69,80 @@ export function listingTests(h: StoreHandle): void {
     assert.deepEqual(await ids(query({ search: [a!.id] })), [a!.id])
     assert.deepEqual(await ids(query({ search: [word, 'nomatch'] })), [])
   })
+
+  /** Accounts named after a fresh word (`q<hex>`), so a search for it lists only these. */
+  const named = async (names: string[]): Promise<{ tag: string; made: AccountRecord[] }> => {
+    const tag = `q${uid()}`
+    const made: AccountRecord[] = []
+    for (const [i, name] of names.entries()) {
+      const a = makeAccount({ name: name.replaceAll('#', tag), registration: T0 + i })
+      assert.deepEqual(await h.store.insertAccount(a), { ok: true })
+      made.push(a)
+    }
+    return { tag, made }
+  }
+
+  it('counts and lists an account that matches a search word by several terms once', async () => {
+    const { tag, made: [a, b, c] } = await named(['#x #yy #', '#z', 'other'])
+    await h.store.replaceAccount({ ...c!, rev: c!.rev + 1, email: `${tag}mail@example.com` }, c!.rev)
+    const page = await h.store.queryAccounts(query({ search: [tag] }))
+    assert.equal(page?.total, 3)
+    // Each listed at its first matching term: `#` (a), `#mail` (c), `#z` (b).
+    assert.deepEqual(page?.accounts.map((x) => x.id), [a!.id, c!.id, b!.id])
+    assert.equal((await h.store.queryAccounts(query({ search: [`${tag}y`] })))?.total, 1)
+    // With an order the count is the same, and so is a count with a filter beside the search.
+    const byName = await h.store.queryAccounts(query({ search: [tag], order: { attribute: 'name', desc: true } }))
+    assert.deepEqual(byName?.total, 3)
+    assert.deepEqual(byName?.accounts.map((x) => x.id), [b!.id, a!.id, c!.id])
+    const active = await h.store.queryAccounts(query({ search: [tag], filters: [{ op: 'equal', attribute: 'status', values: [true] }] }))
+    assert.equal(active?.total, 3)
+    // After a write the account still counts once (its entries were replaced, not added to).
+    await h.store.replaceAccount({ ...a!, rev: a!.rev + 1, name: `${tag}x ${tag}xy` }, a!.rev)
+    assert.equal((await h.store.queryAccounts(query({ search: [tag] })))?.total, 3)
+    assert.equal((await h.store.queryAccounts(query({ search: [`${tag}x`] })))?.total, 1)
+    await h.store.deleteAccount(b!.id)
+    assert.equal((await h.store.queryAccounts(query({ search: [tag] })))?.total, 2)
+  })
+
+  it('matches a multi-word search only when every word starts a term', async () => {
+    const { tag, made: [both, alpha, beta] } = await named(['# alpha beta', '# alpha', '# beta', '#alphabet'])
+    const total = async (search: string[]) => (await h.store.queryAccounts(query({ search })))?.total
+    assert.deepEqual((await ids(query({ search: [tag, 'alpha'] })))?.sort(), [both!.id, alpha!.id].sort())
+    assert.equal(await total([tag, 'alpha']), 2)
+    assert.deepEqual(await ids(query({ search: [tag, 'alpha', 'beta'] })), [both!.id])
+    assert.equal(await total([tag, 'alpha', 'beta']), 1)
+    assert.equal(await total([tag, 'beta']), 2)
+    assert.deepEqual(await ids(query({ search: [tag, 'beta'], offset: 1 })), [beta!.id])
+    // Two words may start the same term: `#alphabet` has `#` and `#alpha`.
+    assert.equal(await total([tag, `${tag}alpha`]), 1)
+    assert.equal(await total([`${tag}alpha`, 'nomatch']), 0)
+  })
+
+  it('pages through a search with cursors both ways, the total the same on every page', async () => {
+    // First matching terms: #c, #a (registered first), #b, #a; so the order is 1, 3, 2, 0.
+    const { tag, made } = await named(['#c #e', '#a #f', '#b', '#a'])
+    const order = [1, 3, 2, 0].map((i) => made[i]!.id)
+    const forward: string[] = []
+    for (let cursor: string | undefined; ;) {
+      const page = await h.store.queryAccounts(query({ search: [tag], limit: 1, cursor: cursor ? { id: cursor, before: false } : null }))
+      assert.equal(page?.total, 4)
+      if (page!.accounts.length === 0) break
+      forward.push(page!.accounts[0]!.id)
+      cursor = forward.at(-1)
+    }
+    assert.deepEqual(forward, order)
+    assert.deepEqual(await ids(query({ search: [tag], limit: 2, cursor: { id: order[3]!, before: true } })), order.slice(1, 3))
+    assert.deepEqual(await ids(query({ search: [tag], limit: 2, cursor: { id: order[1]!, before: true } })), order.slice(0, 1))
+    // The cursor must be one of the search's results.
+    const outside = await named(['elsewhere'])
+    assert.equal(await h.store.queryAccounts(query({ search: [tag], cursor: { id: outside.made[0]!.id, before: false } })), null)
+  })
+
+  it('orders a search by UTF-8 bytes, past U+FFFF too', async () => {
+    // ａ (U+FF41) comes before 𝐚 (U+1D41A) in UTF-8 but after it in UTF-16.
+    const { tag, made: [x, y] } = await named(['#\u{1D41A} #\uFF41', '#\uFF42'])
+    assert.deepEqual(await ids(query({ search: [tag] })), [x!.id, y!.id])
+    assert.deepEqual(await ids(query({ search: [tag], cursor: { id: x!.id, before: false } })), [y!.id])
+    assert.equal((await h.store.queryAccounts(query({ search: [tag] })))?.total, 2)
+  })
 }

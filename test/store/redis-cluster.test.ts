@@ -23,6 +23,17 @@ describeRedis('RedisStore on Redis Cluster', function () {
     await assert.rejects(client.eval('return 1', { keys: ['a', 'b'], arguments: [] }), /CROSSSLOT/)
   })
 
+  it('reindexAccounts() finds the accounts on every master and rewrites the index in its own slot', async () => {
+    const prefix = uniquePrefix('cluster')
+    const store = new RedisStore({ client, prefix })
+    const made = Array.from({ length: 6 }, (_, i) => makeAccount({ name: `Reindexed${i} Rex`, registration: i }))
+    for (const a of made) await store.insertAccount(a)
+    assert.equal(await store.reindexAccounts(), 6)
+    const page = await store.queryAccounts({ filters: [], search: ['reindexed'], order: null, limit: 25, offset: 0, cursor: null, total: true })
+    assert.deepEqual(page?.accounts.map((a) => a.id), made.map((a) => a.id))
+    assert.equal(page?.total, 6)
+  })
+
   it('serves getSessionWithAccount in one MGET on the account\'s slot', async () => {
     const store = new RedisStore({ client, prefix: uniquePrefix('cluster') })
     const a = makeAccount()
