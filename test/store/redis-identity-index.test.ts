@@ -118,4 +118,51 @@ describeRedis('RedisStore identity index', function () {
     await store.reindexAccounts()
     assert.deepEqual(await ids(store), [i.id])
   })
+
+  /** The client, except that the next identity insert script fails: before Redis runs it, or after (its reply lost). */
+  const failingInsert = (when: 'before' | 'after') => {
+    let armed = true
+    return new Proxy(client, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown
+        if ((prop !== 'evalSha' && prop !== 'eval') || typeof value !== 'function') {
+          return typeof value === 'function' ? value.bind(target) : value
+        }
+        return async (script: string, opts: { keys: string[]; arguments: string[] }) => {
+          const hit = armed && opts.keys.length === 3 && opts.keys[2]!.endsWith('}:identity-revs')
+          if (hit) armed = false
+          const lost = () => Object.assign(new Error('Socket closed unexpectedly'), { name: 'SocketClosedUnexpectedlyError' })
+          if (hit && when === 'before') throw lost()
+          const reply = (await value.call(target, script, opts)) as unknown
+          if (hit) throw lost()
+          return reply
+        }
+      },
+    })
+  }
+
+  it('keeps the (provider, uid) claim when the identity write\'s reply is lost after Redis applied it', async () => {
+    // The connection drops after Redis ran the insert script but before its reply arrived:
+    // the identity is stored, yet the writer only sees an error.
+    const store = new RedisStore({ client: failingInsert('after'), prefix })
+    const [a, b] = [makeAccount(), makeAccount()]
+    for (const x of [a, b]) await store.insertAccount(x)
+    const i = makeIdentity(a.id)
+    await assert.rejects(store.insertIdentity(i), /Socket closed/)
+    assert.deepEqual(await store.getIdentity(a.id, i.id), i)
+    assert.equal(await store.findIdentityOwner(i.provider, i.providerUid), a.id)
+    // Nobody else can link the pair while account a holds it.
+    assert.deepEqual(await store.insertIdentity(makeIdentity(b.id, { providerUid: i.providerUid })), { ok: false, conflict: 'identity' })
+  })
+
+  it('releases the (provider, uid) claim when the identity write failed before Redis ran it', async () => {
+    const store = new RedisStore({ client: failingInsert('before'), prefix })
+    const [a, b] = [makeAccount(), makeAccount()]
+    for (const x of [a, b]) await store.insertAccount(x)
+    const i = makeIdentity(a.id)
+    await assert.rejects(store.insertIdentity(i), /Socket closed/)
+    assert.equal(await store.getIdentity(a.id, i.id), null)
+    assert.deepEqual(await store.insertIdentity(makeIdentity(b.id, { providerUid: i.providerUid })), { ok: true })
+    assert.equal(await store.findIdentityOwner(i.provider, i.providerUid), b.id)
+  })
 })
