@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { parseIdentityQueries } from '../../lib/queries/parse-identity-queries.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { makeAccount, makeIdentity, T0 } from '../../lib/testing/fixtures.js'
-import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { connectedClient, deleteByPrefix, describeRedis, failingScript, keysByPrefix, uniquePrefix, type TestRedisClient } from '../support/redis.js'
 
 describeRedis('RedisStore identity index', function () {
   let client: TestRedisClient
@@ -119,27 +119,9 @@ describeRedis('RedisStore identity index', function () {
     assert.deepEqual(await ids(store), [i.id])
   })
 
-  /** The client, except that the next identity insert script fails: before Redis runs it, or after (its reply lost). */
-  const failingInsert = (when: 'before' | 'after') => {
-    let armed = true
-    return new Proxy(client, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target) as unknown
-        if ((prop !== 'evalSha' && prop !== 'eval') || typeof value !== 'function') {
-          return typeof value === 'function' ? value.bind(target) : value
-        }
-        return async (script: string, opts: { keys: string[]; arguments: string[] }) => {
-          const hit = armed && opts.keys.length === 3 && opts.keys[2]!.endsWith('}:identity-revs')
-          if (hit) armed = false
-          const lost = () => Object.assign(new Error('Socket closed unexpectedly'), { name: 'SocketClosedUnexpectedlyError' })
-          if (hit && when === 'before') throw lost()
-          const reply = (await value.call(target, script, opts)) as unknown
-          if (hit) throw lost()
-          return reply
-        }
-      },
-    })
-  }
+  /** The client, except that the next identity insert script fails (see failingScript). */
+  const failingInsert = (when: 'before' | 'after') =>
+    failingScript(client, (call) => call.keys.length === 3 && call.keys[2]!.endsWith('}:identity-revs'), when)
 
   it('keeps the (provider, uid) claim when the identity write\'s reply is lost after Redis applied it', async () => {
     // The connection drops after Redis ran the insert script but before its reply arrived:
