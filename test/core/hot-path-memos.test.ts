@@ -126,4 +126,23 @@ describe('hot-path memos (shared frozen records, built models, verified JWTs)', 
     const grownMb = (heapAfterGc() - before) / 1e6
     assert.ok(grownMb < 60, `the heap grew by ${grownMb.toFixed(0)} MB`)
   })
+
+  it('JWTs carrying user-controlled claims cannot fill the process heap through the verified-token memo', async function () {
+    this.timeout(120_000)
+    // An app that copies prefs into its JWTs (a plausible createJwtPayload): each token then
+    // carries up to 64 KB that parse into ~21 000 objects.
+    const clock = new TestClock(Date.UTC(2026, 0, 1))
+    const { app, accounts } = makeApp({ clock, createJwtPayload: (account) => ({ prefs: account.prefs }) })
+    const user = await signUpAndIn(app)
+    await accounts.updatePrefs(user.id, { x: JSON.parse(`[${'{},'.repeat(21_000).slice(0, -1)}]`) as unknown })
+    const { account, session } = (await accounts.sessions.resolveById(user.id, user.sessionId))!
+    const before = heapAfterGc()
+    for (let i = 0; i < 150; i++) {
+      clock.advance(1000) // a new iat: a new token
+      const token = await accounts.jwts.create(account, session)
+      assert.equal(accounts.jwts.verify(token).userId, user.id)
+    }
+    const grownMb = (heapAfterGc() - before) / 1e6
+    assert.ok(grownMb < 60, `the heap grew by ${grownMb.toFixed(0)} MB`)
+  })
 })
