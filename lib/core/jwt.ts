@@ -21,6 +21,10 @@ export const JWT_MAX_DURATION = 3600 // seconds
 const RESERVED = new Set(['userId', 'sessionId', 'exp', 'iat'])
 /** Verified tokens remembered per `Jwts` (see `#verified`). */
 const MAX_VERIFIED = 4096
+/** The longest token remembered (characters); ours are ~250 plus the app's own claims. */
+const MAX_REMEMBERED_TOKEN = 4096
+/** All remembered tokens together (characters). */
+const MAX_REMEMBERED_CHARS = 2_000_000
 
 /**
  * HS256 JWTs bound to a session: `{userId, sessionId, exp}` plus custom claims. A JWT is only
@@ -62,9 +66,15 @@ export class Jwts {
    * function of the token's text and this instance's key, so only the expiry can change, and
    * it is checked again on every hit. Only tokens that verified are kept, so an attacker's
    * tokens cost a full verify each time and cannot fill the memo with anything but their own
-   * valid ones. Bounded: emptied when full.
+   * valid ones. Bounded: emptied when full, by count or by text.
+   *
+   * Security: the text bound matters because `createJwtPayload` may copy user-controlled data
+   * (prefs, up to 64 KB) into every token, whose claims can parse into ~20 bytes of heap per
+   * character: 4096 of them held GBs. So a token over MAX_REMEMBERED_TOKEN is verified in full
+   * each time (as before the memo), and the remembered ones add up to MAX_REMEMBERED_CHARS.
    */
   readonly #verified = new Map<string, Readonly<JwtClaims>>()
+  #verifiedChars = 0
 
   /** Checks signature and expiry (by the core clock). Throws `401 user_jwt_invalid`. */
   verify(token: string): JwtClaims {
@@ -73,10 +83,16 @@ export class Jwts {
       // jsonwebtoken's rule: expired once the clock (in whole seconds) reaches `exp`.
       if (Math.floor(this.#ctx.clock.now() / 1000) < known.exp) return known
       this.#verified.delete(token)
+      this.#verifiedChars -= token.length
     }
-    const claims = this.#verifyFully(token)
-    if (this.#verified.size >= MAX_VERIFIED) this.#verified.clear()
-    this.#verified.set(token, deepFreeze(claims))
+    const claims = deepFreeze(this.#verifyFully(token))
+    if (token.length > MAX_REMEMBERED_TOKEN) return claims
+    if (this.#verified.size >= MAX_VERIFIED || this.#verifiedChars + token.length > MAX_REMEMBERED_CHARS) {
+      this.#verified.clear()
+      this.#verifiedChars = 0
+    }
+    this.#verified.set(token, claims)
+    this.#verifiedChars += token.length
     return claims
   }
 

@@ -8,21 +8,41 @@ import { deepFreeze } from '../deep-freeze.js'
  * parses to an equal record, and any change to a record changes its text. Values are frozen
  * all the way down, so one caller cannot change what another is handed.
  *
- * Bounded: when full, the memo is emptied (no LRU bookkeeping on the hot path), so at most
- * {@link MAX_ENTRIES} records and their texts are held, whatever the number of accounts.
+ * Bounded by entries and by text: when either bound would be passed, the memo is emptied (no
+ * LRU bookkeeping on the hot path). Security: counting entries alone was not enough. Every
+ * stored version of a record is a new text, and a user controls up to 64 KB of their own
+ * (prefs), which can parse into ~20 bytes of heap per character (`[{},{},…]`): one account
+ * saving its prefs and reading itself back 2048 times held ~3 GB. So a text longer than
+ * {@link MAX_TEXT} is parsed afresh each time (as before the memo; the hot path's records are
+ * ~1.5 KB), and all texts held add up to at most {@link MAX_CHARS} characters (tens of MB of
+ * heap at worst).
  */
 const MAX_ENTRIES = 2048
+/** The longest text (characters) that is remembered. */
+const MAX_TEXT = 16_384
+/** All remembered texts together (characters). */
+const MAX_CHARS = 2_000_000
 
 const memo = new Map<string, unknown>()
+let chars = 0
 
-/** `JSON.parse(json)`, deep-frozen, shared with every other caller that passes the same text. */
+/**
+ * `JSON.parse(json)`, deep-frozen, shared with every other caller that passes the same text
+ * (a text over {@link MAX_TEXT} gets its own, unshared parse: frozen all the same, so callers
+ * see one behaviour whatever the size).
+ */
 export function parseFrozen<T>(json: string): T {
   let value = memo.get(json)
   if (value === undefined) {
     // JSON.parse throws on bad text before anything is remembered.
     value = deepFreeze(JSON.parse(json) as unknown)
-    if (memo.size >= MAX_ENTRIES) memo.clear()
+    if (json.length > MAX_TEXT) return value as T
+    if (memo.size >= MAX_ENTRIES || chars + json.length > MAX_CHARS) {
+      memo.clear()
+      chars = 0
+    }
     memo.set(json, value)
+    chars += json.length
   }
   return value as T
 }

@@ -150,6 +150,7 @@ export async function insertWithClaims(d: ClaimDeps, account: AccountRecord): Pr
   if (!(await d.setNx(lockKey, lock, CLAIM_LOCK_MS))) return { ok: false, conflict: 'id' }
   const taken: Claim[] = []
   let written: 'ok' | 'id' | 'expired' | null = null
+  let sent = false
   try {
     for (const f of FIELDS) {
       if (!account[f]) continue
@@ -160,6 +161,7 @@ export async function insertWithClaims(d: ClaimDeps, account: AccountRecord): Pr
       }
       taken.push(claim)
     }
+    sent = true
     written = await d.writeNew(account, lock)
     if (written === 'ok') return { ok: true }
     await releaseClaims(d, taken)
@@ -167,7 +169,11 @@ export async function insertWithClaims(d: ClaimDeps, account: AccountRecord): Pr
     // Slower than CLAIM_LOCK_MS: its claims may already belong to someone else; nothing written.
     throw new AccountsError('store_contention')
   } catch (err) {
-    await releaseQuietly(d, taken)
+    // Security: once the write was sent, an error does not mean it failed (Redis may have run
+    // it and the reply been lost): releasing the claims then would let another account take
+    // this one's email or phone. They are kept; if nothing was written, the lock goes (below,
+    // or by its expiry) and the next claimant takes them over at once (the owner lacks them).
+    if (!sent) await releaseQuietly(d, taken)
     throw err
   } finally {
     // A successful write deleted the lock itself; any other path releases it here (else it expires).
@@ -190,6 +196,7 @@ export async function replaceWithClaims(
   if (!(await d.setNx(lockKey, lock, CLAIM_LOCK_MS))) return { ok: false, conflict: 'stale' }
   const taken: Claim[] = []
   let committed = false
+  let sent = false
   try {
     // Exact old claim values, read under the lock: releasing by value later can't drop a
     // claim that a later writer of this account has refreshed in the meantime.
@@ -209,6 +216,7 @@ export async function replaceWithClaims(
       }
       taken.push(claim)
     }
+    sent = true
     const r = await d.compareAndSet(next, stored.raw, lock)
     if (!r.ok) {
       await releaseClaims(d, taken)
@@ -218,7 +226,8 @@ export async function replaceWithClaims(
     await releaseClaims(d, old)
     return r
   } catch (err) {
-    if (!committed) await releaseQuietly(d, taken)
+    // As in insertWithClaims: after the write was sent, an error may hide a committed write.
+    if (!committed && !sent) await releaseQuietly(d, taken)
     throw err
   } finally {
     await d.run(COMPARE_AND_DELETE, [lockKey], [lock]).catch(() => undefined) // else it expires

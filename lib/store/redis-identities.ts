@@ -104,7 +104,12 @@ export class RedisIdentities {
         return { ok: false, conflict: r === 'missing' ? 'missing' : 'identity' }
       }
     } catch (err) {
-      await releaseQuietly(this.#claims, [claim])
+      // An error does not say the identity wasn't written: Redis may have run the script and
+      // the reply been lost (a dropped connection). Releasing the claim then would let another
+      // account take a pair this one holds, so it is released only once a read shows the
+      // identity absent. Kept otherwise: a claim whose identity is missing is taken over after
+      // STALE_CLAIM_MS.
+      if (await this.#absent(a, id)) await releaseQuietly(this.#claims, [claim])
       throw err
     }
     // Outside the try: the identity is stored, so a failed index write must not release its
@@ -112,6 +117,15 @@ export class RedisIdentities {
     // identity's next write or `reindexAccounts()`.
     await this.#index.put(identity, 0)
     return { ok: true }
+  }
+
+  /** True only when a read shows the account doesn't hold the identity (false when the read fails too). */
+  async #absent(accountId: string, identityId: string): Promise<boolean> {
+    try {
+      return (await this.get(accountId, identityId)) === null
+    } catch {
+      return false
+    }
   }
 
   /** The claim's account, only while that account still holds the identity the claim names. */

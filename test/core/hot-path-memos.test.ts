@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import request from 'supertest'
 import { toAccountModel } from '../../lib/models.js'
 import type { AccountRecord } from '../../lib/store/store.js'
 import { parseFrozen } from '../../lib/store/frozen-record.js'
 import { makeApp, signUpAndIn, TestClock } from '../support/app.js'
+
+/** A full collection, then the heap in use (bytes). */
+function heapAfterGc(): number {
+  v8.setFlagsFromString('--expose-gc')
+  const gc = vm.runInNewContext('gc') as () => void
+  gc()
+  gc()
+  return process.memoryUsage().heapUsed
+}
 
 // The requireSession() hot path shares what it parsed and verified between requests (issue 11).
 // Sharing is only safe if nothing shared can be changed and nothing remembered outlives what
@@ -88,5 +99,50 @@ describe('hot-path memos (shared frozen records, built models, verified JWTs)', 
     await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(200)
     await request(app).delete('/v1/account/sessions/current').set('X-Appwrite-Session', user.value).expect(204)
     await request(app).get('/api/me').set('X-Appwrite-JWT', token).expect(401)
+  })
+
+  it('a signed-in user cannot fill the process heap through the record memo with large prefs (one account, many versions)', async function () {
+    this.timeout(120_000)
+    const { app, accounts } = makeApp()
+    const user = await signUpAndIn(app)
+    // ~64 KB of prefs text that parses into ~21 000 objects: each stored version of the
+    // account, read once by the hot path, used to stay in the memo (~1.4 MB of heap apiece).
+    const many = `[${'{},'.repeat(21_000).slice(0, -1)}]`
+    const before = heapAfterGc()
+    for (let i = 0; i < 150; i++) {
+      await accounts.updatePrefs(user.id, { i, x: JSON.parse(many) as unknown })
+      const auth = await accounts.sessions.resolveById(user.id, user.sessionId)
+      assert.equal((auth!.account.prefs as { i: number }).i, i)
+    }
+    const grownMb = (heapAfterGc() - before) / 1e6
+    assert.ok(grownMb < 60, `the heap grew by ${grownMb.toFixed(0)} MB`)
+  })
+
+  it('parseFrozen keeps a bounded amount of text (many mid-sized records never add up past its budget)', function () {
+    this.timeout(120_000)
+    const body = '{},'.repeat(4_000).slice(0, -1) // ~12 KB of text, ~4 000 objects
+    const before = heapAfterGc()
+    for (let i = 0; i < 600; i++) assert.equal(parseFrozen<{ i: number }>(`{"i":${i},"x":[${body}]}`).i, i)
+    const grownMb = (heapAfterGc() - before) / 1e6
+    assert.ok(grownMb < 60, `the heap grew by ${grownMb.toFixed(0)} MB`)
+  })
+
+  it('JWTs carrying user-controlled claims cannot fill the process heap through the verified-token memo', async function () {
+    this.timeout(120_000)
+    // An app that copies prefs into its JWTs (a plausible createJwtPayload): each token then
+    // carries up to 64 KB that parse into ~21 000 objects.
+    const clock = new TestClock(Date.UTC(2026, 0, 1))
+    const { app, accounts } = makeApp({ clock, createJwtPayload: (account) => ({ prefs: account.prefs }) })
+    const user = await signUpAndIn(app)
+    await accounts.updatePrefs(user.id, { x: JSON.parse(`[${'{},'.repeat(21_000).slice(0, -1)}]`) as unknown })
+    const { account, session } = (await accounts.sessions.resolveById(user.id, user.sessionId))!
+    const before = heapAfterGc()
+    for (let i = 0; i < 150; i++) {
+      clock.advance(1000) // a new iat: a new token
+      const token = await accounts.jwts.create(account, session)
+      assert.equal(accounts.jwts.verify(token).userId, user.id)
+    }
+    const grownMb = (heapAfterGc() - before) / 1e6
+    assert.ok(grownMb < 60, `the heap grew by ${grownMb.toFixed(0)} MB`)
   })
 })

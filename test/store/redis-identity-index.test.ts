@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { parseIdentityQueries } from '../../lib/queries/parse-identity-queries.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { makeAccount, makeIdentity, T0 } from '../../lib/testing/fixtures.js'
-import { connectedClient, deleteByPrefix, describeRedis, keysByPrefix, uniquePrefix, type TestRedisClient } from '../support/redis.js'
+import { connectedClient, deleteByPrefix, describeRedis, failingScript, keysByPrefix, uniquePrefix, type TestRedisClient } from '../support/redis.js'
 
 describeRedis('RedisStore identity index', function () {
   let client: TestRedisClient
@@ -117,5 +117,34 @@ describeRedis('RedisStore identity index', function () {
     await client.del(`${prefix}{ix}:idn:doc`)
     await store.reindexAccounts()
     assert.deepEqual(await ids(store), [i.id])
+  })
+
+  /** The client, except that the next identity insert script fails (see failingScript). */
+  const failingInsert = (when: 'before' | 'after') =>
+    failingScript(client, (call) => call.keys.length === 3 && call.keys[2]!.endsWith('}:identity-revs'), when)
+
+  it('keeps the (provider, uid) claim when the identity write\'s reply is lost after Redis applied it', async () => {
+    // The connection drops after Redis ran the insert script but before its reply arrived:
+    // the identity is stored, yet the writer only sees an error.
+    const store = new RedisStore({ client: failingInsert('after'), prefix })
+    const [a, b] = [makeAccount(), makeAccount()]
+    for (const x of [a, b]) await store.insertAccount(x)
+    const i = makeIdentity(a.id)
+    await assert.rejects(store.insertIdentity(i), /Socket closed/)
+    assert.deepEqual(await store.getIdentity(a.id, i.id), i)
+    assert.equal(await store.findIdentityOwner(i.provider, i.providerUid), a.id)
+    // Nobody else can link the pair while account a holds it.
+    assert.deepEqual(await store.insertIdentity(makeIdentity(b.id, { providerUid: i.providerUid })), { ok: false, conflict: 'identity' })
+  })
+
+  it('releases the (provider, uid) claim when the identity write failed before Redis ran it', async () => {
+    const store = new RedisStore({ client: failingInsert('before'), prefix })
+    const [a, b] = [makeAccount(), makeAccount()]
+    for (const x of [a, b]) await store.insertAccount(x)
+    const i = makeIdentity(a.id)
+    await assert.rejects(store.insertIdentity(i), /Socket closed/)
+    assert.equal(await store.getIdentity(a.id, i.id), null)
+    assert.deepEqual(await store.insertIdentity(makeIdentity(b.id, { providerUid: i.providerUid })), { ok: true })
+    assert.equal(await store.findIdentityOwner(i.provider, i.providerUid), b.id)
   })
 })

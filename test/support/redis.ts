@@ -40,6 +40,39 @@ export async function connectedClient(url = redisUrl()): Promise<TestRedisClient
   return client
 }
 
+/** Which script call a {@link failingScript} client fails: its keys and arguments. */
+export type ScriptCall = { keys: string[]; arguments: string[] }
+
+/**
+ * `client`, except that the first script call (EVAL / EVALSHA) that `matches` fails as a dropped
+ * connection does: `'before'` Redis runs it, or `'after'` (it ran; only its reply is lost).
+ */
+export function failingScript(client: TestRedisClient, matches: (call: ScriptCall) => boolean, when: 'before' | 'after'): TestRedisClient {
+  let armed = true
+  const lost = () => Object.assign(new Error('Socket closed unexpectedly'), { name: 'SocketClosedUnexpectedlyError' })
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown
+      if (typeof value !== 'function') return value
+      if (prop !== 'evalSha' && prop !== 'eval') return value.bind(target)
+      return async (script: string, call: ScriptCall) => {
+        const hit = armed && matches(call)
+        if (hit && when === 'before') {
+          armed = false
+          throw lost()
+        }
+        // An EVALSHA that fails (NOSCRIPT: the store retries with EVAL) did not run the script.
+        const reply = (await value.call(target, script, call)) as unknown
+        if (hit) {
+          armed = false
+          throw lost()
+        }
+        return reply
+      }
+    },
+  })
+}
+
 /** A key prefix no other test uses, e.g. `t:sessions:3f9a…:`. Never contains `{` or `}`. */
 export function uniquePrefix(label = 'test'): string {
   return `t:${label}:${randomBytes(6).toString('hex')}:`
