@@ -1,4 +1,4 @@
-import type { AccountFilter, AccountQuery, QueryAttribute, QueryValue } from './account-query.js'
+import type { AccountFilter, AccountQuery, ListFilter, QueryAttribute, QueryValue } from './account-query.js'
 import type { AccountRecord } from './store.js'
 
 /**
@@ -105,48 +105,48 @@ export function indexDoc(a: AccountRecord): IndexDoc {
 
 export const docString = (d: IndexDoc): string => DOC_FIELDS.map((f) => d[f]).join('\u0001')
 
-/** The index entries of an account: [index, member] pairs. */
-export function members(d: IndexDoc): [IndexName, string][] {
-  const m = (v: string) => `${v}\u0000${d.registration}\u0000${d.id}`
-  const out: [IndexName, string][] = []
-  for (const name of INDEXED) {
-    if (name === 'labels') for (const l of d.labelList) out.push([name, m(l)])
-    else if (name === 'terms') for (const t of d.termList) out.push([name, `${m(t)}\u0000${d.terms}`])
-    else out.push([name, m(d[name])])
-  }
-  return out
-}
-
-/** A filter with its values encoded, as the Redis script and the memory store check it. */
-export interface EncodedFilter {
-  op: AccountFilter['op']
-  field: DocField
+/**
+ * A filter with its values encoded as its doc field holds them, as the Redis scripts and the
+ * memory stores check it (accounts and identities alike).
+ */
+export interface EncodedListFilter<F extends string> {
+  op: ListFilter<F>['op']
+  field: F
   values: string[]
 }
 
-export function encodeFilters(filters: AccountFilter[]): EncodedFilter[] {
+/** An account filter, encoded. */
+export type EncodedFilter = EncodedListFilter<QueryAttribute>
+
+/** Encodes each filter's values with `encode` (the listing's own value encoding). */
+export function encodeListFilters<A extends string>(filters: ListFilter<A>[], encode: (attribute: A, value: QueryValue) => string): EncodedListFilter<A>[] {
   return filters.map((f) => {
-    const field: DocField = f.attribute
+    const field = f.attribute
     switch (f.op) {
       case 'equal': case 'notEqual': case 'contains':
-        return { op: f.op, field, values: f.values.map((v) => encodeValue(f.attribute, v)) }
+        return { op: f.op, field, values: f.values.map((v) => encode(f.attribute, v)) }
       case 'between':
-        return { op: f.op, field, values: [encodeValue(f.attribute, f.low), encodeValue(f.attribute, f.high)] }
+        return { op: f.op, field, values: [encode(f.attribute, f.low), encode(f.attribute, f.high)] }
       case 'isNull': case 'isNotNull':
         return { op: f.op, field, values: [] }
       default:
-        return { op: f.op, field, values: [encodeValue(f.attribute, f.value)] }
+        return { op: f.op, field, values: [encode(f.attribute, f.value)] }
     }
   })
 }
 
-/** SQL's null semantics: a null value matches no comparison, only `isNull`. */
-export function matchesFilter(d: IndexDoc, f: EncodedFilter): boolean {
-  if (f.field === 'labels') return f.values.some((v) => d.labelList.includes(v))
-  const v = d[f.field]
+export function encodeFilters(filters: AccountFilter[]): EncodedFilter[] {
+  return encodeListFilters(filters, encodeValue)
+}
+
+/**
+ * Whether an encoded doc value `v` passes filter `f`. SQL's null semantics: on a `nullable`
+ * field a null value (`''`) matches no comparison, only `isNull`.
+ */
+export function matchesEncoded(v: string, f: EncodedListFilter<string>, nullable: boolean): boolean {
   if (f.op === 'isNull') return v === ''
   if (f.op === 'isNotNull') return v !== ''
-  if (v === '' && NULLABLE.includes(f.field as QueryAttribute)) return false
+  if (v === '' && nullable) return false
   const [a, b] = f.values as [string, string]
   switch (f.op) {
     case 'equal': return f.values.includes(v)
@@ -161,12 +161,18 @@ export function matchesFilter(d: IndexDoc, f: EncodedFilter): boolean {
   }
 }
 
+export function matchesFilter(d: IndexDoc, f: EncodedFilter): boolean {
+  if (f.field === 'labels') return f.values.some((v) => d.labelList.includes(v))
+  return matchesEncoded(d[f.field], f, NULLABLE.includes(f.field))
+}
+
 /** The search word whose term range drives a search listing: the longest, the first of equals. */
 export function drivingWord(words: string[]): string {
   return words.reduce((best, w) => (w.length > best.length ? w : best), '')
 }
 
-export function matchesSearch(d: IndexDoc, hexWords: string[]): boolean {
+/** Every search word (hex) starts one of the doc's terms (accounts' and identities' docs alike). */
+export function matchesSearch(d: { termList: string[] }, hexWords: string[]): boolean {
   return hexWords.every((w) => d.termList.some((t) => t.startsWith(w)))
 }
 

@@ -1,4 +1,4 @@
-import { drivingWord, hex, time } from './account-index.js'
+import { drivingWord, encodeListFilters, hex, matchesEncoded, time, type EncodedListFilter } from './account-index.js'
 import type { ListFilter, QueryValue } from './account-query.js'
 import type { IdentityAttribute, IdentityQuery } from './identity-query.js'
 import type { IdentityRecord } from './store.js'
@@ -70,51 +70,16 @@ function encodeValue(attribute: IdentityAttribute, value: QueryValue): string {
   return hex(String(value))
 }
 
-/** A filter with its values encoded, as the Redis script and the memory store check it. */
-export interface EncodedIdentityFilter {
-  op: ListFilter<IdentityAttribute>['op']
-  field: DocField
-  values: string[]
-}
+/** An identity filter, encoded. */
+export type EncodedIdentityFilter = EncodedListFilter<IdentityAttribute>
 
 export function encodeIdentityFilters(filters: ListFilter<IdentityAttribute>[]): EncodedIdentityFilter[] {
-  return filters.map((f) => {
-    const field: DocField = f.attribute
-    switch (f.op) {
-      case 'equal': case 'notEqual': case 'contains':
-        return { op: f.op, field, values: f.values.map((v) => encodeValue(f.attribute, v)) }
-      case 'between':
-        return { op: f.op, field, values: [encodeValue(f.attribute, f.low), encodeValue(f.attribute, f.high)] }
-      case 'isNull': case 'isNotNull':
-        return { op: f.op, field, values: [] }
-      default:
-        return { op: f.op, field, values: [encodeValue(f.attribute, f.value)] }
-    }
-  })
+  return encodeListFilters(filters, encodeValue)
 }
 
-/** SQL's null semantics, as for accounts: a null expiry matches no comparison, only `isNull`. */
+/** As for accounts (`matchesEncoded`): a null expiry matches no comparison, only `isNull`. */
 export function matchesIdentityFilter(d: IdentityDoc, f: EncodedIdentityFilter): boolean {
-  const v = d[f.field]
-  if (f.op === 'isNull') return v === ''
-  if (f.op === 'isNotNull') return v !== ''
-  if (v === '' && f.field === 'providerAccessTokenExpiry') return false
-  const [a, b] = f.values as [string, string]
-  switch (f.op) {
-    case 'equal': return f.values.includes(v)
-    case 'notEqual': return !f.values.includes(v)
-    case 'lessThan': return v < a
-    case 'lessThanEqual': return v <= a
-    case 'greaterThan': return v > a
-    case 'greaterThanEqual': return v >= a
-    case 'between': return v >= a && v <= b
-    case 'startsWith': return v.startsWith(a)
-    default: return false
-  }
-}
-
-export function matchesIdentitySearch(d: IdentityDoc, hexWords: string[]): boolean {
-  return hexWords.every((w) => d.termList.some((t) => t.startsWith(w)))
+  return matchesEncoded(d[f.field], f, f.field === 'providerAccessTokenExpiry')
 }
 
 /** How an identity query lists; the same rules as account listings (`ListingOrder` in account-index.ts). */

@@ -1,6 +1,6 @@
-import { hex } from './account-index.js'
+import { hex, matchesSearch } from './account-index.js'
 import {
-  encodeIdentityFilters, identityDoc, identityListingOrder, identitySortKey, matchesIdentityFilter, matchesIdentitySearch,
+  encodeIdentityFilters, identityDoc, identityListingOrder, identitySortKey, matchesIdentityFilter,
   type IdentityDoc,
 } from './identity-index.js'
 import type { IdentityQuery } from './identity-query.js'
@@ -95,7 +95,7 @@ export class MemoryIdentities {
     const words = q.search.map(hex)
     const order = identityListingOrder(q)
     const found = pageOfDocs(this.#docs, q, order.desc,
-      (d) => filters.every((f) => matchesIdentityFilter(d, f)) && matchesIdentitySearch(d, words), (d) => identitySortKey(d, order))
+      (d) => filters.every((f) => matchesIdentityFilter(d, f)) && matchesSearch(d, words), (d) => identitySortKey(d, order))
     if (!found) return null
     return { total: found.total, identities: found.ids.map((id) => this.find(id)!) }
   }
