@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import { deepFreeze } from '../deep-freeze.js'
+import { TextMemo } from '../text-memo.js'
 import { AccountsError, invalidParam } from '../errors.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import type { CoreContext } from './context.js'
@@ -19,12 +20,6 @@ export interface JwtClaims {
 export const JWT_DEFAULT_DURATION = 900 // seconds
 export const JWT_MAX_DURATION = 3600 // seconds
 const RESERVED = new Set(['userId', 'sessionId', 'exp', 'iat'])
-/** Verified tokens remembered per `Jwts` (see `#verified`). */
-const MAX_VERIFIED = 4096
-/** The longest token remembered (characters); ours are ~250 plus the app's own claims. */
-const MAX_REMEMBERED_TOKEN = 4096
-/** All remembered tokens together (characters). */
-const MAX_REMEMBERED_CHARS = 2_000_000
 
 /**
  * HS256 JWTs bound to a session: `{userId, sessionId, exp}` plus custom claims. A JWT is only
@@ -70,11 +65,16 @@ export class Jwts {
    *
    * Security: the text bound matters because `createJwtPayload` may copy user-controlled data
    * (prefs, up to 64 KB) into every token, whose claims can parse into ~20 bytes of heap per
-   * character: 4096 of them held GBs. So a token over MAX_REMEMBERED_TOKEN is verified in full
-   * each time (as before the memo), and the remembered ones add up to MAX_REMEMBERED_CHARS.
+   * character: 4096 of them held GBs. So a token over 4,096 characters is verified in full
+   * each time (as before the memo), and the remembered ones add up to at most 2 M characters.
    */
-  readonly #verified = new Map<string, Readonly<JwtClaims>>()
-  #verifiedChars = 0
+  readonly #verified = new TextMemo<Readonly<JwtClaims>>({
+    maxEntries: 4096,
+    // The longest token remembered; ours are ~250 characters plus the app's own claims.
+    maxKeyChars: 4096,
+    // All remembered tokens together.
+    maxTotalChars: 2_000_000,
+  })
 
   /** Checks signature and expiry (by the core clock). Throws `401 user_jwt_invalid`. */
   verify(token: string): JwtClaims {
@@ -83,16 +83,9 @@ export class Jwts {
       // jsonwebtoken's rule: expired once the clock (in whole seconds) reaches `exp`.
       if (Math.floor(this.#ctx.clock.now() / 1000) < known.exp) return known
       this.#verified.delete(token)
-      this.#verifiedChars -= token.length
     }
     const claims = deepFreeze(this.#verifyFully(token))
-    if (token.length > MAX_REMEMBERED_TOKEN) return claims
-    if (this.#verified.size >= MAX_VERIFIED || this.#verifiedChars + token.length > MAX_REMEMBERED_CHARS) {
-      this.#verified.clear()
-      this.#verifiedChars = 0
-    }
     this.#verified.set(token, claims)
-    this.#verifiedChars += token.length
     return claims
   }
 

@@ -1,4 +1,5 @@
 import { deepFreeze } from '../deep-freeze.js'
+import { TextMemo } from '../text-memo.js'
 
 /**
  * Parsed, deep-frozen records, memoised by their stored JSON: the `requireSession()` hot path
@@ -13,22 +14,20 @@ import { deepFreeze } from '../deep-freeze.js'
  * stored version of a record is a new text, and a user controls up to 64 KB of their own
  * (prefs), which can parse into ~20 bytes of heap per character (`[{},{},…]`): one account
  * saving its prefs and reading itself back 2048 times held ~3 GB. So a text longer than
- * {@link MAX_TEXT} is parsed afresh each time (as before the memo; the hot path's records are
- * ~1.5 KB), and all texts held add up to at most {@link MAX_CHARS} characters (tens of MB of
- * heap at worst).
+ * 16,384 characters is parsed afresh each time (as before the memo; the hot path's records are
+ * ~1.5 KB), and all texts held add up to at most 2 M characters (tens of MB of heap at worst).
  */
-const MAX_ENTRIES = 2048
-/** The longest text (characters) that is remembered. */
-const MAX_TEXT = 16_384
-/** All remembered texts together (characters). */
-const MAX_CHARS = 2_000_000
-
-const memo = new Map<string, unknown>()
-let chars = 0
+const memo = new TextMemo<unknown>({
+  maxEntries: 2048,
+  // The longest text remembered; the hot path's records are ~1.5 KB.
+  maxKeyChars: 16_384,
+  // All remembered texts together.
+  maxTotalChars: 2_000_000,
+})
 
 /**
  * `JSON.parse(json)`, deep-frozen, shared with every other caller that passes the same text
- * (a text over {@link MAX_TEXT} gets its own, unshared parse: frozen all the same, so callers
+ * (a text over 16,384 characters gets its own, unshared parse: frozen all the same, so callers
  * see one behaviour whatever the size).
  */
 export function parseFrozen<T>(json: string): T {
@@ -36,13 +35,7 @@ export function parseFrozen<T>(json: string): T {
   if (value === undefined) {
     // JSON.parse throws on bad text before anything is remembered.
     value = deepFreeze(JSON.parse(json) as unknown)
-    if (json.length > MAX_TEXT) return value as T
-    if (memo.size >= MAX_ENTRIES || chars + json.length > MAX_CHARS) {
-      memo.clear()
-      chars = 0
-    }
     memo.set(json, value)
-    chars += json.length
   }
   return value as T
 }
