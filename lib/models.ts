@@ -121,6 +121,12 @@ const builtModels = new WeakMap<AccountRecord, AccountModel>()
 function copyJson<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map(copyJson) as T
+  // Most accounts have no prefs: skip the entries arrays for `{}`.
+  for (const _ in value) return copyEntries(value)
+  return {} as T
+}
+
+function copyEntries<T extends object>(value: T): T {
   // fromEntries defines own properties, so a `__proto__` key stays a key (as JSON.parse made it).
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyJson(v)])) as T
 }
@@ -173,6 +179,23 @@ export interface SessionView {
 
 /** The public Session model of a record (`secret` empty unless `view` says otherwise). */
 export function toSessionModel(s: SessionRecord, view: SessionView = {}): SessionModel {
+  // As toAccountModel: a frozen (shared, stored) session's model is built once; each caller
+  // gets its own copy with its own `current` and `factors`.
+  if (view.secret === undefined && Object.isFrozen(s)) {
+    let built = builtSessions.get(s)
+    if (built === undefined) {
+      built = buildSessionModel(s, {})
+      builtSessions.set(s, built)
+    }
+    return { ...built, current: view.current ?? false, factors: [...built.factors] }
+  }
+  return buildSessionModel(s, view)
+}
+
+/** Models of frozen session records, kept as long as their record is. */
+const builtSessions = new WeakMap<SessionRecord, SessionModel>()
+
+function buildSessionModel(s: SessionRecord, view: SessionView): SessionModel {
   const c = s.client
   return {
     $id: s.id,

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { TextMemo } from './text-memo.js'
 
 /**
  * SHA-256 as hex. Node's one-shot `crypto.hash()` (20.12+) skips the Hash object and is about
@@ -33,6 +34,31 @@ export function sha256Hex(value: string): string {
  */
 export function sessionIdFor(secret: string): string {
   return sha256(`express-accounts:session-id:${secret}`).slice(0, 20)
+}
+
+/** What a session secret is looked up and checked by: {@link sessionIdFor} and {@link sha256Hex}. */
+export interface SecretDigests {
+  sessionId: string
+  hash: string
+}
+
+/**
+ * Both digests of recently presented secrets, keyed by the secret: a signed-in client sends
+ * the same secret with every request, and the two SHA-256s were the largest single cost of
+ * `requireSession()` after Express itself. Process memory only (the store keeps the hash,
+ * never the secret), bounded like every memo of caller-controlled text. The stored hash is
+ * still compared in constant time on every request.
+ */
+const digests = new TextMemo<SecretDigests>({ maxEntries: 4096, maxKeyChars: 512, maxTotalChars: 1_000_000 })
+
+/** `{ sessionId: sessionIdFor(secret), hash: sha256Hex(secret) }`, remembered for hot secrets. */
+export function secretDigests(secret: string): SecretDigests {
+  let known = digests.get(secret)
+  if (known === undefined) {
+    known = Object.freeze({ sessionId: sessionIdFor(secret), hash: sha256Hex(secret) })
+    digests.set(secret, known)
+  }
+  return known
 }
 
 /** Constant-time comparison of two strings (hex digests, keys). */

@@ -4,6 +4,7 @@ import { Accounts } from '../lib/accounts.js'
 import { AccountsError } from '../lib/errors.js'
 import '../lib/http/express-augment.js'
 import { userFor } from '../lib/http/passport-session.js'
+import { prepareRequestProperties } from '../lib/http/request-properties.js'
 import { inRequestScope } from '../lib/core/request-scope.js'
 import { clientKey } from '../lib/limits/client-key.js'
 import { isCredentialFailure, type LimitSubject } from '../lib/limits/limits.js'
@@ -72,6 +73,7 @@ export abstract class AccountsStrategy extends Strategy {
         if (outcome.kind === 'fail') return once(() => this.fail(outcome.info, outcome.status))
         const user = await this.accept(req, outcome.signIn)
         if (user) {
+          prepareRequestProperties(req)
           if (outcome.impersonatorId !== undefined) {
             user.impersonatorUserId = outcome.impersonatorId
             req.impersonatorId = outcome.impersonatorId

@@ -1,7 +1,7 @@
 import { AccountsError } from '../errors.js'
 import { parseUserAgent } from '../client-info.js'
 import { encodeSessionValue, type SessionValue } from '../session-value.js'
-import { newSecret, safeEqualDigest, sessionIdFor, sha256Hex } from '../secrets.js'
+import { newSecret, safeEqualDigest, secretDigests, sessionIdFor, sha256Hex } from '../secrets.js'
 import { assertStorable } from '../storable.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import * as v from '../validate.js'
@@ -121,11 +121,12 @@ export class Sessions {
     if (!value.userId || !value.secret || value.secret.length > 512) return null
     // A carrier is decoded JSON, so it may hold lone surrogates: they can name no session.
     if (!value.userId.isWellFormed() || !value.secret.isWellFormed()) return null
-    const { session, account } = await this.#ctx.store.getSessionWithAccount(value.userId, sessionIdFor(value.secret))
+    const digest = secretDigests(value.secret)
+    const { session, account } = await this.#ctx.store.getSessionWithAccount(value.userId, digest.sessionId)
     if (!session || !account) return null
-    // Constant-time check of the full hash: the derived id only located the record. The secret
-    // is hashed once here (plus once for the id); both digests are 64 hex, compared as they are.
-    if (!safeEqualDigest(session.secretHash, sha256Hex(value.secret))) return null
+    // Constant-time check of the full hash: the derived id only located the record. Both
+    // digests are 64 hex, compared as they are.
+    if (!safeEqualDigest(session.secretHash, digest.hash)) return null
     if (session.expiresAt <= this.#ctx.clock.now()) return null
     return { account, session }
   }

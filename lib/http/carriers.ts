@@ -1,11 +1,12 @@
 import type { Request } from 'express'
 import { parse as parseCookies } from 'cookie'
-import { decodeSessionValue, type SessionValue } from '../session-value.js'
+import { readSessionValue, type SessionValue } from '../session-value.js'
 
 export type CarrierSource = 'cookie' | 'legacy-cookie' | 'header' | 'fallback-cookies' | 'jwt'
 
 export interface FoundCarrier {
-  value: SessionValue
+  /** Shared and frozen (see readSessionValue). */
+  value: Readonly<SessionValue>
   source: CarrierSource
 }
 
@@ -28,12 +29,12 @@ export function readSessionCarrier(req: Request, project: string): FoundCarrier 
     } catch {
       cookies = {}
     }
-    const main = decodeSessionValue(cookies[name])
+    const main = readSessionValue(cookies[name])
     if (main) return { value: main, source: 'cookie' }
-    const legacy = decodeSessionValue(cookies[`${name}_legacy`])
+    const legacy = readSessionValue(cookies[`${name}_legacy`])
     if (legacy) return { value: legacy, source: 'legacy-cookie' }
   }
-  const sessionHeader = decodeSessionValue(single(req.headers['x-appwrite-session']))
+  const sessionHeader = readSessionValue(single(req.headers['x-appwrite-session']))
   if (sessionHeader) return { value: sessionHeader, source: 'header' }
   const fallback = single(req.headers['x-fallback-cookies'])
   if (fallback && fallback.length <= 8192) {
@@ -41,7 +42,7 @@ export function readSessionCarrier(req: Request, project: string): FoundCarrier 
       const parsed: unknown = JSON.parse(fallback)
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         const raw = (parsed as Record<string, unknown>)[name]
-        const value = typeof raw === 'string' ? decodeSessionValue(raw) : null
+        const value = typeof raw === 'string' ? readSessionValue(raw) : null
         if (value) return { value, source: 'fallback-cookies' }
       }
     } catch {

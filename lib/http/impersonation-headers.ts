@@ -9,6 +9,9 @@ export const IMPERSONATION_HEADERS = ['X-Appwrite-Impersonate-User-Id', 'X-Appwr
 
 const BY = ['id', 'email', 'phone'] as const
 
+/** The same names as Node keys `req.headers` (lower case), computed once, not per request. */
+const HEADER_KEYS = IMPERSONATION_HEADERS.map((h) => h.toLowerCase())
+
 /**
  * Whom the request asks to act as, or null. An empty header counts as absent (Appwrite's
  * `empty()`). Appwrite also reads `impersonateUserId` & co. from the query string (for the
@@ -17,7 +20,7 @@ const BY = ['id', 'email', 'phone'] as const
  */
 export function readImpersonation(req: Request): ImpersonationTarget | null {
   for (let i = 0; i < IMPERSONATION_HEADERS.length; i++) {
-    const value = single(req.headers[(IMPERSONATION_HEADERS[i] as string).toLowerCase()])
+    const value = single(req.headers[HEADER_KEYS[i] as string])
     if (value !== undefined && value !== '') return { by: BY[i] as ImpersonationTarget['by'], value }
   }
   return null

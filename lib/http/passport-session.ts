@@ -4,6 +4,7 @@ import { impersonationOf } from './impersonation-headers.js'
 import { toAccountModel, toSessionModel, type AccountModel } from '../models.js'
 import type { SignIn } from '../core/sessions.js'
 import { warnSecureSessionCookieOverHttp } from './insecure-cookie-warning.js'
+import { prepareRequestProperties } from './request-properties.js'
 
 /**
  * What express-session keeps for a passport login: a reference to a Session record, never
@@ -71,6 +72,7 @@ export function deserializer(accounts: Accounts) {
       const user = toAccountModel(impersonated ? impersonated.auth.account : auth.account, { impersonatorUserId: impersonated ? auth.account.id : null })
       // Remembered as the impersonator's own login: a `req.login(req.user)` keeps it.
       rememberSignIn(user, auth)
+      prepareRequestProperties(req)
       req.account = user
       req.accountSession = toSessionModel(auth.session, { current: true })
       if (impersonated) req.impersonatorId = auth.account.id

@@ -6,6 +6,7 @@ import type { Authenticated } from '../core/sessions.js'
 import { authenticate } from './caller.js'
 import { impersonationOf, readImpersonation } from './impersonation-headers.js'
 import { passportRef } from './passport-session.js'
+import { prepareRequestProperties, setDefaultUser } from './request-properties.js'
 import { sendError, toAccountsError } from './render-error.js'
 
 /** Options of `accounts.requireSession()`. */
@@ -92,12 +93,12 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
       if (redirectTo !== undefined) return res.redirect(302, redirectTo)
       return sendError(res, refusal ?? new AccountsError('general_unauthorized_scope'))
     }
+    prepareRequestProperties(req)
     req.account = toAccountModel(auth.account, { impersonatorUserId: impersonatorId ?? null })
     if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
     // As in Appwrite's session list, a JWT-authenticated request has no `current` session.
     req.accountSession = toSessionModel(auth.session, { current: !viaJwt })
-    const withUser = req as Request & { user?: unknown }
-    if (withUser.user === undefined) withUser.user = req.account
+    setDefaultUser(req, req.account)
     next()
   }
 }

@@ -1,0 +1,97 @@
+import { IncomingMessage } from 'node:http'
+import type { AccountModel, SessionModel } from '../models.js'
+
+/** What `requireSession()`, the passport deserializer and the strategies put on a request. */
+interface Found {
+  account?: AccountModel | undefined
+  accountSession?: SessionModel | undefined
+  impersonatorId?: string | undefined
+  /** `req.user` as requireSession() sets it when nothing else did (see {@link setDefaultUser}). */
+  user?: unknown
+}
+
+const NAMES = ['account', 'accountSession', 'impersonatorId'] as const
+
+/** Per request, what was found; gone with the request (keyed weakly). */
+const found = new WeakMap<object, Found>()
+
+/** Request prototypes already looked at (one per Express app and sub-app). */
+const seen = new WeakSet<object>()
+
+/** Request prototypes whose `req.user` is read through {@link getUser}. */
+const userByAccessor = new WeakSet<object>()
+
+function getUser(this: object): unknown {
+  return found.get(this)?.user
+}
+
+function setUser(this: object, value: unknown): void {
+  // Whoever assigns `req.user` (passport, the app) gets the plain own property an assignment
+  // would have made, so reads, `delete` and enumeration behave as they always did.
+  Object.defineProperty(this, 'user', { value, writable: true, enumerable: true, configurable: true })
+}
+
+/**
+ * Makes `req.account`, `req.accountSession`, `req.impersonatorId` and requireSession()'s
+ * default `req.user` cheap to set on this request (and on every later one of its app): call it
+ * before assigning them.
+ *
+ * Why: Express 5 gives each request its app's prototype with `Object.setPrototypeOf`, and V8
+ * does not cache the hidden-class transitions of an object whose prototype was changed that
+ * way. Every property then added to such a `req` builds a new hidden class in the old
+ * generation, copying the descriptors of the request's forty-odd properties: about 2 µs per
+ * property plus the major GCs that collect them, on every request (measured: with four such
+ * properties it was a fifth of `requireSession()`'s own cost). So these are accessors on
+ * Express' base request prototype, the one every app's `req` inherits from, keeping their
+ * values in a WeakMap keyed by the request: setting them adds no property to `req`. They read
+ * and write as plain properties (`req.account = x` works) but are not own or enumerable. A name
+ * the app (or another library) already defines anywhere on the chain is left alone, so it is a
+ * plain property as before.
+ */
+export function prepareRequestProperties(req: object): void {
+  const proto = Object.getPrototypeOf(req) as object | null
+  if (proto === null || seen.has(proto)) return
+  seen.add(proto)
+  // The base of the chain: the object whose prototype is IncomingMessage's (Express' own
+  // `request`). A request that is not an http.IncomingMessage (a test double, another
+  // framework) keeps plain properties.
+  let base: object | null = proto
+  while (base !== null && Object.getPrototypeOf(base) !== IncomingMessage.prototype) base = Object.getPrototypeOf(base) as object | null
+  if (base === null) return
+  for (const name of NAMES) {
+    if (name in base) continue
+    Object.defineProperty(base, name, {
+      configurable: true,
+      enumerable: false,
+      get(this: object) {
+        return found.get(this)?.[name]
+      },
+      set(this: object, value: unknown) {
+        const values = found.get(this)
+        if (values) values[name] = value as never
+        else found.set(this, { [name]: value })
+      },
+    })
+  }
+  if (!('user' in base)) Object.defineProperty(base, 'user', { configurable: true, enumerable: false, get: getUser, set: setUser })
+  // What this app's requests see as `user`: ours unless something on the chain shadows it.
+  let holder: object | null = proto
+  while (holder !== null && !Object.hasOwn(holder, 'user')) holder = Object.getPrototypeOf(holder) as object | null
+  if (holder !== null && Object.getOwnPropertyDescriptor(holder, 'user')?.get === getUser) userByAccessor.add(proto)
+}
+
+/**
+ * `req.user = value` unless something already set `req.user`, without adding a property to
+ * `req` where {@link prepareRequestProperties} could make it an accessor. An app or passport
+ * assigning `req.user` later replaces it, as before; `req.user = undefined` clears it.
+ */
+export function setDefaultUser(req: { user?: unknown }, value: unknown): void {
+  if (req.user !== undefined) return
+  if (!userByAccessor.has(Object.getPrototypeOf(req) as object)) {
+    req.user = value
+    return
+  }
+  const values = found.get(req)
+  if (values) values.user = value
+  else found.set(req, { user: value })
+}

@@ -1,0 +1,80 @@
+/**
+ * `req.account`, `req.accountSession` and requireSession()'s default `req.user` are accessors
+ * on Express' base request prototype (lib/http/request-properties.ts: adding properties to an
+ * Express 5 request costs a new hidden class each). They must still behave like the plain
+ * properties they replace: per request, readable after a sub-app returns, `req.user` owned by
+ * whoever assigns it, and left alone where the app defines the names itself.
+ */
+import assert from 'node:assert/strict'
+import express, { type Request } from 'express'
+import request from 'supertest'
+import { makeApp, signUpAndIn } from '../support/app.js'
+
+const view = (req: Request) => ({
+  account: req.account?.$id ?? null,
+  session: req.accountSession?.$id ?? null,
+  user: (req.user as { $id?: string } | undefined)?.$id ?? null,
+})
+
+describe('request properties set by requireSession()', () => {
+  it('keeps each request its own account, session and user, even when requests interleave', async () => {
+    const { app, accounts } = makeApp()
+    app.get('/who', accounts.requireSession(), async (req, res) => {
+      await new Promise((r) => setTimeout(r, 5))
+      res.json(view(req))
+    })
+    const a = await signUpAndIn(app)
+    const b = await signUpAndIn(app)
+    const answers = await Promise.all([a, b, a, b].map((u) => request(app).get('/who').set('X-Appwrite-Session', u.value).expect(200)))
+    assert.deepEqual(answers.map((r) => r.body), [a, b, a, b].map((u) => ({ account: u.id, session: u.sessionId, user: u.id })))
+    // A request that did not pass requireSession() sees none of them.
+    app.get('/open', (req, res) => { res.json(view(req)) })
+    assert.deepEqual((await request(app).get('/open').set('X-Appwrite-Session', a.value).expect(200)).body, { account: null, session: null, user: null })
+  })
+
+  it('leaves req.user to whoever set or sets it; assigning undefined clears the default', async () => {
+    const { app, accounts } = makeApp()
+    const u = await signUpAndIn(app)
+    app.get('/preset', (req, _res, next) => { req.user = { $id: 'from-passport' } as Express.User; next() }, accounts.requireSession(), (req, res) => { res.json(view(req)) })
+    app.get('/later', accounts.requireSession(), (req, res) => {
+      req.user = { $id: 'replaced' } as Express.User
+      const own = Object.hasOwn(req, 'user')
+      delete req.user
+      res.json({ ...view(req), own, keys: Object.keys(req).includes('user') })
+    })
+    app.get('/clear', accounts.requireSession(), (req, res) => {
+      req.user = undefined
+      res.json(view(req))
+    })
+    assert.deepEqual((await request(app).get('/preset').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: 'from-passport' })
+    // An assigned req.user is a plain own property: after `delete`, requireSession()'s default shows again.
+    assert.deepEqual((await request(app).get('/later').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: u.id, own: true, keys: false })
+    assert.deepEqual((await request(app).get('/clear').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: null })
+  })
+
+  it('is visible after a sub-app that ran requireSession() hands the request back', async () => {
+    const { app, accounts } = makeApp()
+    const u = await signUpAndIn(app)
+    const sub = express()
+    sub.use(accounts.requireSession())
+    const outer = express()
+    outer.use('/v1', accounts.router())
+    outer.use('/area', sub, (req, res) => { res.json(view(req)) })
+    assert.deepEqual((await request(outer).get('/area/x').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: u.id })
+  })
+
+  it('leaves a name the app defines on its request prototype alone', async () => {
+    const { app: accountsApp, accounts } = makeApp()
+    const u = await signUpAndIn(accountsApp)
+    const app = express()
+    let setterCalls = 0
+    Object.defineProperty(app.request, 'accountSession', {
+      configurable: true,
+      get(this: { _mine?: unknown }) { return this._mine },
+      set(this: { _mine?: unknown }, v: unknown) { setterCalls++; this._mine = v },
+    })
+    app.get('/me', accounts.requireSession(), (req, res) => { res.json(view(req)) })
+    assert.deepEqual((await request(app).get('/me').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: u.id })
+    assert.equal(setterCalls, 1)
+  })
+})
