@@ -1,5 +1,5 @@
 import { deepFreeze } from '../deep-freeze.js'
-import { TextMemo } from '../text-memo.js'
+import { KeyedTextMemo, TextMemo } from '../text-memo.js'
 
 /**
  * Parsed, deep-frozen records, memoised by their stored JSON: the `requireSession()` hot path
@@ -36,6 +36,23 @@ export function parseFrozen<T>(json: string): T {
     // JSON.parse throws on bad text before anything is remembered.
     value = deepFreeze(JSON.parse(json) as unknown)
     memo.set(json, value)
+  }
+  return value as T
+}
+
+/** Bounds as {@link memo}'s: one entry per record key, the same text and total limits. */
+const byKey = new KeyedTextMemo<unknown>({ maxEntries: 2048, maxTextChars: 16_384, maxTotalChars: 2_000_000 })
+
+/**
+ * {@link parseFrozen} for a text read from the store under `key` as a new string each time (a
+ * Redis reply): the remembered parse is found by the key and used only if the text is exactly
+ * the one it was parsed from, so a lookup compares the text instead of hashing it.
+ */
+export function parseFrozenAt<T>(key: string, json: string): T {
+  let value = byKey.get(key, json)
+  if (value === undefined) {
+    value = deepFreeze(JSON.parse(json) as unknown)
+    byKey.set(key, json, value)
   }
   return value as T
 }

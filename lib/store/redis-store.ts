@@ -12,7 +12,7 @@ import { RedisAccountIndex } from './redis-account-index.js'
 import { RedisIdentityIndex } from './redis-identity-index.js'
 import type { AccountPage, AccountQuery, IdentityPage, IdentityQuery } from './store.js'
 import { parse, RedisConnection, str } from './redis-connection.js'
-import { parseFrozen } from './frozen-record.js'
+import { parseFrozenAt } from './frozen-record.js'
 import type { RedisStoreClient } from './redis-connection.js'
 import { READ_SESSION_FOR_CACHE, SessionCache, type ClientSideCacheOptions } from './redis-session-cache.js'
 import { notReady } from './redis-ready.js'
@@ -258,23 +258,26 @@ export class RedisStore implements Store {
   }
 
   async getSessionWithAccount(accountId: string, sessionId: string) {
+    const sKey = this.#key(accountId, `s:${sessionId}`)
+    const aKey = this.#key(accountId, 'account')
     // One round trip: both keys share the account's hash tag, so one MGET serves them on Cluster too.
     const read = async (): Promise<[unknown, unknown]> => {
       const c = this.#conn.ready() ?? (await this.#conn.cmd())
-      const [s, a] = await c.mGet([this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')])
+      const [s, a] = await c.mGet([sKey, aKey])
       return [s, a]
     }
     // With the cache, a hit is JSON kept from an earlier read. Either way the records are the
-    // shared frozen parse of their text (parseFrozen): the same text is parsed once.
+    // shared frozen parse of their text, found by their key (parseFrozenAt): the same text is
+    // parsed once, and a reply's new string is compared, not hashed.
     const [s, a] = this.#cache
       ? await this.#cache.get(esc(accountId), sessionId, read, async () => {
-        const r = (await this.#conn.run(READ_SESSION_FOR_CACHE, [this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account')], [])) as unknown[]
+        const r = (await this.#conn.run(READ_SESSION_FOR_CACHE, [sKey, aKey], [])) as unknown[]
         return [r[0], r[1], Number(r[2])]
       })
       : await read()
     const sText = str(s)
     const aText = str(a)
-    return { session: sText === null ? null : parseFrozen<SessionRecord>(sText), account: aText === null ? null : parseFrozen<AccountRecord>(aText) }
+    return { session: sText === null ? null : parseFrozenAt<SessionRecord>(sKey, sText), account: aText === null ? null : parseFrozenAt<AccountRecord>(aKey, aText) }
   }
 
   async listSessions(accountId: string): Promise<SessionRecord[]> {

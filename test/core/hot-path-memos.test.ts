@@ -4,7 +4,7 @@ import vm from 'node:vm'
 import request from 'supertest'
 import { toAccountModel } from '../../lib/models.js'
 import type { AccountRecord } from '../../lib/store/store.js'
-import { parseFrozen } from '../../lib/store/frozen-record.js'
+import { parseFrozen, parseFrozenAt } from '../../lib/store/frozen-record.js'
 import { makeApp, signUpAndIn, TestClock } from '../support/app.js'
 
 /** A full collection, then the heap in use (bytes). */
@@ -31,6 +31,33 @@ describe('hot-path memos (shared frozen records, built models, verified JWTs)', 
     assert.equal(changed.prefs.deep.n, 2)
     assert.throws(() => parseFrozen('{bad'), SyntaxError)
     assert.throws(() => parseFrozen('{bad'), SyntaxError)
+  })
+
+  it('parseFrozenAt: found by key, used only for the exact text it was parsed from', () => {
+    const text = JSON.stringify({ id: 'k', rev: 1, prefs: { a: 1 } })
+    // A Redis reply is a new string each time: equal text, another string.
+    const again = JSON.parse(JSON.stringify(text)) as string
+    const a = parseFrozenAt<{ rev: number }>('key:k', text)
+    assert.equal(parseFrozenAt('key:k', again), a)
+    assert.ok(Object.isFrozen(a))
+    // The record changed under the same key: never the old parse.
+    const changed = parseFrozenAt<{ rev: number }>('key:k', text.replace('"rev":1', '"rev":2'))
+    assert.equal(changed.rev, 2)
+    assert.equal(parseFrozenAt<{ rev: number }>('key:k', text).rev, 1)
+    // Another key with another text is its own entry; the same text under another key too.
+    assert.equal(parseFrozenAt<{ id: string }>('key:j', '{"id":"j"}').id, 'j')
+    assert.equal(parseFrozenAt<{ rev: number }>('key:other', text).rev, 1)
+    assert.throws(() => parseFrozenAt('key:bad', '{bad'), SyntaxError)
+    for (let i = 0; i < 5000; i++) assert.equal(parseFrozenAt<{ i: number }>(`key:${i % 3000}`, `{"i":${i}}`).i, i)
+  })
+
+  it('parseFrozenAt keeps a bounded amount of text (many keys of mid-sized records)', function () {
+    this.timeout(120_000)
+    const body = '{},'.repeat(4_000).slice(0, -1)
+    const before = heapAfterGc()
+    for (let i = 0; i < 600; i++) assert.equal(parseFrozenAt<{ i: number }>(`key:${i}`, `{"i":${i},"x":[${body}]}`).i, i)
+    const grownMb = (heapAfterGc() - before) / 1e6
+    assert.ok(grownMb < 60, `the heap grew by ${grownMb.toFixed(0)} MB`)
   })
 
   it('parseFrozen stays correct past its bound (it empties itself, never answers another text)', () => {
