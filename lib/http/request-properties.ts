@@ -1,13 +1,31 @@
 import { IncomingMessage } from 'node:http'
-import type { AccountModel, SessionModel } from '../models.js'
+import { toSessionModel, type AccountModel, type SessionModel } from '../models.js'
+import type { SessionRecord } from '../store/store.js'
 
 /** What `requireSession()`, the passport deserializer and the strategies put on a request. */
 interface Found {
-  account?: AccountModel | undefined
-  accountSession?: SessionModel | undefined
-  impersonatorId?: string | undefined
+  account: AccountModel | undefined
+  accountSession: SessionModel | undefined
+  impersonatorId: string | undefined
   /** `req.user` as requireSession() sets it when nothing else did (see {@link setDefaultUser}). */
-  user?: unknown
+  user: unknown
+  /** The session `accountSession` is built from on first read (see {@link setSessionOnRead}). */
+  sessionRecord: SessionRecord | undefined
+  sessionCurrent: boolean
+}
+
+/** One shape for every request's values (an object literal per request, no dictionary). */
+function newFound(): Found {
+  return { account: undefined, accountSession: undefined, impersonatorId: undefined, user: undefined, sessionRecord: undefined, sessionCurrent: false }
+}
+
+function valuesOf(req: object): Found {
+  let values = found.get(req)
+  if (values === undefined) {
+    values = newFound()
+    found.set(req, values)
+  }
+  return values
 }
 
 const NAMES = ['account', 'accountSession', 'impersonatorId'] as const
@@ -46,7 +64,8 @@ function setUser(this: object, value: unknown): void {
  * values in a WeakMap keyed by the request: setting them adds no property to `req`. They read
  * and write as plain properties (`req.account = x` works) but are not own or enumerable. A name
  * the app (or another library) already defines anywhere on the chain is left alone, so it is a
- * plain property as before.
+ * plain property as before. `req.accountSession` is built on its first read (see
+ * {@link setSessionOnRead}).
  */
 export function prepareRequestProperties(req: object): void {
   const proto = Object.getPrototypeOf(req) as object | null
@@ -63,21 +82,57 @@ export function prepareRequestProperties(req: object): void {
     Object.defineProperty(base, name, {
       configurable: true,
       enumerable: false,
-      get(this: object) {
+      get: name === 'accountSession' ? getAccountSession : function get(this: object) {
         return found.get(this)?.[name]
       },
       set(this: object, value: unknown) {
-        const values = found.get(this)
-        if (values) values[name] = value as never
-        else found.set(this, { [name]: value })
+        const values = valuesOf(this)
+        values[name] = value as never
+        // An assigned session model replaces the one still to be built.
+        if (name === 'accountSession') values.sessionRecord = undefined
       },
     })
   }
   if (!('user' in base)) Object.defineProperty(base, 'user', { configurable: true, enumerable: false, get: getUser, set: setUser })
-  // What this app's requests see as `user`: ours unless something on the chain shadows it.
-  let holder: object | null = proto
-  while (holder !== null && !Object.hasOwn(holder, 'user')) holder = Object.getPrototypeOf(holder) as object | null
-  if (holder !== null && Object.getOwnPropertyDescriptor(holder, 'user')?.get === getUser) userByAccessor.add(proto)
+  // What this app's requests see: ours unless something on the chain shadows it.
+  if (visibleGetter(proto, 'user') === getUser) userByAccessor.add(proto)
+  if (visibleGetter(proto, 'accountSession') === getAccountSession) lazySession.add(proto)
+}
+
+/** The getter an object's `name` resolves to along its prototype chain, if it is an accessor. */
+function visibleGetter(from: object, name: string): unknown {
+  let holder: object | null = from
+  while (holder !== null && !Object.hasOwn(holder, name)) holder = Object.getPrototypeOf(holder) as object | null
+  return holder === null ? undefined : Object.getOwnPropertyDescriptor(holder, name)?.get
+}
+
+/** Request prototypes whose `req.accountSession` is read through {@link getAccountSession}. */
+const lazySession = new WeakSet<object>()
+
+function getAccountSession(this: object): SessionModel | undefined {
+  const values = found.get(this)
+  if (values === undefined) return undefined
+  if (values.sessionRecord !== undefined) {
+    values.accountSession = toSessionModel(values.sessionRecord, { current: values.sessionCurrent })
+    values.sessionRecord = undefined
+  }
+  return values.accountSession
+}
+
+/**
+ * `req.accountSession = toSessionModel(session, { current })`, built on first read: most
+ * handlers never look at it, and it is the larger of the two models. The record is a stored
+ * version, so the model read later is the one it would have been now.
+ */
+export function setSessionOnRead(req: { accountSession?: SessionModel | undefined }, session: SessionRecord, current: boolean): void {
+  if (!lazySession.has(Object.getPrototypeOf(req) as object)) {
+    req.accountSession = toSessionModel(session, { current })
+    return
+  }
+  const values = valuesOf(req)
+  values.accountSession = undefined
+  values.sessionRecord = session
+  values.sessionCurrent = current
 }
 
 /**
@@ -91,7 +146,5 @@ export function setDefaultUser(req: { user?: unknown }, value: unknown): void {
     req.user = value
     return
   }
-  const values = found.get(req)
-  if (values) values.user = value
-  else found.set(req, { user: value })
+  valuesOf(req).user = value
 }

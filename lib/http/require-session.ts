@@ -1,12 +1,12 @@
 import type { NextFunction, Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
-import { toAccountModel, toSessionModel } from '../models.js'
+import { toAccountModel } from '../models.js'
 import type { Authenticated } from '../core/sessions.js'
 import { authenticate } from './caller.js'
 import { impersonationOf, readImpersonation } from './impersonation-headers.js'
 import { passportRef } from './passport-session.js'
-import { prepareRequestProperties, setDefaultUser } from './request-properties.js'
+import { prepareRequestProperties, setDefaultUser, setSessionOnRead } from './request-properties.js'
 import { sendError, toAccountsError } from './render-error.js'
 
 /** Options of `accounts.requireSession()`. */
@@ -97,7 +97,7 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     req.account = toAccountModel(auth.account, { impersonatorUserId: impersonatorId ?? null })
     if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
     // As in Appwrite's session list, a JWT-authenticated request has no `current` session.
-    req.accountSession = toSessionModel(auth.session, { current: !viaJwt })
+    setSessionOnRead(req, auth.session, !viaJwt)
     setDefaultUser(req, req.account)
     next()
   }

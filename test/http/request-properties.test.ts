@@ -52,6 +52,25 @@ describe('request properties set by requireSession()', () => {
     assert.deepEqual((await request(app).get('/clear').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: null })
   })
 
+  it('builds req.accountSession on first read, once per request; an assigned one replaces it', async () => {
+    const { app, accounts } = makeApp()
+    const u = await signUpAndIn(app)
+    app.get('/session', accounts.requireSession(), (req, res) => {
+      const first = req.accountSession!
+      first.factors.push('mutated')
+      const same = req.accountSession === first && req.accountSession.factors.includes('mutated')
+      const current = first.current
+      req.accountSession = { ...first, $id: 'assigned' }
+      res.json({ same, current, after: req.accountSession.$id })
+    })
+    app.get('/jwt-session', accounts.requireSession(), (req, res) => { res.json({ current: req.accountSession!.current, id: req.accountSession!.$id }) })
+    assert.deepEqual((await request(app).get('/session').set('X-Appwrite-Session', u.value).expect(200)).body, { same: true, current: true, after: 'assigned' })
+    // The next request builds its own, unchanged model.
+    assert.deepEqual((await request(app).get('/api/me').set('X-Appwrite-Session', u.value).expect(200)).body.session.factors, ['password'])
+    const jwt = (await request(app).post('/v1/account/jwts').set('X-Appwrite-Session', u.value).expect(201)).body.jwt as string
+    assert.deepEqual((await request(app).get('/jwt-session').set('X-Appwrite-JWT', jwt).expect(200)).body, { current: false, id: u.sessionId })
+  })
+
   it('is visible after a sub-app that ran requireSession() hands the request back', async () => {
     const { app, accounts } = makeApp()
     const u = await signUpAndIn(app)
