@@ -3,7 +3,7 @@ import type { RedisStoreClient } from './redis-connection.js'
 
 /** `RedisStore`'s `clientSideCache` option: keep hot sessions in this process, revocation-correct. */
 export interface ClientSideCacheOptions {
-  /** Most sessions kept (least recently used go first). Default 10,000; at least 1. */
+  /** Most sessions kept (the oldest not hit lately goes first). Default 10,000; at least 1. */
   maxEntries?: number
   /**
    * Longest a hit may rely on an unconfirmed invalidation stream, ms. Every node is PINGed on
@@ -40,6 +40,8 @@ interface Entry {
   account: string
   /** `performance.now()` at which the session's Redis TTL runs out. */
   until: number
+  /** Hit since it was put or last passed over by eviction (see `#put`). */
+  used: boolean
 }
 
 /** A read on its way to Redis; an invalidation of its session or account meanwhile makes its answer uncacheable. */
@@ -117,14 +119,14 @@ export class SessionCache {
    */
   async get(tag: string, sessionId: string, read: () => Promise<Reply>, readForCache: () => Promise<MissReply>): Promise<Reply> {
     this.#start()
-    if (!this.#usable()) return read()
+    const now = performance.now()
+    if (!this.#usable(now)) return read()
     const key = `${tag}\n${sessionId}`
     const hit = this.#entries.get(key)
-    if (hit && performance.now() >= hit.until) this.#drop(key)
+    if (hit && now >= hit.until) this.#drop(key)
     else if (hit) {
-      // Most recently used goes last.
-      this.#entries.delete(key)
-      this.#entries.set(key, hit)
+      // A flag, not a move to the end of the map: eviction gives used entries a second chance.
+      hit.used = true
       return [hit.session, hit.account]
     }
     const epoch = this.#epoch
@@ -144,7 +146,7 @@ export class SessionCache {
     if (!pending.dead && epoch === this.#epoch && this.#usable() && typeof session === 'string' && typeof account === 'string') {
       // Counted from before the read: the TTL was at least this when Redis answered.
       const until = pttl === -1 ? Number.POSITIVE_INFINITY : startedAt + Number(pttl)
-      if (until > performance.now()) this.#put(key, { tag, session, account, until })
+      if (until > performance.now()) this.#put(key, { tag, session, account, until, used: false })
     }
     return [session, account]
   }
@@ -184,20 +186,27 @@ export class SessionCache {
   }
 
   // ── internals ───────────────────────────────────────────────────────────
-  #usable(): boolean {
+  #usable(now = performance.now()): boolean {
     // A lapsed lease stops hits but keeps the entries: the connections did not fail (that
     // resets), so the next PONG arrives after every invalidation sent before its PING, which
     // makes what is left valid again as of that PING. Clearing here would turn an overloaded
     // event loop (late PONGs) into a storm of misses.
-    if (this.#trackers.length === 0 || performance.now() >= this.#freshUntil) return false
+    if (this.#trackers.length === 0 || now >= this.#freshUntil) return false
     for (const t of this.#trackers) if (!t.armed) return false
     return true
   }
 
   #put(key: string, entry: Entry): void {
-    if (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value
-      if (oldest !== undefined) this.#drop(oldest)
+    // Evicts the oldest entry not hit since it was put or last passed over (the CLOCK
+    // approximation of LRU: a hit only sets a flag). A passed-over entry moves to the end with
+    // its flag cleared, so each eviction ends within one lap of the map.
+    while (this.#entries.size >= this.#maxEntries) {
+      const [oldest, first] = this.#entries.entries().next().value as [string, Entry]
+      if (first.used) {
+        first.used = false
+        this.#entries.delete(oldest)
+        this.#entries.set(oldest, first)
+      } else this.#drop(oldest)
     }
     this.#entries.set(key, entry)
     let keys = this.#byTag.get(entry.tag)

@@ -55,7 +55,8 @@ const LOG_LANES: readonly LogLane[] = ['account', 'stranger', 'impersonation']
 /** Lifetimes in whole positive ms: Redis rejects PX 0 and fractions. */
 const ms = (n: number): string => String(Math.max(1, Math.ceil(n)))
 /** Escapes `{`, `}` (and `%`) in ids so an id can't end the hash tag early or forge another account's keys. */
-const esc = (id: string): string => id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+const ESCAPED = /[%{}]/
+const esc = (id: string): string => (ESCAPED.test(id) ? id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : id)
 
 /**
  * The production store: Redis or Redis Cluster through node-redis.

@@ -166,7 +166,7 @@ describeRedis('RedisStore clientSideCache', function () {
       assert.equal((await store.getSessionWithAccount(a.id, s.id)).session, null)
     })
 
-    it('keeps at most maxEntries sessions, least recently used out first', async () => {
+    it('keeps at most maxEntries sessions; one not hit since the last eviction pass goes first', async () => {
       const small = new RedisStore({ url: redis.url, prefix: uniquePrefix('cap'), clientSideCache: { maxEntries: 3, leaseMs: 5000 } }) // a long lease: this test is about the cap, not the heartbeat (a late one under load would turn hits into reads)
       try {
         assert.equal(await small.clientSideCacheReady(), true)
@@ -184,6 +184,13 @@ describeRedis('RedisStore clientSideCache', function () {
         assert.deepEqual((await small.getSessionWithAccount(a.id, sessions[0].id)).session, sessions[0])
         assert.ok((await dataReads([admin])) > before)
         assert.equal(small.cachedSessions, 3)
+        // Every entry was hit, so eviction passed over them all once and took the oldest (the
+        // third): the fourth and fifth are still hits, the third is a read.
+        const after = await dataReads([admin])
+        for (const s of sessions.slice(3)) assert.deepEqual((await small.getSessionWithAccount(a.id, s.id)).session, s)
+        assert.equal(await dataReads([admin]), after)
+        assert.deepEqual((await small.getSessionWithAccount(a.id, sessions[2].id)).session, sessions[2])
+        assert.ok((await dataReads([admin])) > after)
       } finally {
         await small.close()
       }
