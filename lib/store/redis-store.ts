@@ -263,8 +263,7 @@ export class RedisStore implements Store {
     const aKey = this.#key(accountId, 'account')
     // One round trip: both keys share the account's hash tag, so one MGET serves them on Cluster too.
     const read = async (): Promise<[unknown, unknown]> => {
-      const c = this.#conn.ready() ?? (await this.#conn.cmd())
-      const [s, a] = await c.mGet([sKey, aKey])
+      const [s, a] = await this.#conn.hotMGet([sKey, aKey])
       return [s, a]
     }
     // With the cache, a hit is JSON kept from an earlier read. Either way the records are the

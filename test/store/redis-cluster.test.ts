@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { createCluster } from 'redis'
 import { RedisStore } from '../../lib/store/redis-store.js'
-import { sharedCluster, type TestClusterClient } from '../support/redis-cluster.js'
+import { sharedCluster, startCluster, type TestCluster, type TestClusterClient } from '../support/redis-cluster.js'
 import { describeRedis, uniquePrefix } from '../support/redis.js'
 import { storeContract } from '../../lib/testing/index.js'
 import { makeAccount, makeSession } from '../../lib/testing/fixtures.js'
@@ -40,6 +41,54 @@ describeRedis('RedisStore on Redis Cluster', function () {
     await store.insertAccount(a)
     const s = makeSession(a.id)
     await store.createSession(s, { maxSessions: 10, ttlMs: 60_000 })
+    assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
+  })
+})
+
+// The hot read goes out as a one-command pipeline routed by its first key, which node-redis
+// does not redirect: a slot that moved must fall back to the MGET that follows MOVED.
+describeRedis('RedisStore on a Cluster whose slot moved (resharding)', function () {
+  let cluster: TestCluster
+  let client: ReturnType<typeof createCluster>
+  before(async function () {
+    this.timeout(60_000)
+    // A cluster of its own: moving a slot must not disturb the shared one.
+    cluster = await startCluster()
+    client = createCluster({ rootNodes: [{ url: cluster.rootUrl }] })
+    client.on('error', () => undefined)
+    await client.connect()
+  })
+  after(async () => {
+    await client?.close().catch(() => undefined)
+    await cluster?.stop()
+  })
+
+  it('serves getSessionWithAccount after the account\'s slot moved to another master, and from there on', async function () {
+    this.timeout(60_000)
+    const prefix = uniquePrefix('moved')
+    const store = new RedisStore({ client, prefix })
+    const a = makeAccount()
+    await store.insertAccount(a)
+    const s = makeSession(a.id)
+    await store.createSession(s, { maxSessions: 10, ttlMs: 60_000 })
+    // The client learns where the slot is.
+    assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
+
+    const masters = client.masters
+    const nodes = await Promise.all(masters.map((m) => client.nodeClient(m)))
+    const slot = Number(await nodes[0].sendCommand(['CLUSTER', 'KEYSLOT', `${prefix}{a:${a.id}}:account`]))
+    const ids = await Promise.all(nodes.map(async (n) => String(await n.sendCommand(['CLUSTER', 'MYID']))))
+    const counts = await Promise.all(nodes.map(async (n) => Number(await n.sendCommand(['CLUSTER', 'COUNTKEYSINSLOT', String(slot)]))))
+    const from = counts.findIndex((c) => c > 0)
+    const to = (from + 1) % nodes.length
+    await nodes[to].sendCommand(['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', ids[from]])
+    await nodes[from].sendCommand(['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', ids[to]])
+    const keys = (await nodes[from].sendCommand(['CLUSTER', 'GETKEYSINSLOT', String(slot), '1000'])) as string[]
+    await nodes[from].sendCommand(['MIGRATE', masters[to].host, String(masters[to].port), '', '0', '5000', 'KEYS', ...keys])
+    for (const n of nodes) await n.sendCommand(['CLUSTER', 'SETSLOT', String(slot), 'NODE', ids[to]])
+
+    // The client still thinks the old master has the slot: its pipelined read gets MOVED.
+    assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
     assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
   })
 })
