@@ -1,7 +1,7 @@
 import { AccountsError } from '../errors.js'
 import { parseUserAgent } from '../client-info.js'
 import { encodeSessionValue, type SessionValue } from '../session-value.js'
-import { newSecret, safeEqualDigest, secretDigests, sessionIdFor, sha256Hex } from '../secrets.js'
+import { newSecret, safeEqualDigest, secretDigests, sessionIdFor, sha256Hex, type SecretDigests } from '../secrets.js'
 import { assertStorable } from '../storable.js'
 import type { AccountRecord, SessionRecord } from '../store/store.js'
 import * as v from '../validate.js'
@@ -47,6 +47,17 @@ export interface SessionOrigin {
 export interface Authenticated {
   account: AccountRecord
   session: SessionRecord
+}
+
+/**
+ * Where a carrier's session is looked up, or null when the value can name no session: an
+ * empty id or secret, a secret longer than any we issue, or (decoded JSON may hold them) lone
+ * surrogates.
+ */
+function lookupOf(value: SessionValue): SecretDigests | null {
+  if (!value.userId || !value.secret || value.secret.length > 512) return null
+  if (!value.userId.isWellFormed() || !value.secret.isWellFormed()) return null
+  return secretDigests(value.secret)
 }
 
 /** An account's sessions (`accounts.sessions`): list, get, extend, delete, and resolve the value a carrier holds. */
@@ -118,15 +129,28 @@ export class Sessions {
    * account's hash tag. No writes.
    */
   async resolve(value: SessionValue): Promise<Authenticated | null> {
-    if (!value.userId || !value.secret || value.secret.length > 512) return null
-    // A carrier is decoded JSON, so it may hold lone surrogates: they can name no session.
-    if (!value.userId.isWellFormed() || !value.secret.isWellFormed()) return null
-    const digest = secretDigests(value.secret)
-    const { session, account } = await this.#ctx.store.getSessionWithAccount(value.userId, digest.sessionId)
+    const digest = lookupOf(value)
+    if (digest === null) return null
+    return this.#checkSecret(await this.#ctx.store.getSessionWithAccount(value.userId, digest.sessionId), digest.hash)
+  }
+
+  /**
+   * {@link resolve}, answered synchronously when the store has the records at hand (MemoryStore;
+   * RedisStore on a client-side cache hit), else `undefined`: then call `resolve`. Same checks.
+   */
+  resolveAtHand(value: SessionValue): Authenticated | null | undefined {
+    const digest = lookupOf(value)
+    if (digest === null) return null
+    const found = this.#ctx.store.peekSessionWithAccount?.(value.userId, digest.sessionId)
+    return found === undefined ? undefined : this.#checkSecret(found, digest.hash)
+  }
+
+  #checkSecret(found: { session: SessionRecord | null; account: AccountRecord | null }, secretHash: string): Authenticated | null {
+    const { session, account } = found
     if (!session || !account) return null
     // Constant-time check of the full hash: the derived id only located the record. Both
     // digests are 64 hex, compared as they are.
-    if (!safeEqualDigest(session.secretHash, digest.hash)) return null
+    if (!safeEqualDigest(session.secretHash, secretHash)) return null
     if (session.expiresAt <= this.#ctx.clock.now()) return null
     return { account, session }
   }
@@ -134,7 +158,18 @@ export class Sessions {
   /** Resolves a session the caller already knows by id (JWT, express-session carriers). */
   async resolveById(accountId: string, sessionId: string): Promise<Authenticated | null> {
     if (!accountId.isWellFormed() || !sessionId.isWellFormed()) return null
-    const { session, account } = await this.#ctx.store.getSessionWithAccount(accountId, sessionId)
+    return this.#live(await this.#ctx.store.getSessionWithAccount(accountId, sessionId))
+  }
+
+  /** {@link resolveById}, synchronously when the store has the records at hand, else `undefined`. */
+  resolveByIdAtHand(accountId: string, sessionId: string): Authenticated | null | undefined {
+    if (!accountId.isWellFormed() || !sessionId.isWellFormed()) return null
+    const found = this.#ctx.store.peekSessionWithAccount?.(accountId, sessionId)
+    return found === undefined ? undefined : this.#live(found)
+  }
+
+  #live(found: { session: SessionRecord | null; account: AccountRecord | null }): Authenticated | null {
+    const { session, account } = found
     if (!session || !account || session.expiresAt <= this.#ctx.clock.now()) return null
     return { account, session }
   }

@@ -2,10 +2,11 @@ import type { Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import type { Authenticated } from '../core/sessions.js'
+import type { JwtClaims } from '../core/jwt.js'
 import type { AccountRecord } from '../store/store.js'
 import { safeEqual } from '../secrets.js'
 import type { SessionValue } from '../session-value.js'
-import { readJwt, readSessionCarrier, single, type CarrierSource } from './carriers.js'
+import { readJwt, readSessionCarrier, single, type CarrierSource, type FoundCarrier } from './carriers.js'
 
 /** Who is calling, resolved once per request by `identify` and kept in `res.locals`. */
 export interface Caller {
@@ -61,6 +62,39 @@ async function resolveCaller(req: Request, accounts: Accounts): Promise<Caller> 
   return { isKey, ...(await authenticate(req, accounts)) }
 }
 
+/** A request's carriers, read and (a JWT) verified, before any store lookup. */
+export interface Carriers {
+  carrier: FoundCarrier | null
+  /** The verified JWT's claims, when one was sent. */
+  jwt: JwtClaims | null
+}
+
+/**
+ * Reads the session carrier and the JWT of a request. A JWT must verify (else
+ * `401 user_jwt_invalid`, thrown here).
+ */
+export function readCarriers(req: Request, accounts: Accounts): Carriers {
+  const carrier = readSessionCarrier(req, accounts.options.project)
+  const token = readJwt(req)
+  return { carrier, jwt: token === null ? null : accounts.jwts.verify(token) }
+}
+
+/**
+ * {@link authenticate} without waiting, when the store has the records at hand (MemoryStore,
+ * a client-side cache hit): the same answer, or `undefined` when the store must be asked.
+ */
+export function authenticateAtHand(accounts: Accounts, found: Carriers): Omit<Caller, 'isKey'> | undefined {
+  const { carrier, jwt } = found
+  if (jwt !== null) {
+    const viaJwt = accounts.sessions.resolveByIdAtHand(jwt.userId, jwt.sessionId)
+    const viaSession = carrier ? accounts.sessions.resolveAtHand(carrier.value) : null
+    return viaJwt === undefined || viaSession === undefined ? undefined : jwtOutcome(viaJwt, viaSession)
+  }
+  if (!carrier) return GUEST
+  const auth = accounts.sessions.resolveAtHand(carrier.value)
+  return auth === undefined ? undefined : sessionOutcome(auth, carrier)
+}
+
 /**
  * The signed-in account behind a request's carriers, or a guest. A JWT must verify (else
  * `401 user_jwt_invalid`) and must come alone: with a live session carrier too, the answer is
@@ -68,19 +102,31 @@ async function resolveCaller(req: Request, accounts: Accounts): Promise<Caller> 
  * sees one round trip (node-redis pipelines commands sent in the same tick).
  */
 export async function authenticate(req: Request, accounts: Accounts): Promise<Omit<Caller, 'isKey'>> {
-  const carrier = readSessionCarrier(req, accounts.options.project)
-  const token = readJwt(req)
-  if (token !== null) {
-    const claims = accounts.jwts.verify(token)
+  return authenticateCarriers(accounts, readCarriers(req, accounts))
+}
+
+/** {@link authenticate} of carriers already read. */
+export async function authenticateCarriers(accounts: Accounts, found: Carriers): Promise<Omit<Caller, 'isKey'>> {
+  const { carrier, jwt } = found
+  if (jwt !== null) {
     const [viaJwt, viaSession] = await Promise.all([
-      accounts.sessions.resolveById(claims.userId, claims.sessionId),
+      accounts.sessions.resolveById(jwt.userId, jwt.sessionId),
       carrier ? accounts.sessions.resolve(carrier.value) : null,
     ])
-    if (viaSession) throw new AccountsError('user_jwt_and_cookie_set')
-    return { auth: viaJwt, source: viaJwt ? 'jwt' : null, value: null }
+    return jwtOutcome(viaJwt, viaSession)
   }
-  if (!carrier) return { auth: null, source: null, value: null }
-  const auth = await accounts.sessions.resolve(carrier.value)
+  if (!carrier) return GUEST
+  return sessionOutcome(await accounts.sessions.resolve(carrier.value), carrier)
+}
+
+const GUEST: Omit<Caller, 'isKey'> = Object.freeze({ auth: null, source: null, value: null })
+
+function jwtOutcome(viaJwt: Authenticated | null, viaSession: Authenticated | null): Omit<Caller, 'isKey'> {
+  if (viaSession) throw new AccountsError('user_jwt_and_cookie_set')
+  return { auth: viaJwt, source: viaJwt ? 'jwt' : null, value: null }
+}
+
+function sessionOutcome(auth: Authenticated | null, carrier: FoundCarrier): Omit<Caller, 'isKey'> {
   return { auth, source: carrier.source, value: auth ? carrier.value : null }
 }
 

@@ -3,7 +3,7 @@ import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { toAccountModel } from '../models.js'
 import type { Authenticated } from '../core/sessions.js'
-import { authenticate } from './caller.js'
+import { authenticateAtHand, authenticateCarriers, readCarriers, type Caller } from './caller.js'
 import { impersonationOf, readImpersonation } from './impersonation-headers.js'
 import { passportRef } from './passport-session.js'
 import { prepareRequestProperties, setDefaultUser, setSessionOnRead } from './request-properties.js'
@@ -45,26 +45,37 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     throw new TypeError('requireSession options.allowImpersonation must be a boolean')
   }
   const { redirectTo, skipMfa = false, allowImpersonation = true } = options
-  return async function requireAccountSession(req: Request, res: Response, next: NextFunction): Promise<void> {
-    let auth: Authenticated | null = null
-    let viaJwt = false
-    let refusal: AccountsError | null = null
-    try {
-      const found = await authenticate(req, accounts)
-      auth = found.auth
-      viaJwt = found.source === 'jwt'
-      // A passport login through express-session carries the same Session reference.
-      if (!auth && found.source === null) auth = await fromPassportSession(req, accounts)
-    } catch (err) {
-      // A bad JWT (401), a JWT sent with a session (403), a store fault (503 with Retry-After)
-      // or a bug (500, logged): always answered here, Appwrite-shaped, never Express' HTML
-      // error page with its stack trace. A store fault is not a reason to redirect a signed-in
-      // user to a login page, so `redirectTo` applies to refusals only.
-      const fault = toAccountsError(err)
-      if (fault.type === 'general_unknown') console.error('express-accounts: requireSession failed', err)
-      if (fault.code >= 500) return sendError(res, fault)
-      refusal = fault
+
+  /** The refusal `err` is; null when it was a store fault or a bug, answered here and now. */
+  const fault = (res: Response, err: unknown): AccountsError | null => {
+    // A bad JWT (401), a JWT sent with a session (403), a store fault (503 with Retry-After)
+    // or a bug (500, logged): always answered here, Appwrite-shaped, never Express' HTML
+    // error page with its stack trace. A store fault is not a reason to redirect a signed-in
+    // user to a login page, so `redirectTo` applies to refusals only.
+    const error = toAccountsError(err)
+    if (error.type === 'general_unknown') console.error('express-accounts: requireSession failed', err)
+    if (error.code >= 500) {
+      sendError(res, error)
+      return null
     }
+    return error
+  }
+
+  /** Everything after the session lookup: the checks, impersonation, then `req.*` and next(). */
+  const conclude = (req: Request, res: Response, next: NextFunction, found: Omit<Caller, 'isKey'> | null, failure: unknown, passportRead = false): void | Promise<void> => {
+    let refusal: AccountsError | null = null
+    if (found === null) {
+      refusal = fault(res, failure)
+      if (refusal === null) return
+    } else if (!found.auth && found.source === null && !passportRead && passportRef(req) !== null) {
+      // No carrier at all: a passport login through express-session carries the same Session reference.
+      return fromPassportSession(req, accounts).then(
+        (auth) => conclude(req, res, next, { auth, source: null, value: null }, null, true),
+        (err: unknown) => conclude(req, res, next, null, err, true),
+      )
+    }
+    const auth = found?.auth ?? null
+    const viaJwt = found?.source === 'jwt'
     if (!refusal && !auth) refusal = new AccountsError('general_unauthorized_scope', 'User (role: guests) missing scopes (["account"])')
     if (!refusal && auth && !auth.account.status) refusal = new AccountsError('user_blocked')
     if (!refusal && auth && !skipMfa && accounts.mfa.needsMoreFactors(auth.account, auth.session)) {
@@ -72,27 +83,36 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     }
     // After the caller's own checks (blocked, MFA owed): only a caller who passes them may ask
     // to be someone else. `Impersonation.resolve` re-checks both on the impersonator.
-    let impersonatorId: string | undefined
     const target = refusal || !auth ? null : readImpersonation(req)
-    if (target !== null) {
-      try {
-        if (!allowImpersonation) throw new AccountsError('user_unauthorized', 'This action cannot be taken while impersonating another user.')
-        const impersonated = await impersonationOf(accounts, req, auth)
-        if (impersonated) {
-          auth = impersonated.auth
-          impersonatorId = impersonated.impersonator.id
-        }
-      } catch (err) {
-        const fault = toAccountsError(err)
-        if (fault.type === 'general_unknown') console.error('express-accounts: requireSession failed', err)
-        if (fault.code >= 500) return sendError(res, fault)
-        refusal = fault
+    if (target !== null && auth !== null) return impersonate(req, res, next, auth, viaJwt)
+    if (refusal || !auth) return refuse(res, refusal)
+    admit(req, next, auth, viaJwt, undefined)
+  }
+
+  const impersonate = async (req: Request, res: Response, next: NextFunction, caller: Authenticated, viaJwt: boolean): Promise<void> => {
+    let auth = caller
+    let impersonatorId: string | undefined
+    try {
+      if (!allowImpersonation) throw new AccountsError('user_unauthorized', 'This action cannot be taken while impersonating another user.')
+      const impersonated = await impersonationOf(accounts, req, caller)
+      if (impersonated) {
+        auth = impersonated.auth
+        impersonatorId = impersonated.impersonator.id
       }
+    } catch (err) {
+      const refusal = fault(res, err)
+      if (refusal !== null) refuse(res, refusal)
+      return
     }
-    if (refusal || !auth) {
-      if (redirectTo !== undefined) return res.redirect(302, redirectTo)
-      return sendError(res, refusal ?? new AccountsError('general_unauthorized_scope'))
-    }
+    admit(req, next, auth, viaJwt, impersonatorId)
+  }
+
+  const refuse = (res: Response, refusal: AccountsError | null): void => {
+    if (redirectTo !== undefined) return res.redirect(302, redirectTo)
+    sendError(res, refusal ?? new AccountsError('general_unauthorized_scope'))
+  }
+
+  const admit = (req: Request, next: NextFunction, auth: Authenticated, viaJwt: boolean, impersonatorId: string | undefined): void => {
     prepareRequestProperties(req)
     req.account = toAccountModel(auth.account, { impersonatorUserId: impersonatorId ?? null })
     if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
@@ -100,6 +120,25 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     setSessionOnRead(req, auth.session, !viaJwt)
     setDefaultUser(req, req.account)
     next()
+  }
+
+  // Not an async function: when the store has the records at hand (MemoryStore, a client-side
+  // cache hit) the whole check runs synchronously and calls next() without a single promise.
+  return function requireAccountSession(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    let found: Omit<Caller, 'isKey'> | undefined
+    try {
+      const carriers = readCarriers(req, accounts)
+      found = authenticateAtHand(accounts, carriers)
+      if (found === undefined) {
+        return authenticateCarriers(accounts, carriers).then(
+          (answer) => conclude(req, res, next, answer, null),
+          (err: unknown) => conclude(req, res, next, null, err),
+        )
+      }
+    } catch (err) {
+      return conclude(req, res, next, null, err)
+    }
+    return conclude(req, res, next, found, null)
   }
 }
 

@@ -124,6 +124,10 @@ export class GuardedStore implements Store {
   getSessionWithAccount(accountId: string, sessionId: string): Promise<{ session: SessionRecord | null; account: AccountRecord | null }> {
     return this.#guard(() => this.inner.getSessionWithAccount(accountId, sessionId))
   }
+  /** No deadline: it answers synchronously or not at all. */
+  peekSessionWithAccount(accountId: string, sessionId: string): { session: SessionRecord | null; account: AccountRecord | null } | undefined {
+    return this.inner.peekSessionWithAccount?.(accountId, sessionId)
+  }
   listSessions(accountId: string): Promise<SessionRecord[]> {
     return this.#guard(() => this.inner.listSessions(accountId))
   }

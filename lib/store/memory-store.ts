@@ -155,6 +155,19 @@ export class MemoryStore implements Store {
   }
 
   async getSessionWithAccount(accountId: string, sessionId: string) {
+    return this.#sessionWithAccount(accountId, sessionId)
+  }
+
+  /**
+   * Always at hand: `getSessionWithAccount`'s answer, synchronously. Unless a subclass (or the
+   * instance) replaced `getSessionWithAccount`: then only that one knows the answer.
+   */
+  peekSessionWithAccount(accountId: string, sessionId: string): { session: SessionRecord | null; account: AccountRecord | null } | undefined {
+    if (this.getSessionWithAccount !== MemoryStore.prototype.getSessionWithAccount) return undefined
+    return this.#sessionWithAccount(accountId, sessionId)
+  }
+
+  #sessionWithAccount(accountId: string, sessionId: string): { session: SessionRecord | null; account: AccountRecord | null } {
     // Read synchronously (no await between the halves): both come from one instant.
     const s = this.#liveSessions(accountId, false)?.get(sessionId)
     const a = this.#accounts.get(accountId)

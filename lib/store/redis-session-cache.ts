@@ -151,6 +151,17 @@ export class SessionCache {
     return [session, account]
   }
 
+  /** A hit, served as `get` would serve it, or undefined (a miss, or hits can't be served now). */
+  peek(tag: string, sessionId: string): Reply | undefined {
+    this.#start()
+    const now = performance.now()
+    if (!this.#usable(now)) return undefined
+    const hit = this.#entries.get(`${tag}\n${sessionId}`)
+    if (hit === undefined || now >= hit.until) return undefined
+    hit.used = true
+    return [hit.session, hit.account]
+  }
+
   /** Resolves true once hits can be served (tracking armed on every node, lease fresh); false after `timeoutMs`. */
   async ready(timeoutMs: number): Promise<boolean> {
     this.#start()

@@ -52,6 +52,13 @@ export interface RedisStoreOptions {
 const FIELDS: readonly UniqueField[] = ['email', 'phone']
 const LOG_LANES: readonly LogLane[] = ['account', 'stranger', 'impersonation']
 
+/** The hot read's records from their texts: the shared frozen parse, found by key (parseFrozenAt). */
+function records(sKey: string, aKey: string, s: unknown, a: unknown): { session: SessionRecord | null; account: AccountRecord | null } {
+  const sText = str(s)
+  const aText = str(a)
+  return { session: sText === null ? null : parseFrozenAt<SessionRecord>(sKey, sText), account: aText === null ? null : parseFrozenAt<AccountRecord>(aKey, aText) }
+}
+
 /** Lifetimes in whole positive ms: Redis rejects PX 0 and fractions. */
 const ms = (n: number): string => String(Math.max(1, Math.ceil(n)))
 /** Escapes `{`, `}` (and `%`) in ids so an id can't end the hash tag early or forge another account's keys. */
@@ -275,9 +282,17 @@ export class RedisStore implements Store {
         return [r[0], r[1], Number(r[2])]
       })
       : await read()
-    const sText = str(s)
-    const aText = str(a)
-    return { session: sText === null ? null : parseFrozenAt<SessionRecord>(sKey, sText), account: aText === null ? null : parseFrozenAt<AccountRecord>(aKey, aText) }
+    return records(sKey, aKey, s, a)
+  }
+
+  /**
+   * A client-side cache hit, synchronously (see Store.peekSessionWithAccount); undefined
+   * without the cache, on a miss, or when a subclass replaced `getSessionWithAccount`.
+   */
+  peekSessionWithAccount(accountId: string, sessionId: string): { session: SessionRecord | null; account: AccountRecord | null } | undefined {
+    if (this.getSessionWithAccount !== RedisStore.prototype.getSessionWithAccount) return undefined
+    const hit = this.#cache?.peek(esc(accountId), sessionId)
+    return hit === undefined ? undefined : records(this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account'), hit[0], hit[1])
   }
 
   async listSessions(accountId: string): Promise<SessionRecord[]> {

@@ -296,6 +296,17 @@ export interface SessionStore {
     accountId: string,
     sessionId: string,
   ): Promise<{ session: SessionRecord | null; account: AccountRecord | null }>
+  /**
+   * Optional. What `getSessionWithAccount` would answer now, when the store has it at hand
+   * without I/O (the MemoryStore always; RedisStore on a client-side cache hit); `undefined`
+   * when it would have to ask (then the caller calls `getSessionWithAccount`). Lets a hot
+   * request be authenticated without a single promise. Must never answer from anything
+   * `getSessionWithAccount` would not: an answer here is the same answer, only sooner.
+   */
+  peekSessionWithAccount?(
+    accountId: string,
+    sessionId: string,
+  ): { session: SessionRecord | null; account: AccountRecord | null } | undefined
   /** The account's live sessions, oldest `createdAt` first (`[]` when none). */
   listSessions(accountId: string): Promise<SessionRecord[]>
   /**

@@ -30,6 +30,35 @@ export function sessionTests(h: StoreHandle): void {
     assert.deepEqual(await h.store.getSessionWithAccount(uid(), s.id), { session: null, account: null })
   })
 
+  // peekSessionWithAccount is optional; where a store has it, any answer it gives must be
+  // getSessionWithAccount's (read twice, so a cache that fills on the first read is tried).
+  it('peekSessionWithAccount, where implemented, only ever answers what getSessionWithAccount does, and forgets a changed or deleted session at once', async () => {
+    const peek = h.store.peekSessionWithAccount?.bind(h.store)
+    if (!peek) return
+    const acc = makeAccount()
+    await h.store.insertAccount(acc)
+    const s = makeSession(acc.id)
+    await h.store.createSession(s, LONG)
+    const same = async (sessionId: string) => {
+      const now = await h.store.getSessionWithAccount(acc.id, sessionId)
+      await h.store.getSessionWithAccount(acc.id, sessionId)
+      const peeked = peek(acc.id, sessionId)
+      if (peeked !== undefined) assert.deepEqual(peeked, now)
+      return now
+    }
+    assert.deepEqual(await same(s.id), { session: s, account: acc })
+    await same(uid())
+    const changed = { ...s, updatedAt: T0 + 9, factors: ['password', 'totp'] }
+    assert.equal(await h.store.replaceSession(changed, 60_000), true)
+    assert.deepEqual(await same(s.id), { session: changed, account: acc })
+    assert.equal((await h.store.replaceAccount({ ...acc, name: 'Renamed', rev: acc.rev + 1 }, acc.rev)).ok, true)
+    assert.equal((await same(s.id)).account?.name, 'Renamed')
+    assert.equal(await h.store.deleteSession(acc.id, s.id), true)
+    const gone = peek(acc.id, s.id)
+    if (gone !== undefined) assert.equal(gone.session, null)
+    assert.equal((await same(s.id)).session, null)
+  })
+
   it('replaces only an existing session', async () => {
     const a = uid()
     const s = makeSession(a)

@@ -524,7 +524,9 @@ describe('npm start (npx tsx example/server.ts)', function () {
     const proc = child
     child = undefined
     if (!proc?.pid || proc.exitCode !== null) return output
-    const exited = once(proc, 'exit')
+    // 'close', not 'exit': npx may exit on the signal before the server it started has written
+    // its goodbye; the pipes close only once every process holding them (the server too) is gone.
+    const exited = once(proc, 'close')
     process.kill(-proc.pid, 'SIGTERM')
     const timer = setTimeout(() => {
       try {

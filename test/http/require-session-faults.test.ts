@@ -9,6 +9,8 @@ import net from 'node:net'
 import express from 'express'
 import request from 'supertest'
 import { RedisStore } from '../../lib/store/redis-store.js'
+import { MemoryStore } from '../../lib/store/memory-store.js'
+import { storeUnavailable } from '../../lib/store/guarded-store.js'
 import { makeApp, signUpAndIn } from '../support/app.js'
 import { connectedClient, describeRedis, deleteByPrefix, redisUrl, uniquePrefix, type TestRedisClient } from '../support/redis.js'
 
@@ -39,6 +41,23 @@ describe('requireSession() on store faults', () => {
     } finally {
       await store.close()
     }
+  })
+})
+
+describe('requireSession() on a store whose read was replaced', () => {
+  it('asks the replaced getSessionWithAccount, never a shortcut past it (MemoryStore answers synchronously otherwise)', async () => {
+    const store = new MemoryStore()
+    const { app } = makeApp({ store })
+    const user = await signUpAndIn(app)
+    await request(app).get('/api/me').set('X-Appwrite-Session', user.value).expect(200)
+    let calls = 0
+    store.getSessionWithAccount = async () => {
+      calls++
+      throw storeUnavailable(new Error('down for the test'))
+    }
+    const res = await request(app).get('/api/me').set('X-Appwrite-Session', user.value).expect(503)
+    assert.equal(res.body.type, 'store_unavailable')
+    assert.equal(calls, 1)
   })
 })
 
