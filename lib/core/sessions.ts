@@ -128,10 +128,11 @@ export class Sessions {
    * store round trip: the session id is derived from the secret and both keys share the
    * account's hash tag. No writes.
    */
-  async resolve(value: SessionValue): Promise<Authenticated | null> {
+  resolve(value: SessionValue): Promise<Authenticated | null> {
+    // Not an async function: one promise fewer per request (`then` on the store's).
     const digest = lookupOf(value)
-    if (digest === null) return null
-    return this.#checkSecret(await this.#ctx.store.getSessionWithAccount(value.userId, digest.sessionId), digest.hash)
+    if (digest === null) return Promise.resolve(null)
+    return this.#ctx.store.getSessionWithAccount(value.userId, digest.sessionId).then((found) => this.#checkSecret(found, digest.hash))
   }
 
   /**
@@ -156,9 +157,9 @@ export class Sessions {
   }
 
   /** Resolves a session the caller already knows by id (JWT, express-session carriers). */
-  async resolveById(accountId: string, sessionId: string): Promise<Authenticated | null> {
-    if (!accountId.isWellFormed() || !sessionId.isWellFormed()) return null
-    return this.#live(await this.#ctx.store.getSessionWithAccount(accountId, sessionId))
+  resolveById(accountId: string, sessionId: string): Promise<Authenticated | null> {
+    if (!accountId.isWellFormed() || !sessionId.isWellFormed()) return Promise.resolve(null)
+    return this.#ctx.store.getSessionWithAccount(accountId, sessionId).then((found) => this.#live(found))
   }
 
   /** {@link resolveById}, synchronously when the store has the records at hand, else `undefined`. */

@@ -106,17 +106,15 @@ export async function authenticate(req: Request, accounts: Accounts): Promise<Om
 }
 
 /** {@link authenticate} of carriers already read. */
-export async function authenticateCarriers(accounts: Accounts, found: Carriers): Promise<Omit<Caller, 'isKey'>> {
+export function authenticateCarriers(accounts: Accounts, found: Carriers): Promise<Omit<Caller, 'isKey'>> {
   const { carrier, jwt } = found
   if (jwt !== null) {
-    const [viaJwt, viaSession] = await Promise.all([
-      accounts.sessions.resolveById(jwt.userId, jwt.sessionId),
-      carrier ? accounts.sessions.resolve(carrier.value) : null,
-    ])
-    return jwtOutcome(viaJwt, viaSession)
+    if (!carrier) return accounts.sessions.resolveById(jwt.userId, jwt.sessionId).then((viaJwt) => jwtOutcome(viaJwt, null))
+    return Promise.all([accounts.sessions.resolveById(jwt.userId, jwt.sessionId), accounts.sessions.resolve(carrier.value)])
+      .then(([viaJwt, viaSession]) => jwtOutcome(viaJwt, viaSession))
   }
-  if (!carrier) return GUEST
-  return sessionOutcome(await accounts.sessions.resolve(carrier.value), carrier)
+  if (!carrier) return Promise.resolve(GUEST)
+  return accounts.sessions.resolve(carrier.value).then((auth) => sessionOutcome(auth, carrier))
 }
 
 const GUEST: Omit<Caller, 'isKey'> = Object.freeze({ auth: null, source: null, value: null })
