@@ -22,15 +22,20 @@ export class TextMemo<V> {
     return this.#entries.get(key)
   }
 
-  /** Remembers `value` under `key`, unless `key` is too long to be remembered. */
-  set(key: string, value: V): void {
+  /**
+   * Remembers `value` under `key`, unless `key` is too long to be remembered. `chars` is what
+   * the entry counts against `maxTotalChars` (default: the key's length; more when the value
+   * holds text of its own). A replaced or deleted entry may stay counted: the memo then empties
+   * a little sooner, never later.
+   */
+  set(key: string, value: V, chars = key.length): void {
     if (key.length > this.#maxKeyChars) return
-    if (this.#entries.size >= this.#maxEntries || this.#chars + key.length > this.#maxTotalChars) {
+    if (this.#entries.size >= this.#maxEntries || this.#chars + chars > this.#maxTotalChars) {
       this.#entries.clear()
       this.#chars = 0
     }
     this.#entries.set(key, value)
-    this.#chars += key.length
+    this.#chars += chars
   }
 
   delete(key: string): void {
@@ -47,38 +52,23 @@ export class TextMemo<V> {
  * by the characters of keys and texts together.
  */
 export class KeyedTextMemo<V> {
-  readonly #entries = new Map<string, { text: string; value: V }>()
-  readonly #maxEntries: number
+  readonly #memo: TextMemo<{ text: string; value: V }>
   readonly #maxTextChars: number
-  readonly #maxTotalChars: number
-  #chars = 0
 
   constructor(limits: { maxEntries: number; maxTextChars: number; maxTotalChars: number }) {
-    this.#maxEntries = limits.maxEntries
     this.#maxTextChars = limits.maxTextChars
-    this.#maxTotalChars = limits.maxTotalChars
+    this.#memo = new TextMemo({ maxEntries: limits.maxEntries, maxKeyChars: limits.maxTextChars, maxTotalChars: limits.maxTotalChars })
   }
 
   /** The value remembered for `text` under `key`, if `text` is exactly what it was made from. */
   get(key: string, text: string): V | undefined {
-    const entry = this.#entries.get(key)
+    const entry = this.#memo.get(key)
     return entry !== undefined && entry.text === text ? entry.value : undefined
   }
 
   /** Remembers `value` as made from `text`, under `key` (replacing what `key` held). */
   set(key: string, text: string, value: V): void {
-    if (text.length > this.#maxTextChars || key.length > this.#maxTextChars) return
-    const old = this.#entries.get(key)
-    if (old !== undefined) {
-      this.#entries.delete(key)
-      this.#chars -= key.length + old.text.length
-    }
-    const chars = key.length + text.length
-    if (this.#entries.size >= this.#maxEntries || this.#chars + chars > this.#maxTotalChars) {
-      this.#entries.clear()
-      this.#chars = 0
-    }
-    this.#entries.set(key, { text, value })
-    this.#chars += chars
+    if (text.length > this.#maxTextChars) return
+    this.#memo.set(key, { text, value }, key.length + text.length)
   }
 }
