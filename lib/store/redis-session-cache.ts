@@ -79,7 +79,7 @@ export class SessionCache {
   readonly #leaseMs: number
   readonly #source: RedisStoreClient | undefined
   readonly #url: string | undefined
-  /** Least recently used first. */
+  /** Oldest first (eviction takes the first one not hit since it last passed, see `#put`). */
   readonly #entries = new Map<string, Entry>()
   readonly #byTag = new Map<string, Set<string>>()
   readonly #pending = new Map<string, Set<Pending>>()
