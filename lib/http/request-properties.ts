@@ -47,6 +47,11 @@ function setUser(this: object, value: unknown): void {
   // Whoever assigns `req.user` (passport, the app) gets the plain own property an assignment
   // would have made, so reads, `delete` and enumeration behave as they always did.
   Object.defineProperty(this, 'user', { value, writable: true, enumerable: true, configurable: true })
+  // Security: the default is forgotten once anything assigns `req.user`. Else a later
+  // `delete req.user` (an app de-authenticating the request) uncovered requireSession()'s
+  // default again, and passport's `req.isAuthenticated()` said true.
+  const values = found.get(this)
+  if (values !== undefined) values.user = undefined
 }
 
 /**

@@ -47,8 +47,9 @@ describe('request properties set by requireSession()', () => {
       res.json(view(req))
     })
     assert.deepEqual((await request(app).get('/preset').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: 'from-passport' })
-    // An assigned req.user is a plain own property: after `delete`, requireSession()'s default shows again.
-    assert.deepEqual((await request(app).get('/later').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: u.id, own: true, keys: false })
+    // An assigned req.user is a plain own property that replaces requireSession()'s default:
+    // after `delete` it is gone (test/security/request-user-delete.test.ts).
+    assert.deepEqual((await request(app).get('/later').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: null, own: true, keys: false })
     assert.deepEqual((await request(app).get('/clear').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: null })
   })
 
