@@ -7,8 +7,6 @@ interface Found {
   account: AccountModel | undefined
   accountSession: SessionModel | undefined
   impersonatorId: string | undefined
-  /** `req.user` as requireSession() sets it when nothing else did (see {@link setDefaultUser}). */
-  user: unknown
   /** The session `accountSession` is built from on first read (see {@link setSessionOnRead}). */
   sessionRecord: SessionRecord | undefined
   sessionCurrent: boolean
@@ -16,7 +14,7 @@ interface Found {
 
 /** One shape for every request's values (an object literal per request, no dictionary). */
 function newFound(): Found {
-  return { account: undefined, accountSession: undefined, impersonatorId: undefined, user: undefined, sessionRecord: undefined, sessionCurrent: false }
+  return { account: undefined, accountSession: undefined, impersonatorId: undefined, sessionRecord: undefined, sessionCurrent: false }
 }
 
 function valuesOf(req: object): Found {
@@ -36,28 +34,9 @@ const found = new WeakMap<object, Found>()
 /** Request prototypes already looked at (one per Express app and sub-app). */
 const seen = new WeakSet<object>()
 
-/** Request prototypes whose `req.user` is read through {@link getUser}. */
-const userByAccessor = new WeakSet<object>()
-
-function getUser(this: object): unknown {
-  return found.get(this)?.user
-}
-
-function setUser(this: object, value: unknown): void {
-  // Whoever assigns `req.user` (passport, the app) gets the plain own property an assignment
-  // would have made, so reads, `delete` and enumeration behave as they always did.
-  Object.defineProperty(this, 'user', { value, writable: true, enumerable: true, configurable: true })
-  // Security: the default is forgotten once anything assigns `req.user`. Else a later
-  // `delete req.user` (an app de-authenticating the request) uncovered requireSession()'s
-  // default again, and passport's `req.isAuthenticated()` said true.
-  const values = found.get(this)
-  if (values !== undefined) values.user = undefined
-}
-
 /**
- * Makes `req.account`, `req.accountSession`, `req.impersonatorId` and requireSession()'s
- * default `req.user` cheap to set on this request (and on every later one of its app): call it
- * before assigning them.
+ * Makes `req.account`, `req.accountSession` and `req.impersonatorId` cheap to set on this
+ * request (and on every later one of its app): call it before assigning them.
  *
  * Why: Express 5 gives each request its app's prototype with `Object.setPrototypeOf`, and V8
  * does not cache the hidden-class transitions of an object whose prototype was changed that
@@ -71,6 +50,12 @@ function setUser(this: object, value: unknown): void {
  * the app (or another library) already defines anywhere on the chain is left alone, so it is a
  * plain property as before. `req.accountSession` is built on its first read (see
  * {@link setSessionOnRead}).
+ *
+ * Security: `delete req.account` cannot be seen by an accessor, so it leaves the value in
+ * place; assign `undefined` instead (documented). `req.user` is deliberately not one of them:
+ * passport and apps own it, and `delete req.user` must de-authenticate the request (passport's
+ * `isAuthenticated()` reads it), so requireSession() sets it as the plain own property it
+ * always was, at the cost of one new hidden class.
  */
 export function prepareRequestProperties(req: object): void {
   const proto = Object.getPrototypeOf(req) as object | null
@@ -98,9 +83,7 @@ export function prepareRequestProperties(req: object): void {
       },
     })
   }
-  if (!('user' in base)) Object.defineProperty(base, 'user', { configurable: true, enumerable: false, get: getUser, set: setUser })
   // What this app's requests see: ours unless something on the chain shadows it.
-  if (visibleGetter(proto, 'user') === getUser) userByAccessor.add(proto)
   if (visibleGetter(proto, 'accountSession') === getAccountSession) lazySession.add(proto)
 }
 
@@ -138,18 +121,4 @@ export function setSessionOnRead(req: { accountSession?: SessionModel | undefine
   values.accountSession = undefined
   values.sessionRecord = session
   values.sessionCurrent = current
-}
-
-/**
- * `req.user = value` unless something already set `req.user`, without adding a property to
- * `req` where {@link prepareRequestProperties} could make it an accessor. An app or passport
- * assigning `req.user` later replaces it, as before; `req.user = undefined` clears it.
- */
-export function setDefaultUser(req: { user?: unknown }, value: unknown): void {
-  if (req.user !== undefined) return
-  if (!userByAccessor.has(Object.getPrototypeOf(req) as object)) {
-    req.user = value
-    return
-  }
-  valuesOf(req).user = value
 }

@@ -6,7 +6,7 @@ import type { Authenticated } from '../core/sessions.js'
 import { authenticateAtHand, authenticateCarriers, readCarriers, type Caller } from './caller.js'
 import { impersonationOf, readImpersonation } from './impersonation-headers.js'
 import { passportRef } from './passport-session.js'
-import { prepareRequestProperties, setDefaultUser, setSessionOnRead } from './request-properties.js'
+import { prepareRequestProperties, setSessionOnRead } from './request-properties.js'
 import { sendError, toAccountsError } from './render-error.js'
 
 /** Options of `accounts.requireSession()`. */
@@ -118,7 +118,9 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
     // As in Appwrite's session list, a JWT-authenticated request has no `current` session.
     setSessionOnRead(req, auth.session, !viaJwt)
-    setDefaultUser(req, req.account)
+    // A plain own property (see request-properties.ts): `delete req.user` must work.
+    const withUser = req as Request & { user?: unknown }
+    if (withUser.user === undefined) withUser.user = req.account
     next()
   }
 

@@ -32,7 +32,7 @@ describe('request properties set by requireSession()', () => {
     assert.deepEqual((await request(app).get('/open').set('X-Appwrite-Session', a.value).expect(200)).body, { account: null, session: null, user: null })
   })
 
-  it('leaves req.user to whoever set or sets it; assigning undefined clears the default', async () => {
+  it('leaves req.user to whoever set or sets it: a plain own property, which delete and undefined clear', async () => {
     const { app, accounts } = makeApp()
     const u = await signUpAndIn(app)
     app.get('/preset', (req, _res, next) => { req.user = { $id: 'from-passport' } as Express.User; next() }, accounts.requireSession(), (req, res) => { res.json(view(req)) })
@@ -46,11 +46,16 @@ describe('request properties set by requireSession()', () => {
       req.user = undefined
       res.json(view(req))
     })
+    app.get('/own', accounts.requireSession(), (req, res) => {
+      res.json({ own: Object.hasOwn(req, 'user'), accountOwn: Object.hasOwn(req, 'account') })
+    })
     assert.deepEqual((await request(app).get('/preset').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: 'from-passport' })
     // An assigned req.user is a plain own property that replaces requireSession()'s default:
     // after `delete` it is gone (test/security/request-user-delete.test.ts).
     assert.deepEqual((await request(app).get('/later').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: null, own: true, keys: false })
     assert.deepEqual((await request(app).get('/clear').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: null })
+    // req.user is set as an own property; req.account is an accessor (request-properties.ts).
+    assert.deepEqual((await request(app).get('/own').set('X-Appwrite-Session', u.value).expect(200)).body, { own: true, accountOwn: false })
   })
 
   it('builds req.accountSession on first read, once per request; an assigned one replaces it', async () => {

@@ -4,15 +4,15 @@
  * in a WeakMap (lib/http/request-properties.ts); an assignment defines a plain own property.
  * After `req.user = x; delete req.user` the accessor showed requireSession()'s default again,
  * so passport's `req.isAuthenticated()` said true for a request the app had just
- * de-authenticated (with plain properties, as before the accessors, it was gone). Once
- * anything assigns `req.user`, the default is forgotten.
+ * de-authenticated (with plain properties, as before the accessors, it was gone). A plain
+ * `delete req.user` did nothing at all. `req.user` is a plain own property again.
  */
 import assert from 'node:assert/strict'
 import passport from 'passport'
 import request from 'supertest'
 import { makeApp, signUpAndIn } from '../support/app.js'
 
-describe('security: req.user replaced then deleted stays gone', () => {
+describe('security: req.user deleted (or replaced then deleted) stays gone', () => {
   it('does not resurrect requireSession()\'s default user (req.isAuthenticated() is false)', async () => {
     const { app, accounts } = makeApp()
     const u = await signUpAndIn(app)
@@ -29,7 +29,13 @@ describe('security: req.user replaced then deleted stays gone', () => {
       delete req.user
       res.json({ user: (req.user as { $id?: string } | undefined)?.$id ?? null, authed: req.isAuthenticated() })
     })
+    app.get('/delete', accounts.requireSession(), (req, res) => {
+      // The plainest de-authentication: delete what requireSession() set.
+      delete req.user
+      res.json({ user: (req.user as { $id?: string } | undefined)?.$id ?? null, authed: req.isAuthenticated() })
+    })
     assert.deepEqual((await request(app).get('/step-down').set('X-Appwrite-Session', u.value).expect(200)).body, { user: null, authed: false })
+    assert.deepEqual((await request(app).get('/delete').set('X-Appwrite-Session', u.value).expect(200)).body, { user: null, authed: false })
     assert.deepEqual((await request(app).get('/logout').set('X-Appwrite-Session', u.value).expect(200)).body, { user: null, authed: false })
   })
 })
