@@ -1,5 +1,5 @@
 import { LISTING_TARGET_MS, type ListingReport } from './listing-bench.js'
-import { cpuPerRequest, median, pairRatio, type Rounds, type VariantSummary } from './summarize.js'
+import { cpuPerRequest, pairRatio, type Rounds, type VariantSummary } from './summarize.js'
 
 export interface TargetResult {
   target: string
@@ -47,19 +47,21 @@ export function evaluateTargets(rounds: Rounds, summaries: VariantSummary[]): Ta
   return results
 }
 
-/** MemoryStore against the fastest Redis carrier of each round: no I/O must not lose to a network hop. */
+/**
+ * MemoryStore against each Redis carrier, pair by pair (the median over rounds of their ratio
+ * in the same round): no I/O must not lose to a network hop, whichever carrier. Not against
+ * the fastest carrier of each round: the largest of three noisy figures is biased upwards (on
+ * this VM a variant's ratio spreads by ±30% between rounds), so an equal MemoryStore would
+ * "lose" most rounds to whichever carrier the noise favoured.
+ */
 function memoryVsRedis(rounds: Rounds, ran: Set<string>): TargetResult {
-  const target = 'requireSession() MemoryStore vs the RedisStore carriers (fastest of header, cookie, JWT)'
+  const target = 'requireSession() MemoryStore vs each RedisStore carrier (header, cookie, JWT)'
   const redis = ['rs-header', 'rs-cookie', 'rs-jwt'].filter((n) => ran.has(n))
-  if (!ran.has('rs-memory') || redis.length === 0) return { target, required: '≥ 1.00×', measured: 'not measured (needs rs-memory and a RedisStore carrier)', met: null }
-  const ratios = rounds.flatMap((r) => {
-    const mem = r.get('rs-memory')
-    const best = Math.max(...redis.map((n) => r.get(n)?.rps ?? 0))
-    return mem && best > 0 ? [mem.rps / best] : []
-  })
-  if (ratios.length === 0) return { target, required: '≥ 1.00×', measured: 'no round with both', met: null }
-  const m = median(ratios)
-  return { target, required: '≥ 1.00×', measured: `${m.toFixed(2)}×`, met: m >= 1 }
+  if (!ran.has('rs-memory') || redis.length === 0) return { target, required: '≥ 1.00× each', measured: 'not measured (needs rs-memory and a RedisStore carrier)', met: null }
+  const pairs = redis.map((n) => ({ n, r: pairRatio(rounds, 'rs-memory', n) }))
+  if (pairs.some((p) => p.r === null)) return { target, required: '≥ 1.00× each', measured: 'no round with both', met: null }
+  const measured = pairs.map((p) => `${p.n.replace('rs-', '')} ${p.r!.toFixed(2)}×`).join(', ')
+  return { target, required: '≥ 1.00× each', measured, met: pairs.every((p) => p.r! >= 1) }
 }
 
 /** Every requireSession() Redis variant: round trips and writes from the sequential probe, commands under load. */
