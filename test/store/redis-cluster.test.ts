@@ -85,7 +85,10 @@ describeRedis('RedisStore on a Cluster whose slot moved (resharding)', function 
     await nodes[from].sendCommand(['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', ids[to]])
     const keys = (await nodes[from].sendCommand(['CLUSTER', 'GETKEYSINSLOT', String(slot), '1000'])) as string[]
     await nodes[from].sendCommand(['MIGRATE', masters[to].host, String(masters[to].port), '', '0', '5000', 'KEYS', ...keys])
-    for (const n of nodes) await n.sendCommand(['CLUSTER', 'SETSLOT', String(slot), 'NODE', ids[to]])
+    // The destination first, then the source, then the rest (Redis' resharding order): the
+    // other way round, the source sends clients to a destination still importing, which sends
+    // them back (a redirect loop).
+    for (const i of [to, from, 3 - to - from]) await nodes[i].sendCommand(['CLUSTER', 'SETSLOT', String(slot), 'NODE', ids[to]])
 
     // The client still thinks the old master has the slot: its pipelined read gets MOVED.
     assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
