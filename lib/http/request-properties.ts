@@ -31,8 +31,12 @@ const NAMES = ['account', 'accountSession', 'impersonatorId'] as const
 /** Per request, what was found; gone with the request (keyed weakly). */
 const found = new WeakMap<object, Found>()
 
-/** Request prototypes already looked at (one per Express app and sub-app). */
-const seen = new WeakSet<object>()
+/**
+ * Request prototypes already looked at (one per Express app and sub-app), each with whether
+ * its requests read `accountSession` through {@link getAccountSession} (else nothing on the
+ * chain is ours, or something shadows it).
+ */
+const prepared = new WeakMap<object, boolean>()
 
 /**
  * Makes `req.account`, `req.accountSession` and `req.impersonatorId` cheap to set on this
@@ -59,8 +63,8 @@ const seen = new WeakSet<object>()
  */
 export function prepareRequestProperties(req: object): void {
   const proto = Object.getPrototypeOf(req) as object | null
-  if (proto === null || seen.has(proto)) return
-  seen.add(proto)
+  if (proto === null || prepared.has(proto)) return
+  prepared.set(proto, false)
   // The base of the chain: the object whose prototype is IncomingMessage's (Express' own
   // `request`). A request that is not an http.IncomingMessage (a test double, another
   // framework) keeps plain properties.
@@ -84,7 +88,7 @@ export function prepareRequestProperties(req: object): void {
     })
   }
   // What this app's requests see: ours unless something on the chain shadows it.
-  if (visibleGetter(proto, 'accountSession') === getAccountSession) lazySession.add(proto)
+  prepared.set(proto, visibleGetter(proto, 'accountSession') === getAccountSession)
 }
 
 /** The getter an object's `name` resolves to along its prototype chain, if it is an accessor. */
@@ -93,9 +97,6 @@ function visibleGetter(from: object, name: string): unknown {
   while (holder !== null && !Object.hasOwn(holder, name)) holder = Object.getPrototypeOf(holder) as object | null
   return holder === null ? undefined : Object.getOwnPropertyDescriptor(holder, name)?.get
 }
-
-/** Request prototypes whose `req.accountSession` is read through {@link getAccountSession}. */
-const lazySession = new WeakSet<object>()
 
 function getAccountSession(this: object): SessionModel | undefined {
   const values = found.get(this)
@@ -113,7 +114,7 @@ function getAccountSession(this: object): SessionModel | undefined {
  * version, so the model read later is the one it would have been now.
  */
 export function setSessionOnRead(req: { accountSession?: SessionModel | undefined }, session: SessionRecord, current: boolean): void {
-  if (!lazySession.has(Object.getPrototypeOf(req) as object)) {
+  if (prepared.get(Object.getPrototypeOf(req) as object) !== true) {
     req.accountSession = toSessionModel(session, { current })
     return
   }

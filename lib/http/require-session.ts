@@ -5,7 +5,7 @@ import { toAccountModel } from '../models.js'
 import type { Authenticated } from '../core/sessions.js'
 import { authenticateAtHand, authenticateCarriers, readCarriers, type Caller } from './caller.js'
 import { impersonationOf, readImpersonation } from './impersonation-headers.js'
-import { passportRef } from './passport-session.js'
+import { passportRef, type PassportSessionRef } from './passport-session.js'
 import { prepareRequestProperties, setSessionOnRead } from './request-properties.js'
 import { sendError, toAccountsError } from './render-error.js'
 
@@ -67,9 +67,10 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     if (found === null) {
       refusal = fault(res, failure)
       if (refusal === null) return
-    } else if (!found.auth && found.source === null && !passportRead && passportRef(req) !== null) {
+    } else if (!found.auth && found.source === null && !passportRead) {
       // No carrier at all: a passport login through express-session carries the same Session reference.
-      return fromPassportSession(req, accounts).then(
+      const ref = passportRef(req)
+      if (ref !== null) return fromPassportSession(ref, accounts).then(
         (auth) => conclude(req, res, next, { auth, source: null, value: null }, null, true),
         (err: unknown) => conclude(req, res, next, null, err, true),
       )
@@ -144,8 +145,11 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
   }
 }
 
-/** The Session a passport login (`req.session.passport.user`, see passport-session.ts) refers to. */
-async function fromPassportSession(req: Request, accounts: Accounts): Promise<Authenticated | null> {
-  const ref = passportRef(req)
-  return ref ? accounts.sessions.resolveById(ref.accountId, ref.sessionId) : null
+/**
+ * The Session a passport login (`req.session.passport.user`, see passport-session.ts) refers
+ * to. Async, so whatever the store does (even a synchronous throw) settles as this promise and
+ * is answered by requireSession() itself.
+ */
+async function fromPassportSession(ref: PassportSessionRef, accounts: Accounts): Promise<Authenticated | null> {
+  return accounts.sessions.resolveById(ref.accountId, ref.sessionId)
 }

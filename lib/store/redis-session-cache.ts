@@ -118,17 +118,10 @@ export class SessionCache {
    * round trip), else from `read` (one round trip), cached when both halves exist.
    */
   async get(tag: string, sessionId: string, read: () => Promise<Reply>, readForCache: () => Promise<MissReply>): Promise<Reply> {
-    this.#start()
-    const now = performance.now()
-    if (!this.#usable(now)) return read()
+    const hit = this.peek(tag, sessionId)
+    if (hit !== undefined) return hit
+    if (!this.#usable()) return read()
     const key = `${tag}\n${sessionId}`
-    const hit = this.#entries.get(key)
-    if (hit && now >= hit.until) this.#drop(key)
-    else if (hit) {
-      // A flag, not a move to the end of the map: eviction gives used entries a second chance.
-      hit.used = true
-      return [hit.session, hit.account]
-    }
     const epoch = this.#epoch
     const pending: Pending = { sessionId, dead: false }
     let set = this.#pending.get(tag)
@@ -151,13 +144,19 @@ export class SessionCache {
     return [session, account]
   }
 
-  /** A hit, served as `get` would serve it, or undefined (a miss, or hits can't be served now). */
+  /** A hit, synchronously, or undefined (a miss, or hits can't be served now); `get` serves hits through it. */
   peek(tag: string, sessionId: string): Reply | undefined {
     this.#start()
     const now = performance.now()
     if (!this.#usable(now)) return undefined
-    const hit = this.#entries.get(`${tag}\n${sessionId}`)
-    if (hit === undefined || now >= hit.until) return undefined
+    const key = `${tag}\n${sessionId}`
+    const hit = this.#entries.get(key)
+    if (hit === undefined) return undefined
+    if (now >= hit.until) {
+      this.#drop(key)
+      return undefined
+    }
+    // A flag, not a move to the end of the map: eviction gives used entries a second chance.
     hit.used = true
     return [hit.session, hit.account]
   }
