@@ -105,3 +105,29 @@ export function evaluateListingTargets(r: ListingReport): TargetResult[] {
     { target: `Users list page cost, ${n(big.accounts)} vs ${n(small.accounts)} accounts`, required: '≤ 2× (flat)', measured: `at most ${growth.toFixed(2)}×`, met: growth <= 2 },
   ]
 }
+
+/** A ratio shown beside the targets to read them by, not judged. */
+export interface ContextRatio {
+  pair: string
+  /** req/s ratio (median over rounds), then the same pair read from server CPU per request. */
+  measured: string
+}
+
+/**
+ * The in-process variants against the hand-written in-process check (`express-mw`): how much of
+ * their distance to bare Express any middleware that sets `req.user` pays anyway, and how much
+ * is `requireSession()`'s own. Context for the cache target, not a target.
+ */
+export function evaluateContext(rounds: Rounds, summaries: VariantSummary[]): ContextRatio[] {
+  const ran = new Set(summaries.map((s) => s.variant.name))
+  const pairs: [string, string, string][] = [
+    ['hand-written in-process check vs bare Express', 'express-mw', 'express'],
+    ['requireSession() MemoryStore vs the hand-written in-process check', 'rs-memory', 'express-mw'],
+    ['requireSession() with client-side caching vs the hand-written in-process check', 'rs-cached', 'express-mw'],
+  ]
+  return pairs.filter(([, a, b]) => ran.has(a) && ran.has(b)).map(([pair, a, b]) => {
+    const r = pairRatio(rounds, a, b)
+    const cpu = pairRatio(rounds, b, a, cpuPerRequest)
+    return { pair, measured: r === null ? 'no round with both' : `${r.toFixed(2)}× (by server CPU ${cpu === null ? '—' : cpu.toFixed(2)}×)` }
+  })
+}

@@ -5,7 +5,7 @@ import type { RunRecord } from './results-markdown.js'
 import type { WindowResult } from './running-variant.js'
 import { startAll, stopAll } from './start-all.js'
 import { summarize, type Rounds } from './summarize.js'
-import { evaluateTargets } from './evaluate-targets.js'
+import { evaluateContext, evaluateTargets } from './evaluate-targets.js'
 import type { Variant } from './variants.js'
 
 /** Sequential requests per Redis variant after the rounds, to count round trips and writes of one request. */
@@ -53,6 +53,7 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
       machine,
       summaries,
       targets: evaluateTargets(rounds, summaries),
+      context: evaluateContext(rounds, summaries),
       memory,
       seeding: seeded?.seeding ?? null,
       seedMemoryBytes,

@@ -4,7 +4,7 @@ import type { MachineInfo } from './machine-info.js'
 import type { RedisMemoryReport } from './measure-redis-memory.js'
 import type { SeedReport } from './seed-accounts.js'
 import type { VariantSummary } from './summarize.js'
-import type { TargetResult } from './evaluate-targets.js'
+import type { ContextRatio, TargetResult } from './evaluate-targets.js'
 import { listingMarkdown, type ListingReport } from './listing-bench.js'
 
 export interface RunRecord {
@@ -13,6 +13,8 @@ export interface RunRecord {
   machine: MachineInfo
   summaries: VariantSummary[]
   targets: TargetResult[]
+  /** Ratios shown beside the targets, not judged (evaluateContext). */
+  context: ContextRatio[]
   memory: RedisMemoryReport | null
   seeding: SeedReport | null
   seedMemoryBytes: number | null
@@ -80,6 +82,12 @@ export function resultsMarkdown(r: RunRecord): string {
   out.push('Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round; the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.', '')
   out.push(table(['target', 'required', 'measured', 'met'],
     r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')
+
+  if (r.context.length > 0) {
+    out.push('## Context (not targets)', '')
+    out.push('The in-process variants against `express-mw`, a hand-written middleware that finds the session in a Map and sets `req.user` to a copy of the user with no check at all: what any middleware pays, against what is `requireSession()`\'s own. Read the same way as the targets.', '')
+    out.push(table(['pair', 'measured'], r.context.map((c) => [c.pair, c.measured])), '')
+  }
 
   out.push('## Per round', '')
   out.push('Each round\'s ratio to its reference (bare Express; raw bcrypt for sign-in), to show the spread behind the medians.', '')

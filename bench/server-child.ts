@@ -23,6 +23,7 @@ export type ChildMessage =
 
 const factories: Record<ServerKind, (config: ServerConfig) => Promise<BenchServer>> = {
   'bare-express': async () => (await import('./servers/bare-express.js')).bareExpress(),
+  'bare-middleware': async () => (await import('./servers/bare-middleware.js')).bareMiddleware(),
   'classic-stack': async (c) => (await import('./servers/classic-stack.js')).classicStack(c),
   'passport-jwt': async () => (await import('./servers/passport-jwt-stack.js')).passportJwtStack(),
   'bearer-check': async (c) => (await import('./servers/bearer-check.js')).bearerCheck(c),

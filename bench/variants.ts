@@ -31,6 +31,7 @@ const ONE_READ: RedisExpectation = { maxCommands: 1, maxRoundTrips: 1, maxChange
 
 export const VARIANTS: readonly Variant[] = [
   { name: 'express', label: 'bare Express 5, fixed JSON', table: 'me', server: { kind: 'bare-express' }, redis: 'none', reference: 'express', expect: null },
+  { name: 'express-mw', label: 'hand-written in-process check: Map lookup, req.user copy, next()', table: 'me', server: { kind: 'bare-middleware' }, redis: 'none', reference: 'express', expect: null },
   { name: 'classic', label: 'express-session + connect-redis + passport.session()', table: 'me', server: { kind: 'classic-stack' }, redis: 'single', reference: 'express', expect: { commands: 3 } },
   { name: 'passport-jwt', label: 'passport-jwt, stateless, KeyObject secret', table: 'me', server: { kind: 'passport-jwt' }, redis: 'none', reference: 'express', expect: null },
   { name: 'bearer-all', label: 'hand-written bearer, 2 GETs, Promise.all', table: 'me', server: { kind: 'bearer-check', roundTrip: 'promise-all' }, redis: 'single', reference: 'express', expect: { commands: 2, maxRoundTrips: 1, maxChanges: 0 } },
@@ -59,6 +60,7 @@ export function selectVariants(names: string[] | null): Variant[] {
     const v = VARIANTS.find((x) => x.name === n)!
     wanted.add(v.reference)
     if (n === 'rs-seeded' || n === 'rs-cluster') wanted.add('rs-header')
+    if (n === 'rs-memory' || n === 'rs-cached') wanted.add('express-mw')
   }
   return VARIANTS.filter((v) => wanted.has(v.name))
 }

@@ -3,6 +3,7 @@ import type { Express } from 'express'
 /** Which app a child process serves (one module in `bench/servers/` each). */
 export type ServerKind =
   | 'bare-express'
+  | 'bare-middleware'
   | 'classic-stack'
   | 'passport-jwt'
   | 'bearer-check'
