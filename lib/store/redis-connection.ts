@@ -80,6 +80,16 @@ const CONNECTION_ERRORS = new Set([
  */
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|UNBLOCKED|OOM)\b/
 
+/**
+ * What node-redis 6 throws on a Cluster whose slot map has a hole, a slot no master serves
+ * (`CLUSTER DELSLOTS`, a cluster set up or changed by hand, or read mid-change): it reads the
+ * slot's `master` or `replicas` off `undefined`, before sending anything.
+ */
+const SLOT_WITHOUT_MASTER = /^Cannot read properties of undefined \(reading '(master|replicas)'\)$/
+
+/** How often at most a Cluster client is asked to read its slot map again after such a hole. */
+const SLOT_REFRESH_MS = 1000
+
 /** A Cluster's redirect replies: the slot lives (or is moving) elsewhere. */
 const REDIRECT = /^(MOVED|ASK) /
 
@@ -154,7 +164,7 @@ export class RedisConnection {
       own.on('ready', () => { this.#down = null })
       this.#client = own as unknown as OwnedClient
     }
-    this.#commands = classified(this.#client)
+    this.#commands = classified(this.#client, this.#fault)
     // Your client keeps its own options for everything, except the requireSession() read while
     // it reports itself ready: node-redis' per-command timeout (default 5 s) arms an
     // `AbortSignal.timeout()` per command, which on a Cluster cost more CPU than the rest of
@@ -164,13 +174,42 @@ export class RedisConnection {
     // with your offline queue, your timeout still drops what waits there).
     const withOptions = (client as { withCommandOptions?: (o: { timeout: number }) => unknown } | undefined)?.withCommandOptions
     this.#untimedRaw = !this.#owned && typeof withOptions === 'function' ? (withOptions.call(client, { timeout: 0 }) as Commands) : null
-    this.#untimed = this.#untimedRaw === null ? null : classified(this.#untimedRaw)
+    this.#untimed = this.#untimedRaw === null ? null : classified(this.#untimedRaw, this.#fault)
     const shape = client as { masters?: unknown; multi?: unknown } | undefined
     this.#cluster = Array.isArray(shape?.masters) && typeof shape?.multi === 'function'
   }
 
-  /** The client is a node-redis Cluster (see {@link mGetOneSlot}). */
+  /** The client is a node-redis Cluster (see {@link hotMGet}). */
   readonly #cluster: boolean
+
+  /** When the Cluster client was last asked to read its slot map again (see {@link #fault}). */
+  #slotsRefreshedAt = 0
+
+  /**
+   * A failed command, classified (`redisFault`). On a Cluster, a slot no master serves is a
+   * store that cannot serve now (503 with Retry-After), not a bug of ours. node-redis only reads
+   * the slot map again on a MOVED or ASK reply, which a command it never sends cannot get, so
+   * without a nudge the slot would fail for as long as the process lives, even once served again:
+   * the client is asked to look again, at most once a second (its own discovery, shared by
+   * concurrent callers).
+   */
+  readonly #fault = (err: unknown): never => {
+    if (this.#cluster && err instanceof TypeError && SLOT_WITHOUT_MASTER.test(err.message)) {
+      this.#refreshSlots()
+      throw storeUnavailable(err)
+    }
+    throw redisFault(err)
+  }
+
+  #refreshSlots(): void {
+    const now = Date.now()
+    if (now - this.#slotsRefreshedAt < SLOT_REFRESH_MS) return
+    this.#slotsRefreshedAt = now
+    // node-redis' own rediscovery (what it runs on MOVED), from the nodes it knows; absent in a
+    // client that does not have it, which then only gets the 503.
+    const slots = (this.#client as { _slots?: { rediscover?: (startWith?: unknown) => Promise<void> } })._slots
+    if (typeof slots?.rediscover === 'function') slots.rediscover(undefined).catch(() => undefined)
+  }
 
   /**
    * The hot read: `MGET` of keys that share one hash tag, one round trip. On a Cluster,
@@ -191,7 +230,7 @@ export class RedisConnection {
       (err: unknown) => {
         // node-redis 6 rejects with the reply itself; a MultiErrorReply wraps it elsewhere.
         if (err instanceof Error && (REDIRECT.test(err.message) || err.constructor.name === 'MultiErrorReply')) return ready.mGet(keys)
-        throw redisFault(err)
+        return this.#fault(err)
       },
     )
   }
@@ -266,8 +305,8 @@ function ownClient(url: string | undefined): ReturnType<typeof createClient> {
   }
 }
 
-/** The client's commands with every failure passed through `redisFault`. */
-function classified(c: Commands): Commands {
+/** The client's commands with every failure passed through `fault` (`redisFault` and more). */
+function classified(c: Commands, rethrow: (err: unknown) => never): Commands {
   return {
     get: (key) => c.get(key).catch(rethrow),
     mGet: (keys) => c.mGet(keys).catch(rethrow),

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict'
+import express from 'express'
 import { createCluster } from 'redis'
+import request from 'supertest'
+import { createAccounts } from '../../lib/index.js'
+import { AccountsError } from '../../lib/errors.js'
+import { encodeSessionValue } from '../../lib/session-value.js'
 import { RedisStore } from '../../lib/store/redis-store.js'
 import { sharedCluster, startCluster, type TestCluster, type TestClusterClient } from '../support/redis-cluster.js'
 import { describeRedis, uniquePrefix } from '../support/redis.js'
@@ -93,5 +98,81 @@ describeRedis('RedisStore on a Cluster whose slot moved (resharding)', function 
     // The client still thinks the old master has the slot: its pipelined read gets MOVED.
     assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
     assert.deepEqual(await store.getSessionWithAccount(a.id, s.id), { session: s, account: a })
+  })
+})
+
+// A slot no master serves (CLUSTER DELSLOTS, a cluster set up or changed with a hole): node-redis
+// 6 reads the slot's master off `undefined` and throws a TypeError before sending anything. That
+// is a store that cannot serve now (503 with Retry-After), not a bug of ours (500), and the
+// client must find the slot again once it is served: node-redis itself only looks again on a
+// MOVED / ASK, which a command it never sends cannot get.
+describeRedis('RedisStore on a Cluster with a slot no master serves', function () {
+  let cluster: TestCluster
+  const clients: TestClusterClient[] = []
+  const connect = async () => {
+    const c = createCluster({ rootNodes: [{ url: cluster.rootUrl }] })
+    c.on('error', () => undefined)
+    clients.push(c)
+    return c.connect()
+  }
+  before(async function () {
+    this.timeout(60_000)
+    cluster = await startCluster()
+  })
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)))
+    await cluster?.stop()
+  })
+
+  it('answers 503 store_unavailable while the slot has no master, and serves it again once it has one', async function () {
+    this.timeout(60_000)
+    const first = await connect()
+    const prefix = uniquePrefix('holed')
+    const a = makeAccount()
+    const s = makeSession(a.id)
+    {
+      const store = new RedisStore({ client: first, prefix })
+      await store.insertAccount(a)
+      await store.createSession(s, { maxSessions: 10, ttlMs: 60_000 })
+    }
+    const nodes = await Promise.all(first.masters.map((m) => first.nodeClient(m)))
+    const slot = String(await nodes[0].sendCommand(['CLUSTER', 'KEYSLOT', `${prefix}{a:${a.id}}:account`]))
+    const owner = (await Promise.all(nodes.map(async (n) => Number(await n.sendCommand(['CLUSTER', 'COUNTKEYSINSLOT', slot]))))).findIndex((c) => c > 0)
+    // Every node forgets the slot (the keys stay on the old owner).
+    for (const n of nodes) await n.sendCommand(['CLUSTER', 'DELSLOTS', slot])
+
+    // A client that discovers the cluster now has a hole in its slot map.
+    const holed = await connect()
+    for (const cache of [false, true]) {
+      const store = new RedisStore({ client: holed, prefix, clientSideCache: cache })
+      await assert.rejects(store.getSessionWithAccount(a.id, s.id), (err: unknown) => {
+        assert.ok(err instanceof AccountsError, `${String(err)}`)
+        assert.equal(err.type, 'store_unavailable')
+        return true
+      })
+      await assert.rejects(store.getAccount(a.id), (err: unknown) => err instanceof AccountsError && err.type === 'store_unavailable')
+    }
+    // The same through the router: 503 with Retry-After, not 500.
+    const accounts = createAccounts({ store: new RedisStore({ client: holed, prefix }), project: 'p', secret: 'x'.repeat(32), rateLimits: false })
+    const app = express()
+    app.use('/v1', accounts.router())
+    const res = await request(app).get('/v1/account').set('x-appwrite-session', encodeSessionValue({ userId: a.id, secret: 'not-the-secret' }))
+    assert.equal(res.status, 503, JSON.stringify(res.body))
+    assert.ok(res.headers['retry-after'])
+
+    // The slot is served again: the same client finds it without being recreated.
+    await nodes[owner].sendCommand(['CLUSTER', 'ADDSLOTS', slot])
+    const store = new RedisStore({ client: holed, prefix })
+    const deadline = Date.now() + 20_000
+    for (;;) {
+      const got = await store.getSessionWithAccount(a.id, s.id).catch((err: unknown) => err)
+      if (!(got instanceof Error)) {
+        assert.deepEqual(got, { session: s, account: a })
+        break
+      }
+      assert.ok(got instanceof AccountsError, `${String(got)}`) // a 503 while the cluster settles, never a bug
+      if (Date.now() > deadline) throw new Error(`slot ${slot} still not served: ${got.message}`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
   })
 })
