@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Request, Response } from 'express'
 import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
@@ -6,7 +7,7 @@ import type { JwtClaims } from '../core/jwt.js'
 import type { AccountRecord } from '../store/store.js'
 import { safeEqual } from '../secrets.js'
 import type { SessionValue } from '../session-value.js'
-import { readJwt, readSessionCarrier, single, type CarrierSource, type FoundCarrier } from './carriers.js'
+import { jwtIn, sessionCarrierIn, single, type CarrierSource, type FoundCarrier } from './carriers.js'
 
 /** Who is calling, resolved once per request by `identify` and kept in `res.locals`. */
 export interface Caller {
@@ -74,8 +75,13 @@ export interface Carriers {
  * `401 user_jwt_invalid`, thrown here).
  */
 export function readCarriers(req: Request, accounts: Accounts): Carriers {
-  const carrier = readSessionCarrier(req, accounts.options.project)
-  const token = readJwt(req)
+  return carriersIn(req.headers, accounts)
+}
+
+/** {@link readCarriers} from the request's headers (read once, see `sessionCarrierIn`). */
+export function carriersIn(headers: IncomingHttpHeaders, accounts: Accounts): Carriers {
+  const carrier = sessionCarrierIn(headers, accounts.options.project)
+  const token = jwtIn(headers)
   return { carrier, jwt: token === null ? null : accounts.jwts.verify(token) }
 }
 

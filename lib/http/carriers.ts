@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Request } from 'express'
 import { parse as parseCookies } from 'cookie'
 import { readSessionValue, type SessionValue } from '../session-value.js'
@@ -14,14 +15,31 @@ export function sessionCookieName(project: string): string {
   return `a_session_${project}`
 }
 
+/** The cookie names of the last project asked for: one project per process, not a new string per request. */
+let names = { project: '', main: sessionCookieName(''), legacy: `${sessionCookieName('')}_legacy` }
+function cookieNames(project: string): typeof names {
+  if (names.project !== project) names = { project, main: sessionCookieName(project), legacy: `${sessionCookieName(project)}_legacy` }
+  return names
+}
+
 /**
  * Reads the session value in Appwrite's order: cookie, legacy cookie, `X-Appwrite-Session`,
  * `X-Fallback-Cookies`. The first source that decodes to an id or secret wins even when it
  * turns out wrong (the caller is then a guest); an undecodable one falls through.
  */
 export function readSessionCarrier(req: Request, project: string): FoundCarrier | null {
-  const name = sessionCookieName(project)
-  const header = req.headers.cookie
+  return sessionCarrierIn(req.headers, project)
+}
+
+/**
+ * {@link readSessionCarrier} from the request's headers. `req.headers` is an accessor on
+ * IncomingMessage's prototype, and each Express 5 request has a hidden class of its own (see
+ * request-properties.ts), so every read of it is a lookup up the prototype chain: the hot path
+ * reads it once and hands the object on.
+ */
+export function sessionCarrierIn(headers: IncomingHttpHeaders, project: string): FoundCarrier | null {
+  const { main: name, legacy: legacyName } = cookieNames(project)
+  const header = headers.cookie
   if (header) {
     let cookies: Record<string, string | undefined> = {}
     try {
@@ -31,12 +49,12 @@ export function readSessionCarrier(req: Request, project: string): FoundCarrier 
     }
     const main = readSessionValue(cookies[name])
     if (main) return { value: main, source: 'cookie' }
-    const legacy = readSessionValue(cookies[`${name}_legacy`])
+    const legacy = readSessionValue(cookies[legacyName])
     if (legacy) return { value: legacy, source: 'legacy-cookie' }
   }
-  const sessionHeader = readSessionValue(single(req.headers['x-appwrite-session']))
+  const sessionHeader = readSessionValue(single(headers['x-appwrite-session']))
   if (sessionHeader) return { value: sessionHeader, source: 'header' }
-  const fallback = single(req.headers['x-fallback-cookies'])
+  const fallback = single(headers['x-fallback-cookies'])
   if (fallback && fallback.length <= 8192) {
     try {
       const parsed: unknown = JSON.parse(fallback)
@@ -54,9 +72,14 @@ export function readSessionCarrier(req: Request, project: string): FoundCarrier 
 
 /** A JWT from `X-Appwrite-JWT`, else `Authorization: Bearer <jwt>`. */
 export function readJwt(req: Request): string | null {
-  const header = single(req.headers['x-appwrite-jwt'])
+  return jwtIn(req.headers)
+}
+
+/** {@link readJwt} from the request's headers. */
+export function jwtIn(headers: IncomingHttpHeaders): string | null {
+  const header = single(headers['x-appwrite-jwt'])
   if (header) return header
-  const authorization = single(req.headers.authorization)
+  const authorization = single(headers.authorization)
   const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null
   return match ? match[1] : null
 }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Request } from 'express'
 import type { Accounts } from '../accounts.js'
 import type { Authenticated } from '../core/sessions.js'
@@ -19,8 +20,13 @@ const HEADER_KEYS = IMPERSONATION_HEADERS.map((h) => h.toLowerCase())
  * page, a header cannot.
  */
 export function readImpersonation(req: Request): ImpersonationTarget | null {
+  return impersonationIn(req.headers)
+}
+
+/** {@link readImpersonation} from the request's headers (read once on the hot path). */
+export function impersonationIn(headers: IncomingHttpHeaders): ImpersonationTarget | null {
   for (let i = 0; i < IMPERSONATION_HEADERS.length; i++) {
-    const value = single(req.headers[HEADER_KEYS[i] as string])
+    const value = single(headers[HEADER_KEYS[i] as string])
     if (value !== undefined && value !== '') return { by: BY[i] as ImpersonationTarget['by'], value }
   }
   return null

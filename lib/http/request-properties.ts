@@ -7,7 +7,7 @@ interface Found {
   account: AccountModel | undefined
   accountSession: SessionModel | undefined
   impersonatorId: string | undefined
-  /** The session `accountSession` is built from on first read (see {@link setSessionOnRead}). */
+  /** The session `accountSession` is built from on first read (see {@link setFound}). */
   sessionRecord: SessionRecord | undefined
   sessionCurrent: boolean
 }
@@ -33,10 +33,13 @@ const found = new WeakMap<object, Found>()
 
 /**
  * Request prototypes already looked at (one per Express app and sub-app), each with whether
- * its requests read `accountSession` through {@link getAccountSession} (else nothing on the
- * chain is ours, or something shadows it).
+ * its requests see our accessors for all three names (else nothing on the chain is ours, or
+ * something shadows one of them: then they are set as plain properties).
  */
 const prepared = new WeakMap<object, boolean>()
+
+/** The accessors this module defined, to tell them from an app's own. */
+const ours = new WeakSet<object>()
 
 /**
  * Makes `req.account`, `req.accountSession` and `req.impersonatorId` cheap to set on this
@@ -53,7 +56,7 @@ const prepared = new WeakMap<object, boolean>()
  * and write as plain properties (`req.account = x` works) but are not own or enumerable. A name
  * the app (or another library) already defines anywhere on the chain is left alone, so it is a
  * plain property as before. `req.accountSession` is built on its first read (see
- * {@link setSessionOnRead}).
+ * {@link setFound}).
  *
  * Security: `delete req.account` cannot be seen by an accessor, so it leaves the value in
  * place; assign `undefined` instead (documented). `req.user` is deliberately not one of them:
@@ -73,12 +76,14 @@ export function prepareRequestProperties(req: object): void {
   if (base === null) return
   for (const name of NAMES) {
     if (name in base) continue
+    const get = name === 'accountSession' ? getAccountSession : function get(this: object) {
+      return found.get(this)?.[name]
+    }
+    ours.add(get)
     Object.defineProperty(base, name, {
       configurable: true,
       enumerable: false,
-      get: name === 'accountSession' ? getAccountSession : function get(this: object) {
-        return found.get(this)?.[name]
-      },
+      get,
       set(this: object, value: unknown) {
         const values = valuesOf(this)
         values[name] = value as never
@@ -87,12 +92,13 @@ export function prepareRequestProperties(req: object): void {
       },
     })
   }
-  // What this app's requests see: ours unless something on the chain shadows it.
-  prepared.set(proto, visibleGetter(proto, 'accountSession') === getAccountSession)
+  // What this app's requests see: ours unless something on the chain shadows one of them.
+  prepared.set(proto, NAMES.every((name) => ours.has(visibleGetter(proto, name) as object)))
 }
 
 /** The getter an object's `name` resolves to along its prototype chain, if it is an accessor. */
 function visibleGetter(from: object, name: string): unknown {
+  // (undefined for a plain value or nothing, which `ours.has` answers false for)
   let holder: object | null = from
   while (holder !== null && !Object.hasOwn(holder, name)) holder = Object.getPrototypeOf(holder) as object | null
   return holder === null ? undefined : Object.getOwnPropertyDescriptor(holder, name)?.get
@@ -109,17 +115,38 @@ function getAccountSession(this: object): SessionModel | undefined {
 }
 
 /**
- * `req.accountSession = toSessionModel(session, { current })`, built on first read: most
- * handlers never look at it, and it is the larger of the two models. The record is a stored
- * version, so the model read later is the one it would have been now.
+ * What `requireSession()` admits a request with, set in one go: `req.account`,
+ * `req.impersonatorId` (when given) and `req.accountSession`, the last built on its first read
+ * (most handlers never look at it, and it is the larger of the two models; the record is a
+ * stored version, so the model read later is the one it would have been now). Where this app's
+ * requests see our accessors, the values go straight into the request's entry: one WeakMap
+ * lookup, no setter looked up the prototype chain per name (each Express 5 request has a hidden
+ * class of its own, so each such lookup misses every cache). Else plain assignments.
  */
-export function setSessionOnRead(req: { accountSession?: SessionModel | undefined }, session: SessionRecord, current: boolean): void {
-  if (prepared.get(Object.getPrototypeOf(req) as object) !== true) {
+export function setFound(req: FoundProperties, account: AccountModel, impersonatorId: string | undefined, session: SessionRecord, current: boolean): void {
+  const proto = Object.getPrototypeOf(req) as object | null
+  let ownAccessors = proto === null ? false : prepared.get(proto)
+  if (ownAccessors === undefined) {
+    prepareRequestProperties(req)
+    ownAccessors = prepared.get(proto!) === true
+  }
+  if (!ownAccessors) {
+    req.account = account
+    if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
     req.accountSession = toSessionModel(session, { current })
     return
   }
   const values = valuesOf(req)
+  values.account = account
+  if (impersonatorId !== undefined) values.impersonatorId = impersonatorId
   values.accountSession = undefined
   values.sessionRecord = session
   values.sessionCurrent = current
+}
+
+/** The request properties this module manages, as `setFound` writes them. */
+interface FoundProperties {
+  account?: AccountModel | undefined
+  accountSession?: SessionModel | undefined
+  impersonatorId?: string | undefined
 }

@@ -3,10 +3,10 @@ import type { Accounts } from '../accounts.js'
 import { AccountsError } from '../errors.js'
 import { toAccountModel } from '../models.js'
 import type { Authenticated } from '../core/sessions.js'
-import { authenticateAtHand, authenticateCarriers, readCarriers, type Caller } from './caller.js'
-import { impersonationOf, readImpersonation } from './impersonation-headers.js'
+import { authenticateAtHand, authenticateCarriers, carriersIn, type Caller } from './caller.js'
+import { impersonationIn, impersonationOf } from './impersonation-headers.js'
 import { passportRef, type PassportSessionRef } from './passport-session.js'
-import { prepareRequestProperties, setSessionOnRead } from './request-properties.js'
+import { setFound } from './request-properties.js'
 import { sendError, toAccountsError } from './render-error.js'
 
 /** Options of `accounts.requireSession()`. */
@@ -84,7 +84,7 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     }
     // After the caller's own checks (blocked, MFA owed): only a caller who passes them may ask
     // to be someone else. `Impersonation.resolve` re-checks both on the impersonator.
-    const target = refusal || !auth ? null : readImpersonation(req)
+    const target = refusal || !auth ? null : impersonationIn(req.headers)
     if (target !== null && auth !== null) return impersonate(req, res, next, auth, viaJwt)
     if (refusal || !auth) return refuse(res, refusal)
     admit(req, next, auth, viaJwt, undefined)
@@ -114,14 +114,12 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
   }
 
   const admit = (req: Request, next: NextFunction, auth: Authenticated, viaJwt: boolean, impersonatorId: string | undefined): void => {
-    prepareRequestProperties(req)
-    req.account = toAccountModel(auth.account, { impersonatorUserId: impersonatorId ?? null })
-    if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
+    const account = toAccountModel(auth.account, { impersonatorUserId: impersonatorId ?? null })
     // As in Appwrite's session list, a JWT-authenticated request has no `current` session.
-    setSessionOnRead(req, auth.session, !viaJwt)
+    setFound(req, account, impersonatorId, auth.session, !viaJwt)
     // A plain own property (see request-properties.ts): `delete req.user` must work.
     const withUser = req as Request & { user?: unknown }
-    if (withUser.user === undefined) withUser.user = req.account
+    if (withUser.user === undefined) withUser.user = account
     next()
   }
 
@@ -130,7 +128,8 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
   return function requireAccountSession(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     let found: Omit<Caller, 'isKey'> | undefined
     try {
-      const carriers = readCarriers(req, accounts)
+      // Read once: each read of `req.headers` is a lookup up the prototype chain (carriers.ts).
+      const carriers = carriersIn(req.headers, accounts)
       found = authenticateAtHand(accounts, carriers)
       if (found === undefined) {
         return authenticateCarriers(accounts, carriers).then(

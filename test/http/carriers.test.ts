@@ -17,6 +17,18 @@ describe('router: session carriers', () => {
     assert.equal(res.body.$id, user.id)
   })
 
+  it('reads each app\'s own project cookie when two projects serve requests in turn in one process', async () => {
+    const other = makeApp({ project: 'other-project' })
+    const theirs = await signUpAndIn(other.app)
+    for (let i = 0; i < 3; i++) {
+      await request(app).get('/v1/account').set('Cookie', `a_session_${PROJECT}=${encodeURIComponent(user.value)}`).expect(200)
+      await request(other.app).get('/v1/account').set('Cookie', `a_session_other-project=${encodeURIComponent(theirs.value)}`).expect(200)
+      await request(other.app).get('/v1/account').set('Cookie', `a_session_${PROJECT}=${encodeURIComponent(theirs.value)}`).expect(401)
+      await request(app).get('/v1/account').set('Cookie', `a_session_other-project_legacy=${encodeURIComponent(user.value)}`).expect(401)
+      await request(other.app).get('/v1/account').set('Cookie', `a_session_other-project_legacy=${encodeURIComponent(theirs.value)}`).expect(200)
+    }
+  })
+
   it('reads the _legacy cookie when the main one is absent or undecodable', async () => {
     await request(app).get('/v1/account').set('Cookie', `a_session_${PROJECT}_legacy=${user.value}`).expect(200)
     await request(app).get('/v1/account').set('Cookie', [`a_session_${PROJECT}=%%%not-base64`, `a_session_${PROJECT}_legacy=${user.value}`].join('; ')).expect(200)

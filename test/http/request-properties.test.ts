@@ -102,4 +102,20 @@ describe('request properties set by requireSession()', () => {
     assert.deepEqual((await request(app).get('/me').set('X-Appwrite-Session', u.value).expect(200)).body, { account: u.id, session: u.sessionId, user: u.id })
     assert.equal(setterCalls, 1)
   })
+
+  it('sets every name as a plain property where the app shadows only req.account, impersonation included', async () => {
+    const { app: accountsApp, accounts } = makeApp()
+    const u = await signUpAndIn(accountsApp)
+    const app = express()
+    const seen: unknown[] = []
+    Object.defineProperty(app.request, 'account', {
+      configurable: true,
+      get(this: { _account?: unknown }) { return this._account },
+      set(this: { _account?: unknown }, v: unknown) { seen.push(v); this._account = v },
+    })
+    app.get('/me', accounts.requireSession(), (req, res) => { res.json({ ...view(req), impersonatorId: req.impersonatorId ?? null }) })
+    const body = (await request(app).get('/me').set('X-Appwrite-Session', u.value).expect(200)).body
+    assert.deepEqual(body, { account: u.id, session: u.sessionId, user: u.id, impersonatorId: null })
+    assert.equal(seen.length, 1)
+  })
 })
