@@ -35,14 +35,23 @@ return {v[1], v[2], redis.call('PTTL', KEYS[1])}
 `
 
 interface Entry {
+  /** Its key in `#entries` (`<tag>\n<sessionId>`). */
+  key: string
   tag: string
+  sessionId: string
   session: string
   account: string
   /** `performance.now()` at which the session's Redis TTL runs out. */
   until: number
   /** Hit since it was put or last passed over by eviction (see `#put`). */
   used: boolean
+  /** What `madeBy` made of `session` and `account` (see `peekAs`). */
+  made: unknown
+  madeBy: MakeFn<unknown> | undefined
 }
+
+/** What a store makes of a hit's texts (see `SessionCache.peekAs`). */
+export type MakeFn<T> = (tag: string, sessionId: string, session: string, account: string) => T
 
 /** A read on its way to Redis; an invalidation of its session or account meanwhile makes its answer uncacheable. */
 interface Pending {
@@ -81,7 +90,12 @@ export class SessionCache {
   readonly #url: string | undefined
   /** Oldest first (eviction takes the first one not hit since it last passed, see `#put`). */
   readonly #entries = new Map<string, Entry>()
-  readonly #byTag = new Map<string, Set<string>>()
+  /**
+   * The same entries by account tag, then session id: what a hit looks up. The tag and the id
+   * come from the hot path's memos, the same strings request after request, so neither is
+   * hashed again (a joined key would be a new string to hash on every request).
+   */
+  readonly #byTag = new Map<string, Map<string, Entry>>()
   readonly #pending = new Map<string, Set<Pending>>()
   #trackers: Tracker[] = []
   /** `performance.now()` until which hits may be served. */
@@ -139,26 +153,47 @@ export class SessionCache {
     if (!pending.dead && epoch === this.#epoch && this.#usable() && typeof session === 'string' && typeof account === 'string') {
       // Counted from before the read: the TTL was at least this when Redis answered.
       const until = pttl === -1 ? Number.POSITIVE_INFINITY : startedAt + Number(pttl)
-      if (until > performance.now()) this.#put(key, { tag, session, account, until, used: false })
+      if (until > performance.now()) this.#put({ key, tag, sessionId, session, account, until, used: false, made: undefined, madeBy: undefined })
     }
     return [session, account]
   }
 
   /** A hit, synchronously, or undefined (a miss, or hits can't be served now); `get` serves hits through it. */
   peek(tag: string, sessionId: string): Reply | undefined {
+    const hit = this.#hit(tag, sessionId)
+    return hit === undefined ? undefined : [hit.session, hit.account]
+  }
+
+  /**
+   * {@link peek}, answered with what `make` makes of the hit's texts, made once per entry and
+   * kept with it: an entry's texts never change (a write drops the entry), so neither does what
+   * is made of them, and a hot session is not parsed or even looked up by key again. What is made
+   * is shared by every hit, so it must not be changed (freeze it). Meant for one `make` per cache
+   * (its store's); another one makes anew.
+   */
+  peekAs<T>(tag: string, sessionId: string, make: MakeFn<T>): T | undefined {
+    const hit = this.#hit(tag, sessionId)
+    if (hit === undefined) return undefined
+    if (hit.madeBy !== make) {
+      hit.made = make(tag, sessionId, hit.session, hit.account)
+      hit.madeBy = make
+    }
+    return hit.made as T
+  }
+
+  #hit(tag: string, sessionId: string): Entry | undefined {
     this.#start()
     const now = performance.now()
     if (!this.#usable(now)) return undefined
-    const key = `${tag}\n${sessionId}`
-    const hit = this.#entries.get(key)
+    const hit = this.#byTag.get(tag)?.get(sessionId)
     if (hit === undefined) return undefined
     if (now >= hit.until) {
-      this.#drop(key)
+      this.#drop(hit.key)
       return undefined
     }
     // A flag, not a move to the end of the map: eviction gives used entries a second chance.
     hit.used = true
-    return [hit.session, hit.account]
+    return hit
   }
 
   /** Resolves true once hits can be served (tracking armed on every node, lease fresh); false after `timeoutMs`. */
@@ -180,9 +215,9 @@ export class SessionCache {
     const pending = this.#pending.get(tag)
     if (pending) for (const p of pending) if (sessionId === undefined || p.sessionId === sessionId) p.dead = true
     if (sessionId !== undefined) return this.#drop(`${tag}\n${sessionId}`)
-    const keys = this.#byTag.get(tag)
-    if (!keys) return
-    for (const k of keys) this.#entries.delete(k)
+    const entries = this.#byTag.get(tag)
+    if (!entries) return
+    for (const e of entries.values()) this.#entries.delete(e.key)
     this.#byTag.delete(tag)
   }
 
@@ -206,7 +241,7 @@ export class SessionCache {
     return true
   }
 
-  #put(key: string, entry: Entry): void {
+  #put(entry: Entry): void {
     // Evicts the oldest entry not hit since it was put or last passed over (the CLOCK
     // approximation of LRU: a hit only sets a flag). A passed-over entry moves to the end with
     // its flag cleared, so each eviction ends within one lap of the map.
@@ -218,19 +253,20 @@ export class SessionCache {
         this.#entries.set(oldest, first)
       } else this.#drop(oldest)
     }
-    this.#entries.set(key, entry)
-    let keys = this.#byTag.get(entry.tag)
-    if (!keys) this.#byTag.set(entry.tag, (keys = new Set()))
-    keys.add(key)
+    this.#entries.set(entry.key, entry)
+    let entries = this.#byTag.get(entry.tag)
+    if (!entries) this.#byTag.set(entry.tag, (entries = new Map()))
+    entries.set(entry.sessionId, entry)
   }
 
   #drop(key: string): void {
     const entry = this.#entries.get(key)
     if (!entry) return
     this.#entries.delete(key)
-    const keys = this.#byTag.get(entry.tag)
-    keys?.delete(key)
-    if (keys?.size === 0) this.#byTag.delete(entry.tag)
+    const entries = this.#byTag.get(entry.tag)
+    // Only this entry: a newer one put under the same key since is the map's now.
+    if (entries?.get(entry.sessionId) === entry) entries.delete(entry.sessionId)
+    if (entries?.size === 0) this.#byTag.delete(entry.tag)
   }
 
   /** Everything goes: entries, the lease, and the right of reads in flight to fill. */

@@ -287,9 +287,15 @@ export class RedisStore implements Store {
    */
   peekSessionWithAccount(accountId: string, sessionId: string): { session: SessionRecord | null; account: AccountRecord | null } | undefined {
     if (this.getSessionWithAccount !== RedisStore.prototype.getSessionWithAccount) return undefined
-    const hit = this.#cache?.peek(esc(accountId), sessionId)
-    return hit === undefined ? undefined : records(this.#key(accountId, `s:${sessionId}`), this.#key(accountId, 'account'), hit[0], hit[1])
+    return this.#cache?.peekAs(esc(accountId), sessionId, this.#hitRecords)
   }
+
+  /**
+   * A cache hit's records, made once per cache entry (SessionCache.peekAs) and shared by every
+   * hit on it, hence frozen, wrapper and all (the records already are, see parseFrozenAt).
+   */
+  readonly #hitRecords = (tag: string, sessionId: string, s: string, a: string) =>
+    Object.freeze(records(this.#tagKey(tag, `s:${sessionId}`), this.#tagKey(tag, 'account'), s, a))
 
   async listSessions(accountId: string): Promise<SessionRecord[]> {
     const list = (await this.#conn.run(lua.LIST_SESSIONS, [this.#key(accountId, 'sessions')], [this.#key(accountId, 's:')])) as unknown[]
@@ -400,7 +406,12 @@ export class RedisStore implements Store {
   }
 
   #key(accountId: string, suffix: string): string {
-    return `${this.#prefix}{a:${esc(accountId)}}:${suffix}`
+    return this.#tagKey(esc(accountId), suffix)
+  }
+
+  /** {@link #key} of an account id already escaped (a cache tag). */
+  #tagKey(tag: string, suffix: string): string {
+    return `${this.#prefix}{a:${tag}}:${suffix}`
   }
 
   async #compareAndSet(next: AccountRecord, expected: string, lock: string): Promise<ReplaceResult> {

@@ -301,7 +301,9 @@ export interface SessionStore {
    * without I/O (the MemoryStore always; RedisStore on a client-side cache hit); `undefined`
    * when it would have to ask (then the caller calls `getSessionWithAccount`). Lets a hot
    * request be authenticated without a single promise. Must never answer from anything
-   * `getSessionWithAccount` would not: an answer here is the same answer, only sooner.
+   * `getSessionWithAccount` would not: an answer here is the same answer, only sooner. The
+   * answer (the object holding the two records, too) may be frozen and shared between calls:
+   * callers must not change it.
    */
   peekSessionWithAccount?(
     accountId: string,

@@ -155,6 +155,33 @@ describeRedis('RedisStore clientSideCache', function () {
       assert.ok(ms < DELIVERY_MS, `refused after ${ms.toFixed(1)} ms`)
     })
 
+    it('hands every hit on an entry one frozen answer, and a changed session a new one at once', async () => {
+      const a = makeAccount()
+      await store.insertAccount(a)
+      const s = makeSession(a.id)
+      await store.createSession(s, { maxSessions: 10, ttlMs: 60_000 })
+      assert.equal(store.peekSessionWithAccount(a.id, s.id), undefined) // not cached yet
+      // A read on its way while the write's own push arrives is not cached (rule 2): read until one fills.
+      const filled = async () => {
+        for (let i = 0; i < 50 && store.peekSessionWithAccount(a.id, s.id) === undefined; i++) {
+          await store.getSessionWithAccount(a.id, s.id)
+          await sleep(10)
+        }
+        return store.peekSessionWithAccount(a.id, s.id)
+      }
+      const first = await filled()
+      assert.deepEqual(first, { session: s, account: a })
+      assert.equal(store.peekSessionWithAccount(a.id, s.id), first)
+      assert.ok(Object.isFrozen(first) && Object.isFrozen(first?.session) && Object.isFrozen(first?.account))
+      assert.throws(() => { (first as { session: unknown }).session = null }, TypeError)
+      const changed = { ...s, factors: ['password', 'totp'] }
+      assert.equal(await store.replaceSession(changed, 60_000), true)
+      assert.equal(store.peekSessionWithAccount(a.id, s.id), undefined) // this process' write dropped it
+      const second = await filled()
+      assert.deepEqual(second, { session: changed, account: a })
+      assert.notEqual(second, first)
+    })
+
     it('does not serve a session past its Redis TTL', async () => {
       const a = makeAccount()
       await store.insertAccount(a)
