@@ -121,7 +121,9 @@ function getAccountSession(this: object): SessionModel | undefined {
  * stored version, so the model read later is the one it would have been now). Where this app's
  * requests see our accessors, the values go straight into the request's entry: one WeakMap
  * lookup, no setter looked up the prototype chain per name (each Express 5 request has a hidden
- * class of its own, so each such lookup misses every cache). Else plain assignments.
+ * class of its own, so each such lookup misses every cache). Else (an app's own accessor or
+ * value for one of the names, or an own property of the request) plain assignments.
+ * `req.impersonatorId` is always the admitted one: undefined when no one is impersonated.
  */
 export function setFound(req: FoundProperties, account: AccountModel, impersonatorId: string | undefined, session: SessionRecord, current: boolean): void {
   const proto = Object.getPrototypeOf(req) as object | null
@@ -130,15 +132,23 @@ export function setFound(req: FoundProperties, account: AccountModel, impersonat
     prepareRequestProperties(req)
     ownAccessors = prepared.get(proto!) === true
   }
-  if (!ownAccessors) {
+  // Security: the entry is what our accessors read, but an own property of the request shadows
+  // them (a layer in front of Express assigned the name while the request's prototype was still
+  // IncomingMessage's, or a middleware defined it on the request): writing only the entry would
+  // leave the handler that planted value instead of the account just admitted. So any own one
+  // sends the request down the plain assignments, which replace it. Checked per request: an own
+  // property is the request's, not its prototype's.
+  if (!ownAccessors || Object.hasOwn(req, 'account') || Object.hasOwn(req, 'accountSession') || Object.hasOwn(req, 'impersonatorId')) {
     req.account = account
-    if (impersonatorId !== undefined) req.impersonatorId = impersonatorId
+    // Cleared too when no one is impersonated: an earlier value must not outlive the account it
+    // came with (assigned only then, so an app's own prototype property is not made own for nothing).
+    if (impersonatorId !== undefined || req.impersonatorId !== undefined) req.impersonatorId = impersonatorId
     req.accountSession = toSessionModel(session, { current })
     return
   }
   const values = valuesOf(req)
   values.account = account
-  if (impersonatorId !== undefined) values.impersonatorId = impersonatorId
+  values.impersonatorId = impersonatorId
   values.accountSession = undefined
   values.sessionRecord = session
   values.sessionCurrent = current

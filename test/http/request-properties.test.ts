@@ -6,9 +6,12 @@
  * whoever assigns it, and left alone where the app defines the names itself.
  */
 import assert from 'node:assert/strict'
+import http from 'node:http'
 import express, { type Request } from 'express'
 import request from 'supertest'
 import { makeApp, signUpAndIn } from '../support/app.js'
+
+const IMPERSONATE_ID = 'X-Appwrite-Impersonate-User-Id'
 
 const view = (req: Request) => ({
   account: req.account?.$id ?? null,
@@ -117,5 +120,42 @@ describe('request properties set by requireSession()', () => {
     const body = (await request(app).get('/me').set('X-Appwrite-Session', u.value).expect(200)).body
     assert.deepEqual(body, { account: u.id, session: u.sessionId, user: u.id, impersonatorId: null })
     assert.equal(seen.length, 1)
+  })
+
+  // Attack (attack-run2): a layer in front of Express (a gateway wrapper, another framework)
+  // assigned the names while the request's prototype was still IncomingMessage's, or a
+  // middleware defined them on the request: they are then the request's own properties, which
+  // shadow the accessors. requireSession() must still leave the values it admitted visible,
+  // not the ones found there, and a stale impersonatorId must not survive a request that
+  // impersonates no one.
+  it('replaces own properties the request already had: req.* is always what requireSession() admitted', async () => {
+    const { app, accounts } = makeApp()
+    const staff = await signUpAndIn(app)
+    await accounts.updateImpersonator(staff.id, true)
+    const victim = await signUpAndIn(app)
+    const u = await signUpAndIn(app)
+    app.get('/who', accounts.requireSession(), (req, res) => { res.json({ ...view(req), impersonatorId: req.impersonatorId ?? null }) })
+    app.get('/defined', (req, _res, next) => {
+      for (const name of ['account', 'accountSession', 'impersonatorId']) {
+        Object.defineProperty(req, name, { value: { $id: 'planted' }, writable: true, configurable: true, enumerable: true })
+      }
+      next()
+    }, accounts.requireSession(), (req, res) => { res.json({ ...view(req), impersonatorId: req.impersonatorId ?? null }) })
+    const planted = { $id: 'planted', userId: 'planted' }
+    const server = http.createServer((req, res) => {
+      // Before Express: plain assignments on an IncomingMessage make own properties.
+      Object.assign(req, { account: planted, accountSession: planted, impersonatorId: 'planted' })
+      app(req as never, res as never)
+    })
+    try {
+      const plain = (await request(server).get('/who').set('X-Appwrite-Session', u.value).expect(200)).body
+      assert.deepEqual(plain, { account: u.id, session: u.sessionId, user: u.id, impersonatorId: null })
+      const as = (await request(server).get('/who').set('X-Appwrite-Session', staff.value).set(IMPERSONATE_ID, victim.id).expect(200)).body
+      assert.deepEqual(as, { account: victim.id, session: staff.sessionId, user: victim.id, impersonatorId: staff.id })
+    } finally {
+      server.close()
+    }
+    const defined = (await request(app).get('/defined').set('X-Appwrite-Session', u.value).expect(200)).body
+    assert.deepEqual(defined, { account: u.id, session: u.sessionId, user: u.id, impersonatorId: null })
   })
 })
