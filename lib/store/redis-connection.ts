@@ -89,6 +89,8 @@ const SLOT_WITHOUT_MASTER = /^Cannot read properties of undefined \(reading '(ma
 
 /** How often at most a Cluster client is asked to read its slot map again after such a hole. */
 const SLOT_REFRESH_MS = 1000
+/** How often at most such a hole is reported as a process warning (it is a quiet 503 otherwise). */
+const SLOT_WARNING_MS = 60_000
 
 /** A Cluster's redirect replies: the slot lives (or is moving) elsewhere. */
 const REDIRECT = /^(MOVED|ASK) /
@@ -184,6 +186,8 @@ export class RedisConnection {
 
   /** When the Cluster client was last asked to read its slot map again (see {@link #fault}). */
   #slotsRefreshedAt = 0
+  /** When a slot without a master was last reported (see {@link #refreshSlots}). */
+  #slotsWarnedAt = Number.NEGATIVE_INFINITY
 
   /**
    * A failed command, classified (`redisFault`). On a Cluster, a slot no master serves is a
@@ -205,6 +209,11 @@ export class RedisConnection {
     const now = Date.now()
     if (now - this.#slotsRefreshedAt < SLOT_REFRESH_MS) return
     this.#slotsRefreshedAt = now
+    // A 503 is not logged as a 500 is: say it, so a lasting hole does not go unnoticed.
+    if (now - this.#slotsWarnedAt >= SLOT_WARNING_MS) {
+      this.#slotsWarnedAt = now
+      process.emitWarning('RedisStore: a Redis Cluster slot has no master; its requests answer 503 store_unavailable until the Cluster serves it again', { code: 'EXPRESS_ACCOUNTS_REDIS' })
+    }
     // node-redis' own rediscovery (what it runs on MOVED), from the nodes it knows; absent in a
     // client that does not have it, which then only gets the 503.
     const slots = (this.#client as { _slots?: { rediscover?: (startWith?: unknown) => Promise<void> } })._slots

@@ -143,6 +143,9 @@ describeRedis('RedisStore on a Cluster with a slot no master serves', function (
 
     // A client that discovers the cluster now has a hole in its slot map.
     const holed = await connect()
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => { if ((w as { code?: string }).code === 'EXPRESS_ACCOUNTS_REDIS') warnings.push(w) }
+    process.on('warning', onWarning)
     for (const cache of [false, true]) {
       const store = new RedisStore({ client: holed, prefix, clientSideCache: cache })
       await assert.rejects(store.getSessionWithAccount(a.id, s.id), (err: unknown) => {
@@ -159,6 +162,11 @@ describeRedis('RedisStore on a Cluster with a slot no master serves', function (
     const res = await request(app).get('/v1/account').set('x-appwrite-session', encodeSessionValue({ userId: a.id, secret: 'not-the-secret' }))
     assert.equal(res.status, 503, JSON.stringify(res.body))
     assert.ok(res.headers['retry-after'])
+    // Reported, once per spell per store (a 503 is not logged as a 500 is), not once per request.
+    await new Promise((r) => setImmediate(r))
+    assert.ok(warnings.length >= 1 && warnings.length <= 3, `${warnings.length} warnings`)
+    assert.match(warnings[0]!.message, /slot has no master/)
+    process.off('warning', onWarning)
 
     // The slot is served again: the same client finds it without being recreated.
     await nodes[owner].sendCommand(['CLUSTER', 'ADDSLOTS', slot])
