@@ -35,8 +35,6 @@ return {v[1], v[2], redis.call('PTTL', KEYS[1])}
 `
 
 interface Entry {
-  /** Its key in `#entries` (`<tag>\n<sessionId>`). */
-  key: string
   tag: string
   sessionId: string
   session: string
@@ -89,11 +87,12 @@ export class SessionCache {
   readonly #source: RedisStoreClient | undefined
   readonly #url: string | undefined
   /** Oldest first (eviction takes the first one not hit since it last passed, see `#put`). */
-  readonly #entries = new Map<string, Entry>()
+  readonly #entries = new Set<Entry>()
   /**
    * The same entries by account tag, then session id: what a hit looks up. The tag and the id
    * come from the hot path's memos, the same strings request after request, so neither is
-   * hashed again (a joined key would be a new string to hash on every request).
+   * hashed again (a joined key would be a new string to hash on every request). At most one
+   * entry per session: `#put` drops the earlier one.
    */
   readonly #byTag = new Map<string, Map<string, Entry>>()
   readonly #pending = new Map<string, Set<Pending>>()
@@ -135,7 +134,6 @@ export class SessionCache {
     const hit = this.peek(tag, sessionId)
     if (hit !== undefined) return hit
     if (!this.#usable()) return read()
-    const key = `${tag}\n${sessionId}`
     const epoch = this.#epoch
     const pending: Pending = { sessionId, dead: false }
     let set = this.#pending.get(tag)
@@ -153,7 +151,7 @@ export class SessionCache {
     if (!pending.dead && epoch === this.#epoch && this.#usable() && typeof session === 'string' && typeof account === 'string') {
       // Counted from before the read: the TTL was at least this when Redis answered.
       const until = pttl === -1 ? Number.POSITIVE_INFINITY : startedAt + Number(pttl)
-      if (until > performance.now()) this.#put({ key, tag, sessionId, session, account, until, used: false, made: undefined, madeBy: undefined })
+      if (until > performance.now()) this.#put({ tag, sessionId, session, account, until, used: false, made: undefined, madeBy: undefined })
     }
     return [session, account]
   }
@@ -188,7 +186,7 @@ export class SessionCache {
     const hit = this.#byTag.get(tag)?.get(sessionId)
     if (hit === undefined) return undefined
     if (now >= hit.until) {
-      this.#drop(hit.key)
+      this.#drop(hit)
       return undefined
     }
     // A flag, not a move to the end of the map: eviction gives used entries a second chance.
@@ -214,10 +212,14 @@ export class SessionCache {
   forget(tag: string, sessionId?: string): void {
     const pending = this.#pending.get(tag)
     if (pending) for (const p of pending) if (sessionId === undefined || p.sessionId === sessionId) p.dead = true
-    if (sessionId !== undefined) return this.#drop(`${tag}\n${sessionId}`)
     const entries = this.#byTag.get(tag)
     if (!entries) return
-    for (const e of entries.values()) this.#entries.delete(e.key)
+    if (sessionId !== undefined) {
+      const entry = entries.get(sessionId)
+      if (entry) this.#drop(entry)
+      return
+    }
+    for (const e of entries.values()) this.#entries.delete(e)
     this.#byTag.delete(tag)
   }
 
@@ -242,30 +244,30 @@ export class SessionCache {
   }
 
   #put(entry: Entry): void {
+    // The session's earlier entry (two misses of one session filling at once) goes first.
+    const earlier = this.#byTag.get(entry.tag)?.get(entry.sessionId)
+    if (earlier) this.#drop(earlier)
     // Evicts the oldest entry not hit since it was put or last passed over (the CLOCK
     // approximation of LRU: a hit only sets a flag). A passed-over entry moves to the end with
-    // its flag cleared, so each eviction ends within one lap of the map.
+    // its flag cleared, so each eviction ends within one lap of the set.
     while (this.#entries.size >= this.#maxEntries) {
-      const [oldest, first] = this.#entries.entries().next().value as [string, Entry]
+      const first = this.#entries.values().next().value as Entry
       if (first.used) {
         first.used = false
-        this.#entries.delete(oldest)
-        this.#entries.set(oldest, first)
-      } else this.#drop(oldest)
+        this.#entries.delete(first)
+        this.#entries.add(first)
+      } else this.#drop(first)
     }
-    this.#entries.set(entry.key, entry)
+    this.#entries.add(entry)
     let entries = this.#byTag.get(entry.tag)
     if (!entries) this.#byTag.set(entry.tag, (entries = new Map()))
     entries.set(entry.sessionId, entry)
   }
 
-  #drop(key: string): void {
-    const entry = this.#entries.get(key)
-    if (!entry) return
-    this.#entries.delete(key)
+  #drop(entry: Entry): void {
+    if (!this.#entries.delete(entry)) return
     const entries = this.#byTag.get(entry.tag)
-    // Only this entry: a newer one put under the same key since is the map's now.
-    if (entries?.get(entry.sessionId) === entry) entries.delete(entry.sessionId)
+    entries?.delete(entry.sessionId)
     if (entries?.size === 0) this.#byTag.delete(entry.tag)
   }
 
