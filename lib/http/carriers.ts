@@ -16,23 +16,21 @@ export function sessionCookieName(project: string): string {
 }
 
 /** The cookie names of the last project asked for: one project per process, not a new string per request. */
-let names = { project: '', main: sessionCookieName(''), legacy: `${sessionCookieName('')}_legacy` }
+let names = namesOf('')
 function cookieNames(project: string): typeof names {
-  if (names.project !== project) names = { project, main: sessionCookieName(project), legacy: `${sessionCookieName(project)}_legacy` }
+  if (names.project !== project) names = namesOf(project)
   return names
 }
-
-/**
- * Reads the session value in Appwrite's order: cookie, legacy cookie, `X-Appwrite-Session`,
- * `X-Fallback-Cookies`. The first source that decodes to an id or secret wins even when it
- * turns out wrong (the caller is then a guest); an undecodable one falls through.
- */
-export function readSessionCarrier(req: Request, project: string): FoundCarrier | null {
-  return sessionCarrierIn(req.headers, project)
+function namesOf(project: string) {
+  const main = sessionCookieName(project)
+  return { project, main, legacy: `${main}_legacy` }
 }
 
 /**
- * {@link readSessionCarrier} from the request's headers. `req.headers` is an accessor on
+ * Reads the session value from a request's headers in Appwrite's order: cookie, legacy cookie,
+ * `X-Appwrite-Session`, `X-Fallback-Cookies`. The first source that decodes to an id or secret
+ * wins even when it turns out wrong (the caller is then a guest); an undecodable one falls
+ * through. Takes the headers, not the request: `req.headers` is an accessor on
  * IncomingMessage's prototype, and each Express 5 request has a hidden class of its own (see
  * request-properties.ts), so every read of it is a lookup up the prototype chain: the hot path
  * reads it once and hands the object on.

@@ -315,19 +315,19 @@ function ownClient(url: string | undefined): ReturnType<typeof createClient> {
 }
 
 /** The client's commands with every failure passed through `fault` (`redisFault` and more). */
-function classified(c: Commands, rethrow: (err: unknown) => never): Commands {
+function classified(c: Commands, fault: (err: unknown) => never): Commands {
   return {
-    get: (key) => c.get(key).catch(rethrow),
-    mGet: (keys) => c.mGet(keys).catch(rethrow),
-    exists: (key) => c.exists(key).catch(rethrow),
-    set: (key, value, opts) => c.set(key, value, opts).catch(rethrow),
-    del: (key) => c.del(key).catch(rethrow),
-    getDel: (key) => c.getDel(key).catch(rethrow),
-    hGet: (key, field) => c.hGet(key, field).catch(rethrow),
-    hVals: (key) => c.hVals(key).catch(rethrow),
-    hDel: (key, field) => c.hDel(key, field).catch(rethrow),
+    get: (key) => c.get(key).catch(fault),
+    mGet: (keys) => c.mGet(keys).catch(fault),
+    exists: (key) => c.exists(key).catch(fault),
+    set: (key, value, opts) => c.set(key, value, opts).catch(fault),
+    del: (key) => c.del(key).catch(fault),
+    getDel: (key) => c.getDel(key).catch(fault),
+    hGet: (key, field) => c.hGet(key, field).catch(fault),
+    hVals: (key) => c.hVals(key).catch(fault),
+    hDel: (key, field) => c.hDel(key, field).catch(fault),
     // NOSCRIPT passes through unchanged: `run` falls back to EVAL on it.
-    eval: (script, opts) => c.eval(script, opts).catch(rethrow),
-    evalSha: (sha, opts) => c.evalSha(sha, opts).catch(rethrow),
+    eval: (script, opts) => c.eval(script, opts).catch(fault),
+    evalSha: (sha, opts) => c.evalSha(sha, opts).catch(fault),
   }
 }
