@@ -147,13 +147,10 @@ export class Sessions {
   }
 
   #checkSecret(found: { session: SessionRecord | null; account: AccountRecord | null }, secretHash: string): Authenticated | null {
-    const { session, account } = found
-    if (!session || !account) return null
     // Constant-time check of the full hash: the derived id only located the record. Both
-    // digests are 64 hex, compared as they are.
-    if (!safeEqualDigest(session.secretHash, secretHash)) return null
-    if (session.expiresAt <= this.#ctx.clock.now()) return null
-    return { account, session }
+    // digests are 64 hex, compared as they are. Then the checks of a session known by id.
+    if (!found.session || !safeEqualDigest(found.session.secretHash, secretHash)) return null
+    return this.#live(found)
   }
 
   /** Resolves a session the caller already knows by id (JWT, express-session carriers). */
