@@ -7,6 +7,10 @@ export interface BenchOptions {
   warmup: number
   connections: number
   rounds: number
+  /** Rounds of side-by-side windows (each compared pair loaded at once); 0 skips them. */
+  sideRounds: number
+  /** Seconds per side-by-side window. */
+  sideDuration: number
   /** `null`: all of them. */
   variants: string[] | null
   bcryptCost: number
@@ -27,6 +31,8 @@ const DEFAULTS: BenchOptions = {
   warmup: 3,
   connections: 32,
   rounds: 3,
+  sideRounds: 12,
+  sideDuration: 2,
   variants: null,
   bcryptCost: 12, // the library's default: sign-in is measured at the cost users get
   seedAccounts: 100_000,
@@ -42,12 +48,19 @@ export const HELP = `npm run bench -- [options]
 Runs every variant's server in its own child process on loopback, each Redis variant on a
 redis-server of its own (started here on a free port, never 6379), and loads them with
 autocannon round-robin over several rounds; each round's ratio is taken against the reference
-(bare Express, or raw bcrypt for sign-in) measured in the same round.
+(bare Express, or raw bcrypt for sign-in) measured in the same round. Then each pair the
+targets compare is loaded side by side (both servers at once, a load generator child each)
+over several windows, and the targets are read from those.
 
   --duration <s>          seconds per measured window               (default ${DEFAULTS.duration})
   --warmup <s>            seconds of load per variant before round 1 (default ${DEFAULTS.warmup})
   --connections <n>       autocannon connections                    (default ${DEFAULTS.connections})
   --rounds <n>            rounds over all variants                  (default ${DEFAULTS.rounds})
+  --side-rounds <n>       rounds of side-by-side windows, in which the two variants of each
+                          compared pair are loaded at once; the targets are read from them
+                          (default ${DEFAULTS.sideRounds}; 0 skips them, the targets are then
+                          read one at a time)
+  --side-duration <s>     seconds per side-by-side window            (default ${DEFAULTS.sideDuration})
   --variants <a,b,…>      only these (their references are added); known:
                           ${VARIANTS.map((v) => v.name).join(', ')}
   --bcrypt-cost <n>       bcrypt cost for sign-in and raw bcrypt    (default ${DEFAULTS.bcryptCost}, the library's)
@@ -85,6 +98,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       case '--warmup': o.warmup = number(flag, value(), 0); break
       case '--connections': o.connections = integer(flag, value(), 1); break
       case '--rounds': o.rounds = integer(flag, value(), 1); break
+      case '--side-rounds': o.sideRounds = integer(flag, value(), 0); break
+      case '--side-duration': o.sideDuration = number(flag, value(), 0.1); break
       case '--variants': o.variants = value().split(',').map((s) => s.trim()).filter(Boolean); break
       case '--bcrypt-cost': o.bcryptCost = integer(flag, value(), 4, 31); break
       case '--seed-accounts': o.seedAccounts = integer(flag, value(), 0); break

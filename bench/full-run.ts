@@ -3,6 +3,7 @@ import { machineInfo } from './machine-info.js'
 import { measureRedisMemory } from './measure-redis-memory.js'
 import type { RunRecord } from './results-markdown.js'
 import type { WindowResult } from './running-variant.js'
+import { sideBySide, type SideWindows } from './side-by-side.js'
 import { startAll, stopAll } from './start-all.js'
 import { summarize, type Rounds } from './summarize.js'
 import { evaluateContext, evaluateTargets } from './evaluate-targets.js'
@@ -16,7 +17,8 @@ const log = (msg: string) => process.stderr.write(`${msg}\n`)
 /**
  * The measured run: start everything, warm each variant up, then `rounds` rounds in which every
  * variant gets one window, round-robin (each round starts one variant later, so no variant is
- * always first or last); then one sequential probe per Redis variant.
+ * always first or last); then the side-by-side rounds, in which each compared pair is loaded
+ * at once (side-by-side.ts); then one sequential probe per Redis variant.
  */
 export async function fullRun(options: BenchOptions, variants: Variant[], command: string): Promise<RunRecord> {
   const began = process.hrtime.bigint()
@@ -44,6 +46,7 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
       }
       rounds.push(windows)
     }
+    const side: SideWindows = await sideBySide(running, { rounds: options.sideRounds, duration: options.sideDuration, connections: options.connections }, log)
     const probes = new Map<string, WindowResult>()
     for (const r of running.filter((x) => x.probe)) probes.set(r.variant.name, await r.window({ connections: 1, sequential: PROBE_REQUESTS }))
     const summaries = summarize(variants, rounds, probes)
@@ -52,8 +55,9 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
       options,
       machine,
       summaries,
-      targets: evaluateTargets(rounds, summaries),
-      context: evaluateContext(rounds, summaries),
+      side,
+      targets: evaluateTargets(rounds, summaries, side),
+      context: evaluateContext(rounds, summaries, side),
       memory,
       seeding: seeded?.seeding ?? null,
       seedMemoryBytes,

@@ -6,12 +6,15 @@ import type { SeedReport } from './seed-accounts.js'
 import type { VariantSummary } from './summarize.js'
 import type { ContextRatio, TargetResult } from './evaluate-targets.js'
 import { listingMarkdown, type ListingReport } from './listing-bench.js'
+import { readSide, SIDE_PAIRS, sideKey, type SideWindows } from './side-by-side.js'
 
 export interface RunRecord {
   command: string
   options: BenchOptions
   machine: MachineInfo
   summaries: VariantSummary[]
+  /** The side-by-side windows of each compared pair (side-by-side.ts). */
+  side: SideWindows
   targets: TargetResult[]
   /** Ratios shown beside the targets, not judged (evaluateContext). */
   context: ContextRatio[]
@@ -43,7 +46,7 @@ export function resultsMarkdown(r: RunRecord): string {
     ['machine', `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}`],
     ['load average (1 min) at start → end', `${m.loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`],
     ['Node / Redis', `${m.node} / ${m.redis}`],
-    ['load', `autocannon, ${o.connections} connections, ${o.duration} s per window, ${o.rounds} rounds (round-robin, start rotated each round), ${o.warmup} s warm-up per variant; ${Math.round(r.seconds)} s in all`],
+    ['load', `autocannon, ${o.connections} connections, ${o.duration} s per window, ${o.rounds} rounds (round-robin, start rotated each round), ${o.warmup} s warm-up per variant; then ${o.sideRounds} side-by-side rounds of ${o.sideDuration} s per pair (both servers loaded at once, a load generator child each); ${Math.round(r.seconds)} s in all`],
   ]), '')
 
   out.push('## `GET /me`', '')
@@ -79,14 +82,25 @@ export function resultsMarkdown(r: RunRecord): string {
   if (r.listing) out.push(listingMarkdown(r.listing))
 
   out.push('## Targets (issues 11 and 13)', '')
-  out.push('Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round; the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.', '')
+  out.push('Computed by the harness. A `GET /me` pair is judged **side by side**: the median over the side-by-side windows (below) of the pair\'s req/s ratio, both servers loaded over the same seconds; the same windows read from server CPU per request, their lowest and highest ratio, and the one-at-a-time figure (the median over rounds of the pair\'s req/s in the same round, from the `GET /me` table) are shown beside it. Sign-in has no side-by-side pair and is judged one at a time. Why two methods: see the A/A control under Context, and docs/benchmarks.md.', '')
   out.push(table(['target', 'required', 'measured', 'met'],
     r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')
 
   if (r.context.length > 0) {
     out.push('## Context (not targets)', '')
-    out.push('The in-process variants against `express-mw`, a hand-written middleware that finds the session in a Map and sets `req.user` to a copy of the user with no check at all: what any middleware pays, against what is `requireSession()`\'s own. Read the same way as the targets.', '')
+    out.push('First the A/A control: bare Express against a second, identical bare Express server, which a method without bias reads as 1.00; how far each method strays from it, and the spread of its windows, is what it cannot tell apart. Then the in-process variants against `express-mw`, a hand-written middleware that finds the session in a Map and sets `req.user` to a copy of the user with no check at all: what any middleware pays, against what is `requireSession()`\'s own. Read the same way as the targets.', '')
     out.push(table(['pair', 'measured'], r.context.map((c) => [c.pair, c.measured])), '')
+  }
+
+  const sidePairs = SIDE_PAIRS.filter((p) => (r.side.get(sideKey(p.a, p.b))?.length ?? 0) > 0)
+  if (sidePairs.length > 0) {
+    out.push('## Side by side', '')
+    out.push(`Each window loads both servers of a pair at once for ${o.sideDuration} s, each with its own autocannon in a child process (${o.connections} connections each), so both see the same seconds of the machine. Ratio: \`a\`'s req/s ÷ \`b\`'s in the same window; CPU ratio: \`b\`'s server CPU µs per request ÷ \`a\`'s. Which server is begun first and which load generator it gets alternate by round.`, '')
+    out.push(table(['a', 'b', 'ratio (median)', 'CPU ratio (median)', 'windows', 'each window (req/s ratio)'], sidePairs.map((p) => {
+      const read = readSide(r.side, p.a, p.b)!
+      const each = r.side.get(sideKey(p.a, p.b))!.map((w) => f(w.a.rps / Math.max(1e-9, w.b.rps)))
+      return [`\`${p.a}\``, `\`${p.b}\``, f(read.ratio), f(read.cpuRatio), String(read.windows), each.join(' ')]
+    })), '')
   }
 
   out.push('## Per round', '')

@@ -64,9 +64,13 @@ async function main(options: BenchOptions, chosen: Variant[]): Promise<number> {
   const markdown = resultsMarkdown(record)
   console.log(markdown)
   // Figures from a run where requests failed measure the failure path, not the variant: no record.
-  const failed = record.summaries.filter((s) => s.failures > 0)
+  const failed = [
+    ...record.summaries.filter((s) => s.failures > 0).map((s) => `${s.variant.name} (${s.failures})`),
+    ...[...record.side].map(([pair, ws]) => [pair.replace('|', ' : '), ws.reduce((n, w) => n + w.a.failures + w.b.failures, 0)] as const)
+      .filter(([, n]) => n > 0).map(([pair, n]) => `side by side ${pair} (${n})`),
+  ]
   if (failed.length > 0) {
-    console.error(`[bench] requests failed in ${failed.map((s) => `${s.variant.name} (${s.failures})`).join(', ')}${options.write ? `; ${options.write} not written` : ''}`)
+    console.error(`[bench] requests failed in ${failed.join(', ')}${options.write ? `; ${options.write} not written` : ''}`)
     return 1
   }
   if (options.write) {

@@ -1,8 +1,10 @@
-import type { RedisProbe, RedisDelta } from './redis-probe.js'
+import type { LoadProcess } from './load-process.js'
+import type { RedisProbe, RedisDelta, RedisSnapshot } from './redis-probe.js'
 import { runLoad, type LoadOptions, type LoadResult } from './run-load.js'
 import { seedAccounts, type SeedReport } from './seed-accounts.js'
 import type { ChildCounters } from './server-child.js'
 import type { ServerProcess } from './server-process.js'
+import type { LoadRequest } from './servers/bench-server.js'
 import { BENCH_EMAIL, listSessionIds, signIn } from './servers/appwrite-client.js'
 import type { VariantRedis } from './variant-redis.js'
 import type { Variant } from './variants.js'
@@ -14,6 +16,14 @@ export interface WindowResult extends LoadResult {
   /** Requests the server received during the window (the per-request figures divide by this). */
   served: number
   redis: RedisDelta | null
+}
+
+/** A window begun (counters read) whose load has not run yet. */
+export interface StartedWindow {
+  request: LoadRequest
+  before: RedisSnapshot | undefined
+  start: ChildCounters
+  load: (load: LoadOptions, via?: LoadProcess) => Promise<LoadResult>
 }
 
 /** How long a server may take to finish the requests in flight when a window ends, ms. */
@@ -62,15 +72,30 @@ export class RunningVariant {
    * deltas cover the window and nothing else (the probe's own INFO is taken off). The end is
    * read once the server has finished every request it received (a bcrypt still running when
    * autocannon stops would otherwise be counted but not paid for), so per-request figures
-   * divide whole costs by whole requests.
+   * divide whole costs by whole requests. `via`: a load generator child to run the load in
+   * (side-by-side windows); otherwise it runs in this process.
    */
-  async window(load: LoadOptions): Promise<WindowResult> {
+  async window(load: LoadOptions, via?: LoadProcess): Promise<WindowResult> {
+    const started = await this.begin()
+    return this.end(started, await started.load(load, via))
+  }
+
+  /**
+   * Everything a window reads before its load: split from the load so two variants' windows
+   * can be begun first and then loaded at the same moment (sideBySide).
+   */
+  async begin(): Promise<StartedWindow> {
     const request = await this.server.request()
     const before = await this.probe?.snapshot()
     const start = await this.server.counters()
-    const result = await runLoad(this.server.port, request, load)
+    const port = this.server.port
+    return { request, before, start, load: (load, via) => (via ? via.run(port, request, load) : runLoad(port, request, load)) }
+  }
+
+  async end(started: StartedWindow, result: LoadResult): Promise<WindowResult> {
     const end = await this.#drained()
     const after = await this.probe?.snapshot()
+    const { before, start } = started
     return {
       ...result,
       cpuMicros: end.cpuMicros - start.cpuMicros,

@@ -31,6 +31,7 @@ const ONE_READ: RedisExpectation = { maxCommands: 1, maxRoundTrips: 1, maxChange
 
 export const VARIANTS: readonly Variant[] = [
   { name: 'express', label: 'bare Express 5, fixed JSON', table: 'me', server: { kind: 'bare-express' }, redis: 'none', reference: 'express', expect: null },
+  { name: 'express-twin', label: 'bare Express 5 again, a second server (A/A control: what the method reads between equals)', table: 'me', server: { kind: 'bare-express' }, redis: 'none', reference: 'express', expect: null },
   { name: 'express-mw', label: 'hand-written in-process check: Map lookup, req.user copy, next()', table: 'me', server: { kind: 'bare-middleware' }, redis: 'none', reference: 'express', expect: null },
   { name: 'classic', label: 'express-session + connect-redis + passport.session()', table: 'me', server: { kind: 'classic-stack' }, redis: 'single', reference: 'express', expect: { commands: 3 } },
   { name: 'passport-jwt', label: 'passport-jwt, stateless, KeyObject secret', table: 'me', server: { kind: 'passport-jwt' }, redis: 'none', reference: 'express', expect: null },

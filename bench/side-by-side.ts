@@ -1,0 +1,112 @@
+import { LoadProcess } from './load-process.js'
+import type { RunningVariant, WindowResult } from './running-variant.js'
+import { cpuPerRequest, median } from './summarize.js'
+
+/** Two variants loaded at the same moment, one load generator child each. */
+export interface SidePair {
+  a: string
+  b: string
+}
+
+/** Each window of a pair: `a`'s and `b`'s figures, measured over the same seconds. */
+export type SideWindows = Map<string, { a: WindowResult; b: WindowResult }[]>
+
+export const sideKey = (a: string, b: string) => `${a}|${b}`
+
+/**
+ * The pairs the targets and the context table read (evaluate-targets.ts), plus the A/A
+ * control: bare Express against a second bare Express, which reads 1.00 on a method that has
+ * no bias, and whose spread is what the method can tell apart.
+ */
+export const SIDE_PAIRS: readonly SidePair[] = [
+  { a: 'express-twin', b: 'express' },
+  { a: 'rs-header', b: 'bearer-all' },
+  { a: 'rs-cookie', b: 'bearer-all' },
+  { a: 'rs-header', b: 'bearer-pipeline' },
+  { a: 'rs-cookie', b: 'bearer-pipeline' },
+  { a: 'rs-header', b: 'classic' },
+  { a: 'rs-cookie', b: 'classic' },
+  { a: 'rs-memory', b: 'rs-header' },
+  { a: 'rs-memory', b: 'rs-cookie' },
+  { a: 'rs-memory', b: 'rs-jwt' },
+  { a: 'rs-jwt', b: 'passport-jwt' },
+  { a: 'rs-cached', b: 'express' },
+  { a: 'rs-seeded', b: 'rs-header' },
+  { a: 'rs-cluster', b: 'rs-header' },
+  { a: 'express-mw', b: 'express' },
+  { a: 'rs-memory', b: 'express-mw' },
+  { a: 'rs-cached', b: 'express-mw' },
+]
+
+export interface SideOptions {
+  rounds: number
+  duration: number
+  connections: number
+}
+
+/**
+ * The side-by-side phase: `rounds` rounds, each giving every pair one window in which both of
+ * its servers are loaded at once, each by a load generator child of its own. On this 2-core VM
+ * the throughput of one window differs from the next by ±30% whatever runs (other tenants, the
+ * host's scheduling), and a sequential window's ratio carries that whole swing; two servers
+ * loaded over the same seconds share it, so their ratio keeps what differs between them. The
+ * order within a pair (which is begun first, which generator it gets) alternates by round, and
+ * the pairs' order rotates, so neither side and no pair is always first.
+ */
+export async function sideBySide(running: RunningVariant[], options: SideOptions, log: (msg: string) => void): Promise<SideWindows> {
+  const byName = new Map(running.map((r) => [r.variant.name, r]))
+  const pairs = SIDE_PAIRS.filter((p) => byName.has(p.a) && byName.has(p.b))
+  const windows: SideWindows = new Map(pairs.map((p) => [sideKey(p.a, p.b), []]))
+  if (pairs.length === 0 || options.rounds === 0) return windows
+  const generators = await Promise.all([LoadProcess.start(), LoadProcess.start()])
+  try {
+    const load = { connections: options.connections, duration: options.duration }
+    for (let round = 0; round < options.rounds; round++) {
+      const flip = round % 2 === 1
+      for (let i = 0; i < pairs.length; i++) {
+        const { a, b } = pairs[(i + round) % pairs.length]
+        const [ra, rb] = [byName.get(a)!, byName.get(b)!]
+        const [first, second] = flip ? [rb, ra] : [ra, rb]
+        const s1 = await first.begin()
+        const s2 = await second.begin()
+        const [l1, l2] = await Promise.all([s1.load(load, generators[flip ? 1 : 0]), s2.load(load, generators[flip ? 0 : 1])])
+        const w1 = await first.end(s1, l1)
+        const w2 = await second.end(s2, l2)
+        const [wa, wb] = flip ? [w2, w1] : [w1, w2]
+        windows.get(sideKey(a, b))!.push({ a: wa, b: wb })
+        const failed = wa.failures + wb.failures
+        log(`side ${round + 1}/${options.rounds} ${`${a} : ${b}`.padEnd(30)} ${(wa.rps / Math.max(1, wb.rps)).toFixed(2)}× req/s  ${(cpuPerRequest(wb) / Math.max(1, cpuPerRequest(wa))).toFixed(2)}× CPU${failed ? `  ${failed} FAILED` : ''}`)
+      }
+    }
+  } finally {
+    await Promise.all(generators.map((g) => g.stop()))
+  }
+  return windows
+}
+
+/** A pair read from its side-by-side windows. */
+export interface SideReading {
+  /** Median over windows of a's req/s ÷ b's. */
+  ratio: number
+  /** Median over windows of b's server CPU µs/req ÷ a's. */
+  cpuRatio: number
+  /** Lowest and highest window ratio (req/s). */
+  min: number
+  max: number
+  windows: number
+  failures: number
+}
+
+export function readSide(side: SideWindows, a: string, b: string): SideReading | null {
+  const ws = side.get(sideKey(a, b))
+  if (!ws || ws.length === 0) return null
+  const ratios = ws.map((w) => w.a.rps / Math.max(1e-9, w.b.rps))
+  return {
+    ratio: median(ratios),
+    cpuRatio: median(ws.map((w) => cpuPerRequest(w.b) / Math.max(1e-9, cpuPerRequest(w.a)))),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+    windows: ws.length,
+    failures: ws.reduce((n, w) => n + w.a.failures + w.b.failures, 0),
+  }
+}
