@@ -38,6 +38,16 @@ export const SIDE_PAIRS: readonly SidePair[] = [
   { a: 'rs-cached', b: 'express-mw' },
 ]
 
+/**
+ * Round `round`'s arrangement of every pair: whether `b` is begun (and its load sent) first, and
+ * which of the two load generators `a` gets. The two alternate independently (order every round,
+ * generator every second round), so every four rounds give each side each order with each
+ * generator once, and neither is confounded with the other.
+ */
+export function sidePlan(round: number): { bFirst: boolean; aGenerator: 0 | 1 } {
+  return { bFirst: round % 2 === 1, aGenerator: Math.floor(round / 2) % 2 === 1 ? 1 : 0 }
+}
+
 export interface SideOptions {
   rounds: number
   duration: number
@@ -50,8 +60,8 @@ export interface SideOptions {
  * the throughput of one window differs from the next by ±30% whatever runs (other tenants, the
  * host's scheduling), and a sequential window's ratio carries that whole swing; two servers
  * loaded over the same seconds share it, so their ratio keeps what differs between them. The
- * order within a pair (which is begun first, which generator it gets) alternates by round, and
- * the pairs' order rotates, so neither side and no pair is always first.
+ * order within a pair (which is begun first) and which generator each side gets alternate by
+ * round (sidePlan), and the pairs' order rotates, so neither side and no pair is always first.
  */
 export async function sideBySide(running: RunningVariant[], options: SideOptions, log: (msg: string) => void): Promise<SideWindows> {
   const byName = new Map(running.map((r) => [r.variant.name, r]))
@@ -62,17 +72,18 @@ export async function sideBySide(running: RunningVariant[], options: SideOptions
   try {
     const load = { connections: options.connections, duration: options.duration }
     for (let round = 0; round < options.rounds; round++) {
-      const flip = round % 2 === 1
+      const { bFirst, aGenerator } = sidePlan(round)
       for (let i = 0; i < pairs.length; i++) {
         const { a, b } = pairs[(i + round) % pairs.length]
         const [ra, rb] = [byName.get(a)!, byName.get(b)!]
-        const [first, second] = flip ? [rb, ra] : [ra, rb]
+        const [first, second] = bFirst ? [rb, ra] : [ra, rb]
+        const [g1, g2] = bFirst ? [generators[1 - aGenerator], generators[aGenerator]] : [generators[aGenerator], generators[1 - aGenerator]]
         const s1 = await first.begin()
         const s2 = await second.begin()
-        const [l1, l2] = await Promise.all([s1.load(load, generators[flip ? 1 : 0]), s2.load(load, generators[flip ? 0 : 1])])
+        const [l1, l2] = await Promise.all([s1.load(load, g1), s2.load(load, g2)])
         const w1 = await first.end(s1, l1)
         const w2 = await second.end(s2, l2)
-        const [wa, wb] = flip ? [w2, w1] : [w1, w2]
+        const [wa, wb] = bFirst ? [w2, w1] : [w1, w2]
         windows.get(sideKey(a, b))!.push({ a: wa, b: wb })
         const failed = wa.failures + wb.failures
         log(`side ${round + 1}/${options.rounds} ${`${a} : ${b}`.padEnd(30)} ${(wa.rps / Math.max(1, wb.rps)).toFixed(2)}× req/s  ${(cpuPerRequest(wb) / Math.max(1, cpuPerRequest(wa))).toFixed(2)}× CPU${failed ? `  ${failed} FAILED` : ''}`)
