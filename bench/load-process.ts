@@ -39,8 +39,8 @@ export class LoadProcess {
     }
   }
 
-  /** One window of load on `127.0.0.1:port`, run in the child. */
-  run(port: number, request: LoadRequest, load: LoadOptions): Promise<LoadResult> {
+  /** One window of load on `127.0.0.1:port`, run in the child; at `startAt` (`Date.now()`) if given. */
+  run(port: number, request: LoadRequest, load: LoadOptions, startAt?: number): Promise<LoadResult> {
     const id = this.#nextId++
     return new Promise((resolve, reject) => {
       const onMessage = (msg: LoadChildReply) => {
@@ -59,7 +59,7 @@ export class LoadProcess {
       }
       this.#child.on('message', onMessage)
       this.#child.once('exit', onExit)
-      this.#child.send({ id, port, request, load } satisfies LoadChildRequest)
+      this.#child.send({ id, port, request, load, startAt } satisfies LoadChildRequest)
     })
   }
 

@@ -23,7 +23,8 @@ export interface StartedWindow {
   request: LoadRequest
   before: RedisSnapshot | undefined
   start: ChildCounters
-  load: (load: LoadOptions, via?: LoadProcess) => Promise<LoadResult>
+  /** `startAt`: with `via`, the `Date.now()` at which the generator begins the load. */
+  load: (load: LoadOptions, via?: LoadProcess, startAt?: number) => Promise<LoadResult>
 }
 
 /** How long a server may take to finish the requests in flight when a window ends, ms. */
@@ -89,7 +90,7 @@ export class RunningVariant {
     const before = await this.probe?.snapshot()
     const start = await this.server.counters()
     const port = this.server.port
-    return { request, before, start, load: (load, via) => (via ? via.run(port, request, load) : runLoad(port, request, load)) }
+    return { request, before, start, load: (load, via, startAt) => (via ? via.run(port, request, load, startAt) : runLoad(port, request, load)) }
   }
 
   async end(started: StartedWindow, result: LoadResult): Promise<WindowResult> {
