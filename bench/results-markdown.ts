@@ -46,7 +46,7 @@ export function resultsMarkdown(r: RunRecord): string {
     ['machine', `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}`],
     ['load average (1 min) at start → end', `${m.loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`],
     ['Node / Redis', `${m.node} / ${m.redis}`],
-    ['load', `autocannon, ${o.connections} connections, ${o.duration} s per window, ${o.rounds} rounds (round-robin, start rotated each round), ${o.warmup} s warm-up per variant; then ${o.sideRounds} side-by-side rounds of ${o.sideDuration} s per pair (both servers loaded at once, a load generator child each); ${Math.round(r.seconds)} s in all`],
+    ['load', `autocannon, ${o.connections} connections, ${o.duration} s per window, ${o.rounds} rounds (round-robin, start rotated each round), ${o.warmup} s warm-up per variant; ${o.sideRounds > 0 ? `then ${o.sideRounds} side-by-side rounds of ${o.sideDuration} s per pair (both servers loaded at once, a load generator child each)` : 'no side-by-side rounds (`--side-rounds 0`: every target read one at a time)'}; ${Math.round(r.seconds)} s in all`],
   ]), '')
 
   out.push('## `GET /me`', '')
@@ -82,7 +82,7 @@ export function resultsMarkdown(r: RunRecord): string {
   if (r.listing) out.push(listingMarkdown(r.listing))
 
   out.push('## Targets (issues 11 and 13)', '')
-  out.push('Computed by the harness. A `GET /me` pair is judged **side by side**: the median over the side-by-side windows (below) of the pair\'s req/s ratio, both servers loaded over the same seconds; the same windows read from server CPU per request, their lowest and highest ratio, and the one-at-a-time figure (the median over rounds of the pair\'s req/s in the same round, from the `GET /me` table) are shown beside it. Sign-in has no side-by-side pair and is judged one at a time. Why two methods: see the A/A control under Context, and docs/benchmarks.md.', '')
+  out.push(o.sideRounds === 0 ? 'Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round (no side-by-side rounds in this run); the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.' : 'Computed by the harness. A `GET /me` pair is judged **side by side**: the median over the side-by-side windows (below) of the pair\'s req/s ratio, both servers loaded over the same seconds; the same windows read from server CPU per request, their lowest and highest ratio, and the one-at-a-time figure (the median over rounds of the pair\'s req/s in the same round, from the `GET /me` table) are shown beside it. Sign-in has no side-by-side pair and is judged one at a time. Why two methods: see the A/A control under Context, and docs/benchmarks.md.', '')
   out.push(table(['target', 'required', 'measured', 'met'],
     r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')
 
