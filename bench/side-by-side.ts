@@ -86,7 +86,9 @@ export async function sideBySide(running: RunningVariant[], options: SideOptions
         // Both generators begin at one agreed moment: sent one after the other, the second
         // child would only read its message, start autocannon and open its connections once
         // the first side's load already held the cores, which gave the side sent first some 7%
-        // more req/s in 1 s windows of the A/A control.
+        // more req/s in 1 s windows of the A/A control. An order effect remains (in 2 s A/A
+        // windows the side begun second read some 4% more, cause not found); sidePlan's
+        // alternation cancels it in the median only with an even number of rounds.
         const startAt = Date.now() + START_DELAY_MS
         const [l1, l2] = await Promise.all([s1.load(load, g1, startAt), s2.load(load, g2, startAt)])
         const w1 = await first.end(s1, l1)
