@@ -57,9 +57,10 @@ over several windows, and the targets are read from those.
   --connections <n>       autocannon connections                    (default ${DEFAULTS.connections})
   --rounds <n>            rounds over all variants                  (default ${DEFAULTS.rounds})
   --side-rounds <n>       rounds of side-by-side windows, in which the two variants of each
-                          compared pair are loaded at once; the targets are read from them
-                          (default ${DEFAULTS.sideRounds}; 0 skips them, the targets are then
-                          read one at a time)
+                          compared pair are loaded at once; the targets are read from them,
+                          by server CPU per request (a multiple of 4, default
+                          ${DEFAULTS.sideRounds}; 0 skips them, the targets are then read one
+                          at a time)
   --side-duration <s>     seconds per side-by-side window            (default ${DEFAULTS.sideDuration})
   --variants <a,b,…>      only these (their references are added); known:
                           ${VARIANTS.map((v) => v.name).join(', ')}
@@ -98,7 +99,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       case '--warmup': o.warmup = number(flag, value(), 0); break
       case '--connections': o.connections = integer(flag, value(), 1); break
       case '--rounds': o.rounds = integer(flag, value(), 1); break
-      case '--side-rounds': o.sideRounds = integer(flag, value(), 0); break
+      case '--side-rounds':
+        o.sideRounds = integer(flag, value(), 0)
+        // sidePlan alternates the order every round and the generator every second round: only
+        // whole blocks of four give each side each arrangement equally often.
+        if (o.sideRounds % 4 !== 0) throw new Error(`--side-rounds must be 0 or a multiple of 4, so each side is begun first and gets each load generator equally often (got ${o.sideRounds})`)
+        break
       case '--side-duration': o.sideDuration = number(flag, value(), 0.1); break
       case '--variants': o.variants = value().split(',').map((s) => s.trim()).filter(Boolean); break
       case '--bcrypt-cost': o.bcryptCost = integer(flag, value(), 4, 31); break

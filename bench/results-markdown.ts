@@ -6,7 +6,7 @@ import type { SeedReport } from './seed-accounts.js'
 import type { VariantSummary } from './summarize.js'
 import type { ContextRatio, TargetResult } from './evaluate-targets.js'
 import { listingMarkdown, type ListingReport } from './listing-bench.js'
-import { readSide, SIDE_PAIRS, sideKey, type SideWindows } from './side-by-side.js'
+import { readSide, SIDE_PAIRS, sideKey, windowCpuRatio, type SideWindows } from './side-by-side.js'
 
 export interface RunRecord {
   command: string
@@ -82,7 +82,7 @@ export function resultsMarkdown(r: RunRecord): string {
   if (r.listing) out.push(listingMarkdown(r.listing))
 
   out.push('## Targets (issues 11 and 13)', '')
-  out.push(o.sideRounds === 0 ? 'Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round (no side-by-side rounds in this run); the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.' : 'Computed by the harness. A `GET /me` pair is judged **side by side**: the median over the side-by-side windows (below) of the pair\'s req/s ratio, both servers loaded over the same seconds; the same windows read from server CPU per request, their lowest and highest ratio, and the one-at-a-time figure (the median over rounds of the pair\'s req/s in the same round, from the `GET /me` table) are shown beside it. Sign-in has no side-by-side pair and is judged one at a time. Why two methods: see the A/A control under Context, and docs/benchmarks.md.', '')
+  out.push(o.sideRounds === 0 ? 'Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round (no side-by-side rounds in this run); the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.' : 'Computed by the harness. A `GET /me` pair is judged **side by side by server CPU**: the median over the side-by-side windows (below), both servers loaded over the same seconds, of the ratio of their server CPU per request (the reference\'s µs ÷ the variant\'s), with its lowest and highest window; the same windows read by req/s (pulled toward 1.00× when four busy processes share two cores) and the one-at-a-time figure (the median over rounds of the pair\'s req/s in the same round, from the `GET /me` table) are shown beside it. Sign-in has no side-by-side pair and is judged one at a time by req/s. Why: see the A/A control under Context, and docs/benchmarks.md.', '')
   out.push(table(['target', 'required', 'measured', 'met'],
     r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')
 
@@ -95,11 +95,11 @@ export function resultsMarkdown(r: RunRecord): string {
   const sidePairs = SIDE_PAIRS.filter((p) => (r.side.get(sideKey(p.a, p.b))?.length ?? 0) > 0)
   if (sidePairs.length > 0) {
     out.push('## Side by side', '')
-    out.push(`Each window loads both servers of a pair at once for ${o.sideDuration} s, each with its own autocannon in a child process (${o.connections} connections each), so both see the same seconds of the machine. Ratio: \`a\`'s req/s ÷ \`b\`'s in the same window; CPU ratio: \`b\`'s server CPU µs per request ÷ \`a\`'s. Which server is begun first and which load generator it gets alternate by round.`, '')
-    out.push(table(['a', 'b', 'ratio (median)', 'CPU ratio (median)', 'windows', 'each window (req/s ratio)'], sidePairs.map((p) => {
+    out.push(`Each window loads both servers of a pair at once for ${o.sideDuration} s, each with its own autocannon in a child process (${o.connections} connections each), both starting at one agreed moment, so both see the same seconds of the machine. CPU ratio (judged): \`b\`'s server CPU µs per request ÷ \`a\`'s in the same window; req/s ratio: \`a\`'s req/s ÷ \`b\`'s. Which server is begun first alternates every round, which load generator it gets every second round.`, '')
+    out.push(table(['a', 'b', 'CPU ratio (median)', 'req/s ratio (median)', 'windows', 'each window (CPU ratio)'], sidePairs.map((p) => {
       const read = readSide(r.side, p.a, p.b)!
-      const each = r.side.get(sideKey(p.a, p.b))!.map((w) => f(w.a.rps / Math.max(1e-9, w.b.rps)))
-      return [`\`${p.a}\``, `\`${p.b}\``, f(read.ratio), f(read.cpuRatio), String(read.windows), each.join(' ')]
+      const each = r.side.get(sideKey(p.a, p.b))!.map((w) => f(windowCpuRatio(w)))
+      return [`\`${p.a}\``, `\`${p.b}\``, f(read.cpuRatio), f(read.ratio), String(read.windows), each.join(' ')]
     })), '')
   }
 
