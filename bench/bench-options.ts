@@ -11,6 +11,8 @@ export interface BenchOptions {
   sideRounds: number
   /** Seconds per side-by-side window. */
   sideDuration: number
+  /** Pin the measured servers to half the CPUs and everything else to the other half (cpu-pinning.ts). */
+  pin: boolean
   /** `null`: all of them. */
   variants: string[] | null
   bcryptCost: number
@@ -33,6 +35,7 @@ const DEFAULTS: BenchOptions = {
   rounds: 3,
   sideRounds: 12,
   sideDuration: 2,
+  pin: true,
   variants: null,
   bcryptCost: 12, // the library's default: sign-in is measured at the cost users get
   seedAccounts: 100_000,
@@ -62,6 +65,9 @@ over several windows, and the targets are read from those.
                           ${DEFAULTS.sideRounds}; 0 skips them, the targets are then read one
                           at a time)
   --side-duration <s>     seconds per side-by-side window            (default ${DEFAULTS.sideDuration})
+  --no-pin                do not pin CPUs (by default the measured servers, every thread,
+                          get the lower half of the CPUs and the load generators, Redis and
+                          the harness the upper half; needs 2 CPUs and taskset)
   --variants <a,b,…>      only these (their references are added); known:
                           ${VARIANTS.map((v) => v.name).join(', ')}
   --bcrypt-cost <n>       bcrypt cost for sign-in and raw bcrypt    (default ${DEFAULTS.bcryptCost}, the library's)
@@ -111,6 +117,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       case '--seed-accounts': o.seedAccounts = integer(flag, value(), 0); break
       case '--list-accounts': o.listAccounts = integer(flag, value(), 0); break
       case '--sessions-per-account': o.sessionsPerAccount = integer(flag, value(), 1, 10); break
+      case '--no-pin': o.pin = false; break
       case '--quick': o.quick = true; break
       case '--help': case '-h': o.help = true; break
       case '--write':

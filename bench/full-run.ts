@@ -1,4 +1,5 @@
 import type { BenchOptions } from './bench-options.js'
+import { cpuPlan, pin, type CpuPlan } from './cpu-pinning.js'
 import { machineInfo } from './machine-info.js'
 import { measureRedisMemory } from './measure-redis-memory.js'
 import type { RunRecord } from './results-markdown.js'
@@ -23,10 +24,17 @@ const log = (msg: string) => process.stderr.write(`${msg}\n`)
 export async function fullRun(options: BenchOptions, variants: Variant[], command: string): Promise<RunRecord> {
   const began = process.hrtime.bigint()
   const machine = machineInfo()
+  // Before any child starts: the load generators and Redis servers inherit this process' CPUs;
+  // each server child is moved to the servers' CPUs once it is up.
+  const pinning = options.pin ? cpuPlan() : { plan: null, why: '--no-pin' }
+  const plan: CpuPlan | null = pinning.plan
+  if (plan) pin(process.pid, plan.rest)
+  else log(`not pinning CPUs (${pinning.plan === null ? pinning.why : ''})`)
   const memory = variants.some((v) => v.name === 'rs-header') ? await measureRedisMemory() : null
   log(`starting ${variants.length} servers${variants.some((v) => v.redis === 'seeded') ? ` (seeding ${options.seedAccounts.toLocaleString('en-US')} accounts)` : ''}…`)
   const running = await startAll(variants, { ...options, shareProcess: false })
   try {
+    if (plan) for (const r of running) pin(r.server.pid, plan.servers)
     const seeded = running.find((r) => r.seeding)
     const seedMemoryBytes = seeded?.probe ? Number(await seeded.probe.infoField('memory', 'used_memory')) : null
     if (options.warmup > 0) {
@@ -54,6 +62,7 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
       command,
       options,
       machine,
+      cpus: plan ?? (pinning.plan === null ? pinning.why : null),
       summaries,
       side,
       targets: evaluateTargets(rounds, summaries, side),

@@ -1,5 +1,6 @@
 import os from 'node:os'
 import type { BenchOptions } from './bench-options.js'
+import type { CpuPlan } from './cpu-pinning.js'
 import type { MachineInfo } from './machine-info.js'
 import type { RedisMemoryReport } from './measure-redis-memory.js'
 import type { SeedReport } from './seed-accounts.js'
@@ -12,6 +13,8 @@ export interface RunRecord {
   command: string
   options: BenchOptions
   machine: MachineInfo
+  /** Where the servers and the rest ran (cpu-pinning.ts), or why nothing was pinned. */
+  cpus: CpuPlan | string | null
   summaries: VariantSummary[]
   /** The side-by-side windows of each compared pair (side-by-side.ts). */
   side: SideWindows
@@ -46,6 +49,7 @@ export function resultsMarkdown(r: RunRecord): string {
     ['machine', `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}`],
     ['load average (1 min) at start → end', `${m.loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`],
     ['Node / Redis', `${m.node} / ${m.redis}`],
+    ['CPUs', r.cpus !== null && typeof r.cpus === 'object' ? `measured servers (every thread) pinned to CPU ${r.cpus.servers}; load generators, Redis and the harness to CPU ${r.cpus.rest} (\`taskset\`)` : `not pinned (${r.cpus ?? 'unknown'})`],
     ['load', `autocannon, ${o.connections} connections, ${o.duration} s per window, ${o.rounds} rounds (round-robin, start rotated each round), ${o.warmup} s warm-up per variant; ${o.sideRounds > 0 ? `then ${o.sideRounds} side-by-side rounds of ${o.sideDuration} s per pair (both servers loaded at once, a load generator child each)` : 'no side-by-side rounds (`--side-rounds 0`: every target read one at a time)'}; ${Math.round(r.seconds)} s in all`],
   ]), '')
 
@@ -82,7 +86,7 @@ export function resultsMarkdown(r: RunRecord): string {
   if (r.listing) out.push(listingMarkdown(r.listing))
 
   out.push('## Targets (issues 11 and 13)', '')
-  out.push(o.sideRounds === 0 ? 'Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round (no side-by-side rounds in this run); the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.' : 'Computed by the harness. A `GET /me` pair is judged **side by side by server CPU**: the median over the side-by-side windows (below), both servers loaded over the same seconds, of the ratio of their server CPU per request (the reference\'s µs ÷ the variant\'s), with its lowest and highest window; the same windows read by req/s (pulled toward 1.00× when four busy processes share two cores) and the one-at-a-time figure (the median over rounds of the pair\'s req/s in the same round, from the `GET /me` table) are shown beside it. Sign-in has no side-by-side pair and is judged one at a time by req/s. Why: see the A/A control under Context, and docs/benchmarks.md.', '')
+  out.push(o.sideRounds === 0 ? 'Computed by the harness from the ratios above, each as the median over rounds of the pair\'s req/s in the same round (no side-by-side rounds in this run); the verdict is read from req/s, the same pair read from server CPU per request is shown beside it.' : 'Computed by the harness. A `GET /me` pair is judged **side by side by server CPU**: the median over the side-by-side windows (below), both servers loaded over the same seconds, of the ratio of their server CPU per request (the reference\'s µs ÷ the variant\'s), with its lowest and highest window; the same windows read by req/s (the same figure when the servers are pinned to their own CPUs; pulled toward 1.00× when they share the cores with the load generators) and the one-at-a-time figure (the median over rounds of the pair\'s req/s in the same round, from the `GET /me` table) are shown beside it. Sign-in has no side-by-side pair and is judged one at a time by req/s. Why: see the A/A control under Context, and docs/benchmarks.md.', '')
   out.push(table(['target', 'required', 'measured', 'met'],
     r.targets.map((t) => [t.target, t.required, t.measured, t.met === null ? '—' : t.met ? 'yes' : '**no**'])), '')
 

@@ -67,6 +67,11 @@ export class ServerProcess {
     }
   }
 
+  /** The child's process id (shared by every app it hosts). */
+  get pid(): number {
+    return this.#child.pid!
+  }
+
   /** The request the next window repeats. */
   request(): Promise<LoadRequest> {
     return this.#ask('request') as Promise<LoadRequest>

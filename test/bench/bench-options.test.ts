@@ -10,3 +10,15 @@ describe('bench: options', () => {
     assert.throws(() => parseBenchOptions(['--side-duration', '0']), /--side-duration must be a number ≥ 0.1/)
   })
 })
+
+describe('bench: CPU pinning', () => {
+  it('gives the measured servers the lower half of the CPUs and the rest the upper half', async () => {
+    const { splitCpus } = await import('../../bench/cpu-pinning.js')
+    assert.equal(splitCpus(1), null)
+    assert.deepEqual(splitCpus(2), { servers: '0', rest: '1' })
+    assert.deepEqual(splitCpus(3), { servers: '0', rest: '1-2' })
+    assert.deepEqual(splitCpus(8), { servers: '0-3', rest: '4-7' })
+    assert.equal(parseBenchOptions(['--no-pin']).pin, false)
+    assert.equal(parseBenchOptions([]).pin, true)
+  })
+})
