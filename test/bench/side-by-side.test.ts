@@ -39,7 +39,9 @@ describe('bench: side-by-side windows', () => {
     } finally {
       LoadProcess.start = started
     }
-    assert.deepEqual(used['express-twin'].sort(), [0, 0, 1, 1])
-    assert.deepEqual(used.express.sort(), [0, 0, 1, 1])
+    // The first window of each pair warms both up and is not counted (round 0's plan: a on
+    // generator 0); the four measured ones give each side each generator twice.
+    assert.deepEqual(used['express-twin'], [0, 0, 0, 1, 1])
+    assert.deepEqual(used.express, [1, 1, 1, 0, 0])
   })
 })
