@@ -123,8 +123,32 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     next()
   }
 
+  /**
+   * {@link conclude} for records found at hand, run from `setImmediate`: whatever it throws is
+   * answered here (a throw in a timer callback would otherwise end the process, where Express
+   * turns a throw in a middleware into its error handler). Once next() has run, the response is
+   * the app's: a late throw is logged, never answered twice.
+   */
+  const concludeLater = (req: Request, res: Response, next: NextFunction, found: Omit<Caller, 'isKey'>): void => {
+    try {
+      const pending = conclude(req, res, next, found, null)
+      if (pending !== undefined) pending.catch((err: unknown) => settleThrown(res, err))
+    } catch (err) {
+      settleThrown(res, err)
+    }
+  }
+
+  const settleThrown = (res: Response, err: unknown): void => {
+    if (res.headersSent) {
+      console.error('express-accounts: requireSession failed after the response began', err)
+      return
+    }
+    const refusal = fault(res, err) // a store fault or a bug is answered (and a bug logged) by fault()
+    if (refusal !== null) refuse(res, refusal)
+  }
+
   // Not an async function: when the store has the records at hand (MemoryStore, a client-side
-  // cache hit) the whole check runs synchronously and calls next() without a single promise.
+  // cache hit) the check runs without a single promise.
   return function requireAccountSession(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     let found: Omit<Caller, 'isKey'> | undefined
     try {
@@ -140,7 +164,15 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     } catch (err) {
       return conclude(req, res, next, null, err)
     }
-    return conclude(req, res, next, found, null)
+    // The records were at hand, so the lookup is done (the session and account as they were
+    // now: the same moment the store's answer would describe), but the rest waits for the
+    // event loop's check phase. Every request whose bytes arrived in the same poll phase is then
+    // concluded and answered back to back, as requests answered by a store's round trip are,
+    // instead of each being parsed, checked, routed and answered before the next one is read.
+    // Measured with the server pinned to one core, two servers loaded at once: 18% less server
+    // CPU per request on MemoryStore and on a client-side cache hit, 24% more req/s
+    // (docs/performance.md, sixth pass). It adds one turn of the event loop, not a timer.
+    setImmediate(concludeLater, req, res, next, found)
   }
 }
 

@@ -98,3 +98,77 @@ describeRedis('requireSession() on a record it cannot read (a bug, not a fault)'
     assert.ok(logged[0]!.some((a) => a instanceof SyntaxError))
   })
 })
+
+describe('requireSession() concluding records found at hand (MemoryStore, a cache hit)', () => {
+  // The check after the lookup runs from setImmediate: a throw there is no longer inside
+  // Express' try/catch, and unanswered it would end the process. Each case must still be
+  // answered Appwrite-shaped (a bug: 500, logged once) and leave the server serving.
+  it('answers a throw in the checks with 500 general_unknown, logged once, and keeps serving', async () => {
+    const { app, accounts } = makeApp({ store: new MemoryStore() })
+    const user = await signUpAndIn(app)
+    const original = accounts.mfa.needsMoreFactors
+    accounts.mfa.needsMoreFactors = () => {
+      throw new Error('bug in a check')
+    }
+    const logged: unknown[][] = []
+    const log = console.error
+    console.error = (...args: unknown[]) => { logged.push(args) }
+    let res: request.Response
+    try {
+      res = await request(app).get('/api/me').set('X-Appwrite-Session', user.value)
+    } finally {
+      console.error = log
+      accounts.mfa.needsMoreFactors = original
+    }
+    assert.equal(res.status, 500)
+    assert.deepEqual(Object.keys(res.body).sort(), APPWRITE_KEYS)
+    assert.equal(res.body.type, 'general_unknown')
+    assert.equal(logged.length, 1)
+    await request(app).get('/api/me').set('X-Appwrite-Session', user.value).expect(200)
+  })
+
+  it('answers a throw with redirectTo set the same way (a bug is no reason to redirect)', async () => {
+    const { app, accounts } = makeApp({ store: new MemoryStore() })
+    app.get('/page', accounts.requireSession({ redirectTo: '/login' }), (_req, res) => { res.send('page') })
+    const user = await signUpAndIn(app)
+    const original = accounts.mfa.needsMoreFactors
+    accounts.mfa.needsMoreFactors = () => {
+      throw new Error('bug in a check')
+    }
+    const log = console.error
+    console.error = () => undefined
+    try {
+      await request(app).get('/page').set('X-Appwrite-Session', user.value).expect(500)
+    } finally {
+      console.error = log
+      accounts.mfa.needsMoreFactors = original
+    }
+  })
+
+  it('leaves a throw in the app handler after next() to Express, answered once', async () => {
+    const { app, accounts } = makeApp({ store: new MemoryStore() })
+    app.get('/boom', accounts.requireSession(), () => {
+      throw new Error('handler bug')
+    })
+    const seen: unknown[] = []
+    app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      seen.push(err)
+      res.status(418).json({ handled: true })
+    })
+    const user = await signUpAndIn(app)
+    const res = await request(app).get('/boom').set('X-Appwrite-Session', user.value).expect(418)
+    assert.deepEqual(res.body, { handled: true })
+    assert.equal(seen.length, 1)
+  })
+
+  it('answers many concurrent requests, each with its own account', async () => {
+    const { app } = makeApp({ store: new MemoryStore() })
+    const users = await Promise.all([0, 1, 2, 3].map(() => signUpAndIn(app)))
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => request(app).get('/api/me').set('X-Appwrite-Session', users[i % 4]!.value)))
+    answers.forEach((res, i) => {
+      assert.equal(res.status, 200)
+      assert.equal(res.body.account.$id, users[i % 4]!.id)
+      assert.equal(res.body.session.userId, users[i % 4]!.id)
+    })
+  })
+})
