@@ -95,10 +95,10 @@ export async function sideBySide(running: RunningVariant[], options: SideOptions
     }
     // A pair's windows run back to back, after one window that is not counted. Rotating the
     // pairs instead left each server idle for as long as the pairs it is not in took, and a
-    // server used in more pairs (bare Express, rs-header) idled less: V8 shrinks an idle
-    // process' young generation, which then costs extra scavenges until it has grown again, so
-    // the busier side of a pair read some 8% cheaper (the A/A control read 0.92×). Back to back,
-    // both sides come to each window from the same load.
+    // server used in more pairs (bare Express, rs-header) idled less, and the busier side of a
+    // pair read some 8% cheaper (the A/A control read 0.92×; most likely V8 shrinking an idle
+    // process' young generation, which then costs extra scavenges until it has grown again).
+    // Back to back, both sides come to each window from the same load (A/A 1.00×).
     for (const { a, b } of pairs) {
       await run(a, b, 0)
       for (let round = 0; round < options.rounds; round++) {
