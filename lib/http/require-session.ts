@@ -101,8 +101,7 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
         impersonatorId = impersonated.impersonator.id
       }
     } catch (err) {
-      const refusal = fault(res, err)
-      if (refusal !== null) refuse(res, refusal)
+      answerFailure(res, err)
       return
     }
     admit(req, next, auth, viaJwt, impersonatorId)
@@ -111,6 +110,12 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
   const refuse = (res: Response, refusal: AccountsError | null): void => {
     if (redirectTo !== undefined) return res.redirect(302, redirectTo)
     sendError(res, refusal ?? new AccountsError('general_unauthorized_scope'))
+  }
+
+  /** A failure answered now: a store fault or a bug by fault() (a bug logged), a refusal as refuse() answers it. */
+  const answerFailure = (res: Response, err: unknown): void => {
+    const refusal = fault(res, err)
+    if (refusal !== null) refuse(res, refusal)
   }
 
   const admit = (req: Request, next: NextFunction, auth: Authenticated, viaJwt: boolean, impersonatorId: string | undefined): void => {
@@ -122,6 +127,13 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
     if (withUser.user === undefined) withUser.user = account
     next()
   }
+
+  /** The store's answer for carriers whose records are not at hand (one round trip), then {@link conclude}. */
+  const askStore = (req: Request, res: Response, next: NextFunction, carriers: Carriers): Promise<void> =>
+    authenticateCarriers(accounts, carriers).then(
+      (answer) => conclude(req, res, next, answer, null),
+      (err: unknown) => conclude(req, res, next, null, err),
+    )
 
   /**
    * {@link conclude} for records found at hand, run from `setImmediate`: whatever it throws is
@@ -139,24 +151,23 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
    */
   const concludeLater = (req: Request, res: Response, next: NextFunction, carriers: Carriers): void => {
     try {
-      let found: Omit<Caller, 'isKey'> | undefined
-      let pending: void | Promise<void>
-      try {
-        found = authenticateAtHand(accounts, carriers)
-        pending = found === undefined
-          ? authenticateCarriers(accounts, carriers).then(
-            (answer) => conclude(req, res, next, answer, null),
-            (err: unknown) => conclude(req, res, next, null, err),
-          )
-          : conclude(req, res, next, found, null)
-      } catch (err) {
-        if (found !== undefined) throw err
-        pending = conclude(req, res, next, null, err) // the re-read failed: answered as a failed lookup
-      }
+      const pending = lookUpAndConclude(req, res, next, carriers)
       if (pending !== undefined) pending.catch((err: unknown) => settleThrown(res, err))
     } catch (err) {
       settleThrown(res, err)
     }
+  }
+
+  /** The records looked up (at hand, else through the store) and {@link conclude}d on; a failed lookup is concluded as one. */
+  const lookUpAndConclude = (req: Request, res: Response, next: NextFunction, carriers: Carriers): void | Promise<void> => {
+    let found: Omit<Caller, 'isKey'> | undefined
+    try {
+      found = authenticateAtHand(accounts, carriers)
+      if (found === undefined) return askStore(req, res, next, carriers)
+    } catch (err) {
+      return conclude(req, res, next, null, err)
+    }
+    return conclude(req, res, next, found, null)
   }
 
   const settleThrown = (res: Response, err: unknown): void => {
@@ -164,37 +175,28 @@ export function requireSession(accounts: Accounts, options: RequireSessionOption
       console.error('express-accounts: requireSession failed after the response began', err)
       return
     }
-    const refusal = fault(res, err) // a store fault or a bug is answered (and a bug logged) by fault()
-    if (refusal !== null) refuse(res, refusal)
+    answerFailure(res, err)
   }
 
   // Not an async function: when the store has the records at hand (MemoryStore, a client-side
   // cache hit) the check runs without a single promise.
   return function requireAccountSession(req: Request, res: Response, next: NextFunction): void | Promise<void> {
-    let found: Omit<Caller, 'isKey'> | undefined
     let carriers: Carriers
     try {
       // Read once: each read of `req.headers` is a lookup up the prototype chain (carriers.ts).
       carriers = carriersIn(req.headers, accounts)
-      found = authenticateAtHand(accounts, carriers)
-      if (found === undefined) {
-        return authenticateCarriers(accounts, carriers).then(
-          (answer) => conclude(req, res, next, answer, null),
-          (err: unknown) => conclude(req, res, next, null, err),
-        )
-      }
+      if (authenticateAtHand(accounts, carriers) === undefined) return askStore(req, res, next, carriers)
     } catch (err) {
       return conclude(req, res, next, null, err)
     }
-    // The records were at hand, so the check can be answered without the store, but it waits
-    // for the event loop's check phase (and reads the records again there: a revocation may
-    // have been written and answered by another request in between). Every request whose bytes arrived in the same poll phase is then
-    // concluded and answered back to back, as requests answered by a store's round trip are,
-    // instead of each being parsed, checked, routed and answered before the next one is read.
-    // Measured with the server pinned to one core, two servers loaded at once: 18% less server
-    // CPU per request on MemoryStore and on a client-side cache hit, 24% more req/s
+    // The records are at hand, so the check can be answered without the store, but it waits
+    // for the event loop's check phase. Every request whose bytes arrived in the same poll phase
+    // is then concluded and answered back to back, as requests answered by a store's round trip
+    // are, instead of each being parsed, checked, routed and answered before the next one is
+    // read. Measured with the server pinned to one core, two servers loaded at once: 18% less
+    // server CPU per request on MemoryStore and on a client-side cache hit, 24% more req/s
     // (docs/performance.md, sixth pass). It adds one turn of the event loop, not a timer.
-    // SECURITY: concludeLater reads the records again (see there); `found` only chose this path.
+    // SECURITY: concludeLater reads the records again (see there); this lookup only chose the path.
     setImmediate(concludeLater, req, res, next, carriers)
   }
 }
