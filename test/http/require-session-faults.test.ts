@@ -16,6 +16,18 @@ import { connectedClient, describeRedis, deleteByPrefix, redisUrl, uniquePrefix,
 
 const APPWRITE_KEYS = ['code', 'message', 'type', 'version']
 
+/** Runs `fn` with `console.error` captured, and gives back what it answered and what was logged. */
+async function withErrorsLogged<T>(fn: () => Promise<T>): Promise<{ value: T; logged: unknown[][] }> {
+  const logged: unknown[][] = []
+  const original = console.error
+  console.error = (...args: unknown[]) => { logged.push(args) }
+  try {
+    return { value: await fn(), logged }
+  } finally {
+    console.error = original
+  }
+}
+
 async function closedPort(): Promise<number> {
   const srv = net.createServer()
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()))
@@ -82,15 +94,7 @@ describeRedis('requireSession() on a record it cannot read (a bug, not a fault)'
     await client.set(`${prefix}{a:${user.id}}:account`, '{not json')
     const app = express()
     app.get('/api/me', accounts.requireSession(), (_req, res) => { res.json({}) })
-    const logged: unknown[][] = []
-    const original = console.error
-    console.error = (...args: unknown[]) => { logged.push(args) }
-    let res: request.Response
-    try {
-      res = await request(app).get('/api/me').set('X-Appwrite-Session', user.value)
-    } finally {
-      console.error = original
-    }
+    const { value: res, logged } = await withErrorsLogged(() => request(app).get('/api/me').set('X-Appwrite-Session', user.value))
     assert.equal(res.status, 500)
     assert.deepEqual(res.body, { message: 'Server Error', code: 500, type: 'general_unknown', version: res.body.version })
     assert.ok(!res.text.includes('at '), 'no stack trace in the answer')
@@ -110,16 +114,13 @@ describe('requireSession() concluding records found at hand (MemoryStore, a cach
     accounts.mfa.needsMoreFactors = () => {
       throw new Error('bug in a check')
     }
-    const logged: unknown[][] = []
-    const log = console.error
-    console.error = (...args: unknown[]) => { logged.push(args) }
-    let res: request.Response
+    let answered: Awaited<ReturnType<typeof withErrorsLogged<request.Response>>>
     try {
-      res = await request(app).get('/api/me').set('X-Appwrite-Session', user.value)
+      answered = await withErrorsLogged(() => request(app).get('/api/me').set('X-Appwrite-Session', user.value))
     } finally {
-      console.error = log
       accounts.mfa.needsMoreFactors = original
     }
+    const { value: res, logged } = answered
     assert.equal(res.status, 500)
     assert.deepEqual(Object.keys(res.body).sort(), APPWRITE_KEYS)
     assert.equal(res.body.type, 'general_unknown')
@@ -135,12 +136,9 @@ describe('requireSession() concluding records found at hand (MemoryStore, a cach
     accounts.mfa.needsMoreFactors = () => {
       throw new Error('bug in a check')
     }
-    const log = console.error
-    console.error = () => undefined
     try {
-      await request(app).get('/page').set('X-Appwrite-Session', user.value).expect(500)
+      await withErrorsLogged(() => request(app).get('/page').set('X-Appwrite-Session', user.value).expect(500))
     } finally {
-      console.error = log
       accounts.mfa.needsMoreFactors = original
     }
   })
