@@ -19,14 +19,14 @@ export function splitCpus(cores: number): CpuPlan | null {
 }
 
 /**
- * The plan for this machine, or why there is none: pinning needs two CPUs and `taskset`
- * (util-linux, Linux only).
+ * The plan for this machine, or why there is none (`why`): pinning needs two CPUs and
+ * `taskset` (util-linux, Linux only).
  */
-export function cpuPlan(): { plan: CpuPlan } | { plan: null; why: string } {
+export function cpuPlan(): { plan: CpuPlan | null; why: string } {
   const plan = splitCpus(os.availableParallelism())
   if (plan === null) return { plan: null, why: 'one CPU' }
   if (spawnSync('taskset', ['--version']).status !== 0) return { plan: null, why: 'no taskset' }
-  return { plan }
+  return { plan, why: '' }
 }
 
 /**

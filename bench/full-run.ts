@@ -1,5 +1,5 @@
 import type { BenchOptions } from './bench-options.js'
-import { cpuPlan, pin, type CpuPlan } from './cpu-pinning.js'
+import { cpuPlan, pin } from './cpu-pinning.js'
 import { machineInfo } from './machine-info.js'
 import { measureRedisMemory } from './measure-redis-memory.js'
 import type { RunRecord } from './results-markdown.js'
@@ -26,10 +26,9 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
   const machine = machineInfo()
   // Before any child starts: the load generators and Redis servers inherit this process' CPUs;
   // each server child is moved to the servers' CPUs once it is up.
-  const pinning = options.pin ? cpuPlan() : { plan: null, why: '--no-pin' }
-  const plan: CpuPlan | null = pinning.plan
+  const { plan, why } = options.pin ? cpuPlan() : { plan: null, why: '--no-pin' }
   if (plan) pin(process.pid, plan.rest)
-  else log(`not pinning CPUs (${pinning.plan === null ? pinning.why : ''})`)
+  else log(`not pinning CPUs (${why})`)
   const memory = variants.some((v) => v.name === 'rs-header') ? await measureRedisMemory() : null
   log(`starting ${variants.length} servers${variants.some((v) => v.redis === 'seeded') ? ` (seeding ${options.seedAccounts.toLocaleString('en-US')} accounts)` : ''}…`)
   const running = await startAll(variants, { ...options, shareProcess: false })
@@ -62,7 +61,7 @@ export async function fullRun(options: BenchOptions, variants: Variant[], comman
       command,
       options,
       machine,
-      cpus: plan ?? (pinning.plan === null ? pinning.why : null),
+      cpus: plan ?? why,
       summaries,
       side,
       targets: evaluateTargets(rounds, summaries, side),

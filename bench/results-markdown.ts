@@ -14,7 +14,7 @@ export interface RunRecord {
   options: BenchOptions
   machine: MachineInfo
   /** Where the servers and the rest ran (cpu-pinning.ts), or why nothing was pinned. */
-  cpus: CpuPlan | string | null
+  cpus: CpuPlan | string
   summaries: VariantSummary[]
   /** The side-by-side windows of each compared pair (side-by-side.ts). */
   side: SideWindows
@@ -49,7 +49,7 @@ export function resultsMarkdown(r: RunRecord): string {
     ['machine', `${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}`],
     ['load average (1 min) at start → end', `${m.loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`],
     ['Node / Redis', `${m.node} / ${m.redis}`],
-    ['CPUs', r.cpus !== null && typeof r.cpus === 'object' ? `measured servers (every thread) pinned to CPU ${r.cpus.servers}; load generators, Redis and the harness to CPU ${r.cpus.rest} (\`taskset\`)` : `not pinned (${r.cpus ?? 'unknown'})`],
+    ['CPUs', typeof r.cpus === 'object' ? `measured servers (every thread) pinned to CPU ${r.cpus.servers}; load generators, Redis and the harness to CPU ${r.cpus.rest} (\`taskset\`)` : `not pinned (${r.cpus})`],
     ['load', `autocannon, ${o.connections} connections, ${o.duration} s per window, ${o.rounds} rounds (round-robin, start rotated each round), ${o.warmup} s warm-up per variant; ${o.sideRounds > 0 ? `then ${o.sideRounds} side-by-side rounds of ${o.sideDuration} s per pair (both servers loaded at once, a load generator child each)` : 'no side-by-side rounds (`--side-rounds 0`: every target read one at a time)'}; ${Math.round(r.seconds)} s in all`],
   ]), '')
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { HELP, parseBenchOptions, type BenchOptions } from './bench-options.js'
 import { fullRun } from './full-run.js'
+import { windowFailures } from './side-by-side.js'
 import { evaluateListingTargets } from './evaluate-targets.js'
 import { listingBench } from './listing-bench.js'
 import { quickCheck } from './quick-check.js'
@@ -66,7 +67,7 @@ async function main(options: BenchOptions, chosen: Variant[]): Promise<number> {
   // Figures from a run where requests failed measure the failure path, not the variant: no record.
   const failed = [
     ...record.summaries.filter((s) => s.failures > 0).map((s) => `${s.variant.name} (${s.failures})`),
-    ...[...record.side].map(([pair, ws]) => [pair.replace('|', ' : '), ws.reduce((n, w) => n + w.a.failures + w.b.failures, 0)] as const)
+    ...[...record.side].map(([pair, ws]) => [pair.replace('|', ' : '), windowFailures(ws)] as const)
       .filter(([, n]) => n > 0).map(([pair, n]) => `side by side ${pair} (${n})`),
   ]
   if (failed.length > 0) {

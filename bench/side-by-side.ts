@@ -58,8 +58,9 @@ export interface SideOptions {
 }
 
 /**
- * The side-by-side phase: `rounds` rounds, each giving every pair one window in which both of
- * its servers are loaded at once, each by a load generator child of its own. On this 2-core VM
+ * The side-by-side phase: for each pair, one uncounted window and then `rounds` windows back to
+ * back, in each of which both of its servers are loaded at once, each by a load generator child
+ * of its own. On this 2-core VM
  * the throughput of one window differs from the next by ±30% whatever runs (other tenants, the
  * host's scheduling), and a sequential window's ratio carries that whole swing; two servers
  * loaded over the same seconds share it, so their ratio keeps what differs between them. The
@@ -104,8 +105,8 @@ export async function sideBySide(running: RunningVariant[], options: SideOptions
       for (let round = 0; round < options.rounds; round++) {
         const w = await run(a, b, round)
         windows.get(sideKey(a, b))!.push(w)
-        const failed = w.a.failures + w.b.failures
-        log(`side ${round + 1}/${options.rounds} ${`${a} : ${b}`.padEnd(30)} ${(w.a.rps / Math.max(1, w.b.rps)).toFixed(2)}× req/s  ${(cpuPerRequest(w.b) / Math.max(1, cpuPerRequest(w.a))).toFixed(2)}× CPU${failed ? `  ${failed} FAILED` : ''}`)
+        const failed = windowFailures([w])
+        log(`side ${round + 1}/${options.rounds} ${`${a} : ${b}`.padEnd(30)} ${windowRpsRatio(w).toFixed(2)}× req/s  ${windowCpuRatio(w).toFixed(2)}× CPU${failed ? `  ${failed} FAILED` : ''}`)
       }
     }
   } finally {
@@ -134,6 +135,12 @@ export interface SideReading {
   failures: number
 }
 
+/** Requests that failed on either side over `ws`. */
+export const windowFailures = (ws: { a: WindowResult; b: WindowResult }[]) => ws.reduce((n, w) => n + w.a.failures + w.b.failures, 0)
+
+/** One window's req/s ratio: a's req/s ÷ b's. */
+export const windowRpsRatio = (w: { a: WindowResult; b: WindowResult }) => w.a.rps / Math.max(1e-9, w.b.rps)
+
 /** One window's CPU ratio: b's server CPU µs per request ÷ a's. */
 export const windowCpuRatio = (w: { a: WindowResult; b: WindowResult }) => cpuPerRequest(w.b) / Math.max(1e-9, cpuPerRequest(w.a))
 
@@ -143,10 +150,10 @@ export function readSide(side: SideWindows, a: string, b: string): SideReading |
   const cpu = ws.map(windowCpuRatio)
   return {
     cpuRatio: median(cpu),
-    ratio: median(ws.map((w) => w.a.rps / Math.max(1e-9, w.b.rps))),
+    ratio: median(ws.map(windowRpsRatio)),
     min: Math.min(...cpu),
     max: Math.max(...cpu),
     windows: ws.length,
-    failures: ws.reduce((n, w) => n + w.a.failures + w.b.failures, 0),
+    failures: windowFailures(ws),
   }
 }
